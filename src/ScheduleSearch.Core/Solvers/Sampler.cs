@@ -1,0 +1,170 @@
+using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Core.Schedules;
+
+namespace ScheduleSearch.Core.Solvers;
+
+/// <summary>
+/// The executor: runs any valid <see cref="SamplerSchedule"/> on an <see cref="IDenoiser"/>. One loop over the
+/// steps; each step's predictor, corrector and history use follow SOLVERS.md section 2 and the authors' code as
+/// documented in refdata/README.md. Buffers are reused between runs: one instance serves one thread.
+/// </summary>
+public sealed partial class Sampler
+{
+    private readonly IDenoiser denoiser;
+    private readonly NoiseSchedule schedule;
+    private readonly Dictionary<DeisKey, double[]> deisCache = [];
+    private Workspace? workspace;
+
+    /// <summary>Creates an executor for <paramref name="denoiser"/>.</summary>
+    public Sampler(IDenoiser denoiser)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        this.denoiser = denoiser;
+        schedule = denoiser.Schedule;
+    }
+
+    /// <summary>The model this executor runs.</summary>
+    public IDenoiser Denoiser => denoiser;
+
+    /// <summary>
+    /// The start state for standard-normal <paramref name="noise"/> at <paramref name="tStart"/>: the noise itself for
+    /// VP and flow models, sigma(t_T) * noise for VE/EDM models (DPM-Solver's and k-diffusion's conventions).
+    /// </summary>
+    public static void InitialState(NoiseSchedule noiseSchedule, double tStart, ReadOnlySpan<double> noise, Span<double> x)
+    {
+        ArgumentNullException.ThrowIfNull(noiseSchedule);
+        var scale = noiseSchedule is EdmSchedule ? noiseSchedule.Sigma(tStart) : 1.0;
+        for (var i = 0; i < noise.Length; i++)
+        {
+            x[i] = scale * noise[i];
+        }
+    }
+
+    /// <summary>
+    /// Integrates <paramref name="x"/> (batch x SampleSize, the state at Timesteps[0]) down to Timesteps[^1] in place.
+    /// <paramref name="afterStep"/> sees the state after each step (index 0-based). Throws
+    /// <see cref="ScheduleFormatException"/> for a schedule that cannot run on this model.
+    /// </summary>
+    public void Run(SamplerSchedule plan, double[] x, int batch, Action<int, ReadOnlySpan<double>>? afterStep = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(x);
+        var size = batch * denoiser.SampleSize;
+        if (x.Length != size)
+        {
+            throw new ArgumentException($"state holds {x.Length} values; expected batch {batch} x {denoiser.SampleSize}", nameof(x));
+        }
+
+        ScheduleValidator.Validate(plan, schedule);
+        var ws = workspace is { Size: var n } && n == size ? workspace : workspace = new Workspace(size);
+        ws.History.Clear();
+        var ts = plan.Timesteps;
+        var steps = plan.Steps;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var s = ts[i];
+            var t = ts[i + 1];
+            var step = steps[i];
+            var last = i == steps.Length - 1;
+            if (!ws.History.HasPointAt(s))
+            {
+                EvaluateInto(x, batch, s, ws.History.Pending);
+                ws.History.Push(s, schedule.Lambda(s));
+            }
+
+            var order = EvaluationPlan.EffectiveOrder(plan, i);
+            var target = step.Corrector == CorrectorKind.None ? x : ws.Predicted;
+            switch (step.Method)
+            {
+                case StepMethod.Multistep when step.Derivative is DerivativeForm.UniPcBh1 or DerivativeForm.UniPcBh2:
+                    UniPcPredict(ws, step, order, x, t, target);
+                    break;
+                case StepMethod.Multistep when step.Derivative == DerivativeForm.Deis:
+                    DeisStep(ws, order, x, t, target);
+                    break;
+                case StepMethod.Multistep:
+                    MultistepPredict(ws, step, order, x, t, target);
+                    break;
+                case StepMethod.Singlestep:
+                    SinglestepPredict(ws, step, order, x, batch, t, target);
+                    break;
+                case StepMethod.Euler:
+                case StepMethod.Ipndm:
+                case StepMethod.Plms:
+                    AdamsBashforthStep(ws, step, order, x, batch, i, t, target);
+                    break;
+                case StepMethod.Heun:
+                    HeunStep(ws, x, batch, t, target);
+                    break;
+                default:
+                    throw new InvalidOperationException($"step {i + 1}: unknown method {step.Method}");
+            }
+
+            switch (step.Corrector)
+            {
+                case CorrectorKind.None:
+                    break;
+                case CorrectorKind.UniC:
+                    {
+                        // UniC (UniPC Alg. 2): the evaluation at the predicted state is the next step's anchor.
+                        var mt = ws.History.Pending;
+                        EvaluateInto(ws.Predicted, batch, t, mt);
+                        Correct(ws, step, order, x, t, mt);
+                        ws.History.Push(t, schedule.Lambda(t));
+                        break;
+                    }
+
+                case CorrectorKind.Implicit:
+                    {
+                        // As UniC, then one extra evaluation at the corrected state becomes the anchor.
+                        EvaluateInto(ws.Predicted, batch, t, ws.Scratch1);
+                        Correct(ws, step, order, x, t, ws.Scratch1);
+                        if (!last)
+                        {
+                            EvaluateInto(x, batch, t, ws.History.Pending);
+                            ws.History.Push(t, schedule.Lambda(t));
+                        }
+
+                        break;
+                    }
+
+                default:
+                    throw new InvalidOperationException($"step {i + 1}: unknown corrector {step.Corrector}");
+            }
+
+            afterStep?.Invoke(i, x);
+        }
+
+        if (plan.Options.DenoiseToZero)
+        {
+            // DPM-Solver's denoise_to_zero: one more call replaces the state by x0_hat at t_0.
+            EvaluateInto(x, batch, ts[^1], ws.Scratch1);
+            Array.Copy(ws.Scratch1.X0, x, size);
+        }
+    }
+
+    private void EvaluateInto(double[] state, int batch, double t, HistoryPoint into) =>
+        denoiser.Predict(state, batch, t, into.X0, into.Eps);
+
+    private static double[] Values(HistoryPoint point, bool data) => data ? point.X0 : point.Eps;
+
+    /// <summary>Buffers of one run, reused while the batch size stays the same.</summary>
+    private sealed class Workspace(int size)
+    {
+        public int Size { get; } = size;
+
+        public StepHistory History { get; } = new(size);
+
+        public double[] Predicted { get; } = new double[size];
+
+        public double[] Inner1 { get; } = new double[size];
+
+        public double[] Inner2 { get; } = new double[size];
+
+        public HistoryPoint Scratch1 { get; } = new(size);
+
+        public HistoryPoint Scratch2 { get; } = new(size);
+    }
+}
