@@ -1,0 +1,44 @@
+namespace ScheduleSearch.Models.Cards;
+
+/// <summary>
+/// A model card (<c>schedule-search/model@1</c>, FORMATS.md): the conventions of one ONNX diffusion model, stated once
+/// and checked against the graph when it is loaded (<see cref="ModelCardValidator"/>).
+/// </summary>
+public sealed record ModelCard
+{
+    /// <summary>The model's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The ONNX file as written in the card (relative to the card's folder, or absolute).</summary>
+    public required string Onnx { get; init; }
+
+    /// <summary>The forward process the model was trained with.</summary>
+    public required ScheduleSpec Schedule { get; init; }
+
+    /// <summary>Which ONNX inputs carry sample, time and class.</summary>
+    public required ModelInputs Inputs { get; init; }
+
+    /// <summary>The ONNX output and its parameterisation.</summary>
+    public required ModelOutput Output { get; init; }
+
+    /// <summary>The shape of one sample, without the batch axis.</summary>
+    public required IReadOnlyList<int> SampleShape { get; init; }
+
+    /// <summary>Classifier-free guidance settings, or null for an unconditional model.</summary>
+    public GuidanceSpec? Guidance { get; init; }
+
+    /// <summary>Optional statistics file (data mean/covariance), relative to the card.</summary>
+    public string? Statistics { get; init; }
+
+    /// <summary>The folder the card was read from (null for a card built in memory); relative paths resolve against it.</summary>
+    public string? Directory { get; init; }
+
+    /// <summary>Number of values in one sample.</summary>
+    public int SampleSize => SampleShape.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>The class input name, from inputs.class or guidance.class_input.</summary>
+    public string? ClassInput => Inputs.Class ?? Guidance?.ClassInput;
+
+    /// <summary>The ONNX file's full path.</summary>
+    public string OnnxPath => Path.IsPathRooted(Onnx) || Directory is null ? Onnx : Path.GetFullPath(Path.Combine(Directory, Onnx));
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Noise;
+
+namespace ScheduleSearch.Models.Cards;
+
+/// <summary>
+/// Reads <c>schedule-search/model@1</c> cards strictly: unknown and missing fields, unknown enum spellings and
+/// conventions that cannot go together are refused with a <see cref="ModelCardException"/> naming them.
+/// </summary>
+public static class ModelCardReader
+{
+    /// <summary>Reads the card at <paramref name="path"/>; relative paths in it resolve against its folder.</summary>
+    public static ModelCard Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new ModelCardException($"model card '{path}' does not exist");
+        }
+
+        var full = Path.GetFullPath(path);
+        return Parse(File.ReadAllText(full), full, Path.GetDirectoryName(full));
+    }
+
+    /// <summary>Parses card text; <paramref name="source"/> names it in errors, <paramref name="directory"/> anchors relative paths.</summary>
+    public static ModelCard Parse(string json, string source = "model card", string? directory = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelCardException($"{source}: not valid JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            var root = new StrictJsonObject(document.RootElement, string.Empty, source);
+            var format = root.RequiredString("format");
+            if (format != CardNames.Format)
+            {
+                throw new ModelCardException($"{source}: 'format' is '{format}'; expected '{CardNames.Format}'");
+            }
+
+            var name = root.RequiredString("name");
+            var onnx = root.RequiredString("onnx");
+            var schedule = ScheduleSpec.Read(root.RequiredObject("schedule"));
+            var inputs = ReadInputs(root.RequiredObject("inputs"));
+            var output = ReadOutput(root.RequiredObject("output"));
+            var shape = root.RequiredIntArray("sample_shape");
+            var guidance = root.OptionalObject("guidance") is { } g ? ReadGuidance(g) : null;
+            var statistics = root.OptionalString("statistics");
+            root.EnsureNoUnknownFields();
+            var card = new ModelCard
+            {
+                Name = name,
+                Onnx = onnx,
+                Schedule = schedule,
+                Inputs = inputs,
+                Output = output,
+                SampleShape = shape,
+                Guidance = guidance,
+                Statistics = statistics,
+                Directory = directory,
+            };
+            CheckConsistency(card, source);
+            return card;
+        }
+    }
+
+    /// <summary>Checks the rules that tie fields together; throws naming the first broken one.</summary>
+    public static void CheckConsistency(ModelCard card, string source = "model card")
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        if (card.SampleShape.Count == 0 || card.SampleShape.Any(d => d <= 0))
+        {
+            throw new ModelCardException($"{source}: 'sample_shape' must list at least one positive dimension");
+        }
+
+        var convention = card.Inputs.TimeConvention;
+        var parameterization = card.Output.Parameterization;
+        if (convention == TimeConvention.DiscreteIndex && card.Schedule.Kind != VpDiscreteSchedule.KindName)
+        {
+            throw new ModelCardException($"{source}: 'inputs.time_convention' discrete-index needs a vp-discrete schedule, not '{card.Schedule.Kind}'");
+        }
+
+        var veView = convention is TimeConvention.VeSigma or TimeConvention.EdmCNoise;
+        if (veView && parameterization is Parameterization.V or Parameterization.Flow)
+        {
+            throw new ModelCardException(
+                $"{source}: 'output.parameterization' {CardNames.Name(parameterization)} cannot go with time convention {CardNames.Name(convention)}; use epsilon, x0 or ve-denoiser");
+        }
+
+        if (convention == TimeConvention.EdmCNoise && parameterization == Parameterization.Epsilon)
+        {
+            throw new ModelCardException($"{source}: time convention edm-c-noise wraps EDM's preconditioned network F, whose composed output is a denoiser: use parameterization ve-denoiser");
+        }
+
+        if (!veView && parameterization == Parameterization.VeDenoiser)
+        {
+            throw new ModelCardException($"{source}: 'output.parameterization' ve-denoiser needs time convention ve-sigma or edm-c-noise, not {CardNames.Name(convention)}");
+        }
+
+        if (card.Inputs.Class is { } cls && card.Guidance is { } guidance && cls != guidance.ClassInput)
+        {
+            throw new ModelCardException($"{source}: 'inputs.class' is '{cls}' but 'guidance.class_input' is '{guidance.ClassInput}'");
+        }
+
+        if (card.Guidance is { } gs && (gs.NumClasses <= 0 || gs.NullClass < 0))
+        {
+            throw new ModelCardException($"{source}: 'guidance.num_classes' must be positive and 'guidance.null_class' non-negative");
+        }
+    }
+
+    private static ModelInputs ReadInputs(StrictJsonObject json)
+    {
+        var sample = json.RequiredString("sample");
+        var time = json.RequiredString("time");
+        var convention = CardNames.ParseTimeConvention(json.RequiredString("time_convention"), json.FieldPath("time_convention"));
+        var cls = json.OptionalString("class");
+        var scale = json.OptionalDouble("time_scale", 1.0);
+        json.EnsureNoUnknownFields();
+        if (json.Has("time_scale") && convention != TimeConvention.ContinuousT)
+        {
+            throw new ModelCardException($"{json.Source}: '{json.FieldPath("time_scale")}' only applies to time convention continuous-t");
+        }
+
+        return new ModelInputs(sample, time, convention, cls, scale);
+    }
+
+    private static ModelOutput ReadOutput(StrictJsonObject json)
+    {
+        var name = json.RequiredString("name");
+        var parameterization = CardNames.ParseParameterization(json.RequiredString("parameterization"), json.FieldPath("parameterization"));
+        json.EnsureNoUnknownFields();
+        return new ModelOutput(name, parameterization);
+    }
+
+    private static GuidanceSpec ReadGuidance(StrictJsonObject json)
+    {
+        var spec = new GuidanceSpec(json.RequiredString("class_input"), json.RequiredInt("num_classes"), json.RequiredInt("null_class"));
+        json.EnsureNoUnknownFields();
+        return spec;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Json;
+using ScheduleSearch.Core.Noise;
+
+namespace ScheduleSearch.Models.Cards;
+
+/// <summary>
+/// A model card's "schedule" block: the forward process the model was trained with. Fields per kind (defaults in brackets):
+/// vp-discrete: betas [linear] (linear | scaled_linear | squaredcos_cap_v2), beta_start [0.0001], beta_end [0.02],
+/// train_steps [1000]; vp-linear: beta_0 [0.1], beta_1 [20]; edm: sigma_min [0.002], sigma_max [80], sigma_data [0.5];
+/// flow: none.
+/// </summary>
+public sealed record ScheduleSpec
+{
+    /// <summary>The schedule kind: vp-discrete, vp-linear, edm or flow.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>vp-discrete: the beta schedule.</summary>
+    public BetaSchedule Betas { get; init; } = BetaSchedule.Linear;
+
+    /// <summary>vp-discrete: the first beta.</summary>
+    public double BetaStart { get; init; } = 1e-4;
+
+    /// <summary>vp-discrete: the last beta.</summary>
+    public double BetaEnd { get; init; } = 0.02;
+
+    /// <summary>vp-discrete: N, the number of training steps.</summary>
+    public int TrainSteps { get; init; } = 1000;
+
+    /// <summary>vp-linear: beta at t = 0.</summary>
+    public double Beta0 { get; init; } = 0.1;
+
+    /// <summary>vp-linear: beta at t = 1.</summary>
+    public double Beta1 { get; init; } = 20.0;
+
+    /// <summary>edm: the smallest sigma.</summary>
+    public double SigmaMin { get; init; } = 0.002;
+
+    /// <summary>edm: the largest sigma.</summary>
+    public double SigmaMax { get; init; } = 80.0;
+
+    /// <summary>edm: sigma_data of EDM's preconditioning.</summary>
+    public double SigmaData { get; init; } = 0.5;
+
+    /// <summary>The default block of a kind (FORMATS.md: vp-discrete is linear betas 1e-4..0.02 over 1000 steps).</summary>
+    public static ScheduleSpec Default(string kind)
+    {
+        _ = NoiseSchedule.FromKind(kind);
+        return new ScheduleSpec { Kind = kind };
+    }
+
+    /// <summary>Builds the Core noise schedule this block describes.</summary>
+    public NoiseSchedule Create() => Kind switch
+    {
+        VpDiscreteSchedule.KindName => VpDiscreteSchedule.FromBetas(Betas, BetaStart, BetaEnd, TrainSteps),
+        VpLinearSchedule.KindName => new VpLinearSchedule(Beta0, Beta1),
+        EdmSchedule.KindName => new EdmSchedule(SigmaMin, SigmaMax, SigmaData),
+        FlowSchedule.KindName => new FlowSchedule(),
+        _ => throw new ModelCardException($"unknown schedule kind '{Kind}' in 'schedule.kind'; expected one of vp-discrete, vp-linear, edm, flow"),
+    };
+
+    /// <summary>One line describing the schedule, for reports.</summary>
+    public string Describe() => Kind switch
+    {
+        VpDiscreteSchedule.KindName => string.Create(CultureInfo.InvariantCulture, $"vp-discrete, {CardNames.Name(Betas)} betas {BetaStart}..{BetaEnd}, {TrainSteps} steps"),
+        VpLinearSchedule.KindName => string.Create(CultureInfo.InvariantCulture, $"vp-linear, beta_0 {Beta0}, beta_1 {Beta1}"),
+        EdmSchedule.KindName => string.Create(CultureInfo.InvariantCulture, $"edm, sigma {SigmaMin}..{SigmaMax}, sigma_data {SigmaData}"),
+        _ => Kind,
+    };
+
+    internal static ScheduleSpec Read(StrictJsonObject json)
+    {
+        var kind = json.RequiredString("kind");
+        ScheduleSpec spec = kind switch
+        {
+            VpDiscreteSchedule.KindName => new ScheduleSpec
+            {
+                Kind = kind,
+                Betas = CardNames.ParseBetas(json.OptionalString("betas") ?? "linear", json.FieldPath("betas")),
+                BetaStart = json.OptionalDouble("beta_start", 1e-4),
+                BetaEnd = json.OptionalDouble("beta_end", 0.02),
+                TrainSteps = json.OptionalInt("train_steps", 1000),
+            },
+            VpLinearSchedule.KindName => new ScheduleSpec
+            {
+                Kind = kind,
+                Beta0 = json.OptionalDouble("beta_0", 0.1),
+                Beta1 = json.OptionalDouble("beta_1", 20.0),
+            },
+            EdmSchedule.KindName => new ScheduleSpec
+            {
+                Kind = kind,
+                SigmaMin = json.OptionalDouble("sigma_min", 0.002),
+                SigmaMax = json.OptionalDouble("sigma_max", 80.0),
+                SigmaData = json.OptionalDouble("sigma_data", 0.5),
+            },
+            FlowSchedule.KindName => new ScheduleSpec { Kind = kind },
+            _ => throw new ModelCardException($"{json.Source}: unknown schedule kind '{kind}' in '{json.FieldPath("kind")}'; expected one of vp-discrete, vp-linear, edm, flow"),
+        };
+        json.EnsureNoUnknownFields();
+        try
+        {
+            _ = spec.Create();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelCardException($"{json.Source}: invalid '{json.FieldPath("kind")}' block: {e.Message}", e);
+        }
+
+        return spec;
+    }
+
+    internal void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("kind", Kind);
+        switch (Kind)
+        {
+            case VpDiscreteSchedule.KindName:
+                writer.WriteString("betas", CardNames.Name(Betas));
+                writer.WriteNumber("beta_start", BetaStart);
+                writer.WriteNumber("beta_end", BetaEnd);
+                writer.WriteNumber("train_steps", TrainSteps);
+                break;
+            case VpLinearSchedule.KindName:
+                writer.WriteNumber("beta_0", Beta0);
+                writer.WriteNumber("beta_1", Beta1);
+                break;
+            case EdmSchedule.KindName:
+                writer.WriteNumber("sigma_min", SigmaMin);
+                writer.WriteNumber("sigma_max", SigmaMax);
+                writer.WriteNumber("sigma_data", SigmaData);
+                break;
+            default:
+                break;
+        }
+
+        writer.WriteEndObject();
+    }
+}

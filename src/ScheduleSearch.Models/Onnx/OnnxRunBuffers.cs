@@ -1,0 +1,73 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace ScheduleSearch.Models.Onnx;
+
+/// <summary>
+/// The pinned buffers and the OrtValues over them for one evaluation at a time. An <see cref="OnnxDenoiser"/> keeps a
+/// pool of these so that concurrent evaluations never share one, and a steady run (same batch every call) creates no
+/// new OrtValue: they are rebuilt only when the number of rows changes.
+/// </summary>
+internal sealed class OnnxRunBuffers : IDisposable
+{
+    private readonly long[] sampleShape;
+    private readonly bool timeIsScalar;
+    private int cachedRows = -1;
+
+    public OnnxRunBuffers(TensorBuffer sample, TensorBuffer time, TensorBuffer? label, TensorBuffer output, long[] sampleShape, bool timeIsScalar)
+    {
+        Sample = sample;
+        Time = time;
+        Label = label;
+        Output = output;
+        this.sampleShape = sampleShape;
+        this.timeIsScalar = timeIsScalar;
+        Inputs = new OrtValue[label is null ? 2 : 3];
+        Outputs = new OrtValue[1];
+    }
+
+    public TensorBuffer Sample { get; }
+
+    public TensorBuffer Time { get; }
+
+    public TensorBuffer? Label { get; }
+
+    public TensorBuffer Output { get; }
+
+    /// <summary>Sample, time and (when present) label values, in the order of the denoiser's input names.</summary>
+    public OrtValue[] Inputs { get; }
+
+    public OrtValue[] Outputs { get; }
+
+    /// <summary>Makes <see cref="Inputs"/> and <see cref="Outputs"/> describe <paramref name="rows"/> rows.</summary>
+    public void Shape(int rows)
+    {
+        if (rows == cachedRows)
+        {
+            return;
+        }
+
+        DisposeValues();
+        var shape = new long[sampleShape.Length + 1];
+        shape[0] = rows;
+        sampleShape.CopyTo(shape, 1);
+        Inputs[0] = Sample.Wrap(shape);
+        Inputs[1] = Time.Wrap(timeIsScalar ? [] : [rows]);
+        if (Label is not null)
+        {
+            Inputs[2] = Label.Wrap([rows]);
+        }
+
+        Outputs[0] = Output.Wrap(shape);
+        cachedRows = rows;
+    }
+
+    public void Dispose() => DisposeValues();
+
+    private void DisposeValues()
+    {
+        foreach (var value in Inputs.Concat(Outputs))
+        {
+            value?.Dispose();
+        }
+    }
+}
