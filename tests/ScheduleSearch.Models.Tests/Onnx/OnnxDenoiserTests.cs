@@ -1,0 +1,168 @@
+using Onnx;
+using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Models.Cards;
+using ScheduleSearch.Models.Onnx;
+using ScheduleSearch.Models.Tests.Support;
+
+namespace ScheduleSearch.Models.Tests.Onnx;
+
+public class OnnxDenoiserTests
+{
+    private const int Dimension = 5;
+
+    public static TheoryData<string, TimeConvention, Parameterization, double, double> Conventions() => new()
+    {
+        { "vp-discrete", TimeConvention.DiscreteIndex, Parameterization.Epsilon, 0.5, 1.0 },
+        { "vp-discrete", TimeConvention.DiscreteIndex, Parameterization.V, 0.9, 1.0 },
+        { "vp-discrete", TimeConvention.DiscreteIndex, Parameterization.X0, 0.02, 1.0 },
+        { "vp-linear", TimeConvention.ContinuousT, Parameterization.X0, 0.4, 1.0 },
+        { "vp-linear", TimeConvention.ContinuousT, Parameterization.Epsilon, 0.7, 999.0 },
+        { "flow", TimeConvention.ContinuousT, Parameterization.Flow, 0.3, 1000.0 },
+        { "vp-discrete", TimeConvention.VeSigma, Parameterization.VeDenoiser, 0.6, 1.0 },
+        { "edm", TimeConvention.VeSigma, Parameterization.Epsilon, 3.0, 1.0 },
+        { "edm", TimeConvention.EdmCNoise, Parameterization.VeDenoiser, 2.0, 1.0 },
+        { "vp-discrete", TimeConvention.EdmCNoise, Parameterization.X0, 0.5, 1.0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Conventions))]
+    public void Each_time_convention_and_parameterization_round_trips_through_a_linear_probe(
+        string kind, TimeConvention convention, Parameterization parameterization, double t, double timeScale)
+    {
+        using var dir = new TempDirectory();
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default(kind), convention, parameterization, timeScale: timeScale);
+        using var denoiser = OnnxDenoiser.Open(card);
+
+        AssertMatchesProbe(denoiser, t, batch: 3, tolerance: 2e-6);
+    }
+
+    [Theory]
+    [InlineData(TimeConvention.DiscreteIndex, Parameterization.Epsilon, 0.5)]
+    [InlineData(TimeConvention.VeSigma, Parameterization.VeDenoiser, 0.3)]
+    public void A_float16_model_round_trips_within_half_precision(TimeConvention convention, Parameterization parameterization, double t)
+    {
+        using var dir = new TempDirectory();
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("vp-discrete"), convention, parameterization, TensorProto.Types.DataType.Float16);
+        using var denoiser = OnnxDenoiser.Open(card);
+
+        AssertMatchesProbe(denoiser, t, batch: 4, tolerance: 4e-3);
+    }
+
+    [Fact]
+    public void A_request_larger_than_max_batch_is_split_and_gives_the_same_result()
+    {
+        using var dir = new TempDirectory();
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("vp-discrete"), TimeConvention.DiscreteIndex, Parameterization.Epsilon);
+        using var small = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { MaxBatch = 3 });
+
+        Assert.Equal(3, small.MaxBatch);
+        AssertMatchesProbe(small, 0.4, batch: 11, tolerance: 2e-6);
+        Assert.Equal(1, small.Calls);
+    }
+
+    [Fact]
+    public void A_graph_with_a_fixed_batch_axis_is_fed_padded_runs()
+    {
+        using var dir = new TempDirectory();
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, fixedBatch: 4);
+        using var denoiser = OnnxDenoiser.Open(card);
+
+        Assert.Equal(4, denoiser.MaxBatch);
+        AssertMatchesProbe(denoiser, 1.5, batch: 10, tolerance: 2e-6);
+    }
+
+    [Fact]
+    public void Classifier_free_guidance_mixes_the_conditional_and_null_class_outputs_with_scale_w()
+    {
+        using var dir = new TempDirectory();
+        var guidance = new GuidanceSpec("y", 10, 10);
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, guidance: guidance);
+        const double w = 3.0;
+        int[] labels = [2, 5, 7];
+        using var denoiser = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { GuidanceScale = w, ClassLabels = labels, MaxBatch = 2 });
+        var x = Rows(5, 9);
+        var x0 = new double[x.Length];
+        var eps = new double[x.Length];
+        const double sigma = 2.0;
+
+        denoiser.Predict(x, 5, sigma, x0, eps);
+
+        for (var b = 0; b < 5; b++)
+        {
+            var label = labels[b % labels.Length];
+            for (var j = 0; j < Dimension; j++)
+            {
+                var i = (b * Dimension) + j;
+                var expected = x[i] + (0.001 * sigma) + (0.1 * (10 + (w * (label - 10))));
+                Assert.True(Math.Abs(x0[i] - expected) < 1e-5, $"row {b}: {x0[i]} vs {expected}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Concurrent_calls_share_one_session_and_give_the_sequential_results()
+    {
+        using var dir = new TempDirectory();
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("vp-discrete"), TimeConvention.DiscreteIndex, Parameterization.Epsilon);
+        using var denoiser = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { MaxBatch = 4 });
+
+        Parallel.For(0, 16, i => AssertMatchesProbe(denoiser, 0.05 + (0.05 * i), batch: 9, tolerance: 2e-6));
+
+        Assert.Equal(16, denoiser.Calls);
+    }
+
+    /// <summary>Predicts on seeded rows and compares with the probe's exact output run through SOLVERS.md's conversions.</summary>
+    private static void AssertMatchesProbe(OnnxDenoiser denoiser, double t, int batch, double tolerance)
+    {
+        var x = Rows(batch, 1);
+        var x0 = new double[x.Length];
+        var eps = new double[x.Length];
+        denoiser.Predict(x, batch, t, x0, eps);
+
+        var s = denoiser.Schedule;
+        double alpha = s.Alpha(t), sigma = s.Sigma(t), veSigma = sigma / alpha;
+        var card = denoiser.Card;
+        for (var i = 0; i < x.Length; i++)
+        {
+            double raw;
+            switch (card.Inputs.TimeConvention)
+            {
+                case TimeConvention.DiscreteIndex:
+                    raw = x[i] + (0.001 * 1000 * (t - 0.001));
+                    break;
+                case TimeConvention.ContinuousT:
+                    raw = x[i] + (0.001 * t * card.Inputs.TimeScale);
+                    break;
+                case TimeConvention.VeSigma:
+                    raw = (x[i] / alpha) + (0.001 * veSigma);
+                    break;
+                default:
+                    {
+                        const double sd = 0.5;
+                        var total = (veSigma * veSigma) + (sd * sd);
+                        var xbar = x[i] / alpha;
+                        var f = (xbar / Math.Sqrt(total)) + (0.001 * Math.Log(veSigma) / 4);
+                        raw = (sd * sd / total * xbar) + (veSigma * sd / Math.Sqrt(total) * f);
+                        break;
+                    }
+            }
+
+            var (ex0, eeps) = card.Output.Parameterization switch
+            {
+                Parameterization.Epsilon => ((x[i] - (sigma * raw)) / alpha, raw),
+                Parameterization.X0 or Parameterization.VeDenoiser => (raw, (x[i] - (alpha * raw)) / sigma),
+                Parameterization.V => (((alpha * x[i]) - (sigma * raw)) / ((alpha * alpha) + (sigma * sigma)), ((sigma * x[i]) + (alpha * raw)) / ((alpha * alpha) + (sigma * sigma))),
+                Parameterization.Flow => ((x[i] - (sigma * raw)) / (alpha + sigma), (x[i] + (alpha * raw)) / (alpha + sigma)),
+                _ => throw new InvalidOperationException(),
+            };
+            Assert.True(Math.Abs(x0[i] - ex0) <= tolerance * (1 + Math.Abs(ex0)) * (1 + (1 / alpha)), $"x0[{i}] = {x0[i]}, expected {ex0}");
+            Assert.True(Math.Abs(eps[i] - eeps) <= tolerance * (1 + Math.Abs(eeps)) * (1 + (1 / sigma)), $"eps[{i}] = {eps[i]}, expected {eeps}");
+        }
+    }
+
+    private static double[] Rows(int batch, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, batch * Dimension).Select(_ => (2 * random.NextDouble()) - 1).ToArray();
+    }
+}
