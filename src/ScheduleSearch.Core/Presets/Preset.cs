@@ -21,8 +21,8 @@ public sealed record Preset
     /// <summary>Outer grid intervals for an NFE and whether the grid ends at 0; null when that NFE is impossible.</summary>
     public required Func<int, bool, int?> Intervals { get; init; }
 
-    /// <summary>Step choices for a grid of n intervals.</summary>
-    public required Func<int, StepChoice[]> Steps { get; init; }
+    /// <summary>Step choices for a grid of n intervals, given the NFE asked for (null on an explicit grid).</summary>
+    public required Func<int, int?, StepChoice[]> Steps { get; init; }
 
     /// <summary>
     /// For singlestep presets under spacings other than logSNR: DPM-Solver builds the NFE-interval grid and keeps the

@@ -33,23 +33,23 @@ public static class PresetCatalog
         new Preset
         {
             Name = "ipndm", DefaultSpacing = Spacing.TimeUniform, Source = "improved PNDM (Zhang and Chen 2022): Adams-Bashforth 1-4 on eps",
-            Intervals = (nfe, _) => nfe, Steps = n => Repeat(new StepChoice { Method = StepMethod.Ipndm, Order = 4 }, n),
+            Intervals = (nfe, _) => nfe, Steps = (n, _) => Repeat(new StepChoice { Method = StepMethod.Ipndm, Order = 4 }, n),
         },
         new Preset
         {
             Name = "plms", DefaultSpacing = Spacing.TimeUniform, Source = "PNDM's PLMS as in LDM: pseudo improved-Euler warm-up, then Adams-Bashforth",
-            Intervals = (nfe, _) => nfe >= 2 ? nfe - 1 : null, Steps = n => Repeat(new StepChoice { Method = StepMethod.Plms, Order = 4 }, n),
+            Intervals = (nfe, _) => nfe >= 2 ? nfe - 1 : null, Steps = (n, _) => Repeat(new StepChoice { Method = StepMethod.Plms, Order = 4 }, n),
         },
         new Preset
         {
             Name = "euler", DefaultSpacing = Spacing.Karras7, Source = "EDM's Euler (Karras et al. 2022)",
-            Intervals = (nfe, _) => nfe, Steps = n => Repeat(new StepChoice { Method = StepMethod.Euler }, n),
+            Intervals = (nfe, _) => nfe, Steps = (n, _) => Repeat(new StepChoice { Method = StepMethod.Euler }, n),
         },
         new Preset
         {
             Name = "heun", DefaultSpacing = Spacing.Karras7, Source = "EDM's Heun, Euler on the last step to sigma 0 (Karras et al. 2022, Alg. 1)",
             Intervals = (nfe, zeroEnd) => zeroEnd ? (nfe % 2 == 1 ? (nfe + 1) / 2 : null) : (nfe % 2 == 0 ? nfe / 2 : null),
-            Steps = n => Repeat(new StepChoice { Method = StepMethod.Heun, Order = 2 }, n),
+            Steps = (n, _) => Repeat(new StepChoice { Method = StepMethod.Heun, Order = 2 }, n),
         },
     ];
 
@@ -100,7 +100,13 @@ public static class PresetCatalog
             grid = Grids.Build(spacing, schedule, intervals, start, end);
         }
 
-        return Build(preset, schedule, grid, $"{name} ({spacing.Name})");
+        var result = Build(preset, schedule, grid, nfe, $"{name} ({spacing.Name})");
+        if (result.Nfe != nfe)
+        {
+            throw new InvalidOperationException($"preset {name} built a schedule of {result.Nfe} evaluations for NFE {nfe}");
+        }
+
+        return result;
     }
 
     /// <summary>The preset's rules applied to a given grid (N + 1 descending times, t_T first).</summary>
@@ -108,12 +114,12 @@ public static class PresetCatalog
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(timesteps);
-        return Build(Get(name), schedule, timesteps, $"{name} (explicit)");
+        return Build(Get(name), schedule, timesteps, null, $"{name} (explicit)");
     }
 
-    private static SamplerSchedule Build(Preset preset, NoiseSchedule schedule, IReadOnlyList<double> grid, string label)
+    private static SamplerSchedule Build(Preset preset, NoiseSchedule schedule, IReadOnlyList<double> grid, int? nfe, string label)
     {
-        var steps = preset.Steps(grid.Count - 1);
+        var steps = preset.Steps(grid.Count - 1, nfe);
         if (grid[^1] == 0.0)
         {
             // Only a first-order data step (or a VE-view method) can land on sigma = 0 (k-diffusion does the same).
@@ -133,7 +139,7 @@ public static class PresetCatalog
         DefaultSpacing = spacing,
         Source = source,
         Intervals = (nfe, _) => nfe,
-        Steps = n => Enumerable.Range(1, n).Select(i => step with { Order = orderRule(order, i, n) }).ToArray(),
+        Steps = (n, _) => Enumerable.Range(1, n).Select(i => step with { Order = orderRule(order, i, n) }).ToArray(),
     };
 
     private static IEnumerable<Preset> UniPc(DerivativeForm variant, string prefix)
@@ -148,7 +154,7 @@ public static class PresetCatalog
                 DefaultSpacing = Spacing.LogSnrUniform,
                 Source = $"UniPC ({prefix[^3..]}), UniP-{p} with UniC after every step but the last",
                 Intervals = (nfe, _) => nfe,
-                Steps = n => Enumerable.Range(1, n).Select(i => step with
+                Steps = (n, _) => Enumerable.Range(1, n).Select(i => step with
                 {
                     Order = UniPcOrder(order, i, n),
                     Corrector = i < n ? CorrectorKind.UniC : CorrectorKind.None,
@@ -168,29 +174,11 @@ public static class PresetCatalog
             DefaultSpacing = Spacing.LogSnrUniform,
             Source = fixedOrder ? $"DPM-Solver singlestep_fixed, order {order}" : $"DPM-Solver-{order} singlestep (DPM-Solver-fast order rule)",
             Intervals = (nfe, _) => fixedOrder && nfe % order != 0 ? null : orders(nfe).Length,
-            Steps = n => Enumerable.Range(0, n).Select(i => step with { Method = StepMethod.Singlestep, Order = SinglestepOrder(orders, order, fixedOrder, i, n) }).ToArray(),
+            // On an explicit grid (no NFE asked for) every step takes the full order.
+            Steps = (n, nfe) => (nfe is { } e ? orders(e) : Enumerable.Repeat(order, n).ToArray())
+                .Select(o => step with { Method = StepMethod.Singlestep, Order = o }).ToArray(),
             SinglestepOrders = orders,
         };
-    }
-
-    private static int SinglestepOrder(Func<int, int[]> orders, int order, bool fixedOrder, int i, int n)
-    {
-        if (fixedOrder)
-        {
-            return order;
-        }
-
-        // Find the NFE whose order list has n entries; on an explicit grid every step takes the full order.
-        for (var nfe = n; nfe <= n * order; nfe++)
-        {
-            var list = orders(nfe);
-            if (list.Length == n)
-            {
-                return list[i];
-            }
-        }
-
-        return order;
     }
 
     /// <summary>DPM-Solver-fast's rule for fitting singlestep orders into an NFE (refdata/README.md section 5.2).</summary>
