@@ -1,0 +1,24 @@
+using LiteDB;
+
+namespace ScheduleSearch.Storage;
+
+/// <summary>A database opened for one read over <see cref="ReadOnlyPageView"/>s; disposing closes all three.</summary>
+internal sealed class DatabaseView(LiteDatabase db, Stream data, Stream log) : IDisposable
+{
+    /// <summary>The database.</summary>
+    public LiteDatabase Db { get; } = db;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        try
+        {
+            Db.Dispose();
+        }
+        finally
+        {
+            data.Dispose();
+            log.Dispose();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Collections.Immutable;
+using LiteDB;
+
+namespace ScheduleSearch.Storage;
+
+/// <summary>
+/// Maps records to LiteDB documents by hand (no reflection mapper: fast, and the stored field names are the
+/// schema). Times are stored as UTC ticks (Int64): LiteDB's own dates lose sub-millisecond precision and come back in local time.
+/// </summary>
+internal static class LiteDbDocuments
+{
+    public const string Searches = "searches";
+    public const string Evaluations = "evaluations";
+    public const string History = "history";
+    public const string Models = "models";
+    public const string ReferenceFiles = "ref_files";
+    public const string ReferenceChunks = "ref_chunks";
+
+    /// <summary>Separates a search name from a sequence number or key in history ids (control characters are not allowed in names).</summary>
+    public const char Separator = '\u001f';
+
+    public static BsonValue Time(DateTimeOffset time) => new BsonValue(time.UtcTicks);
+
+    public static DateTimeOffset Time(BsonValue value) => new(value.AsInt64, TimeSpan.Zero);
+
+    public static string Name(SearchStatus status) => status switch
+    {
+        SearchStatus.Running => "running",
+        SearchStatus.Finished => "finished",
+        SearchStatus.Interrupted => "interrupted",
+        SearchStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown search status"),
+    };
+
+    public static SearchStatus SearchStatusOf(string name) => name switch
+    {
+        "running" => SearchStatus.Running,
+        "finished" => SearchStatus.Finished,
+        "interrupted" => SearchStatus.Interrupted,
+        "failed" => SearchStatus.Failed,
+        _ => throw new FormatException($"unknown search status \"{name}\""),
+    };
+
+    public static string Name(EvaluationStatus status) => status switch
+    {
+        EvaluationStatus.Ok => "ok",
+        EvaluationStatus.Diverged => "diverged",
+        EvaluationStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown evaluation status"),
+    };
+
+    public static EvaluationStatus EvaluationStatusOf(string name) => name switch
+    {
+        "ok" => EvaluationStatus.Ok,
+        "diverged" => EvaluationStatus.Diverged,
+        "failed" => EvaluationStatus.Failed,
+        _ => throw new FormatException($"unknown evaluation status \"{name}\""),
+    };
+
+    public static BsonDocument ToDocument(EvaluationRecord r) => new()
+    {
+        ["_id"] = r.Key,
+        ["schedule_key"] = r.ScheduleKey,
+        ["schedule"] = r.ScheduleJson,
+        ["nfe"] = r.Nfe,
+        ["metric"] = r.Metric,
+        ["score"] = r.Score,
+        ["heldout"] = r.HeldOutScore is { } h ? new BsonValue(h) : BsonValue.Null,
+        ["fidelity"] = r.Fidelity,
+        ["status"] = Name(r.Status),
+        ["duration"] = r.Duration.Ticks,
+        ["searches"] = new BsonArray(r.SearchNames.Select(n => new BsonValue(n))),
+        ["generation"] = r.Generation,
+        ["created"] = Time(r.Created),
+        ["details"] = r.DetailsJson is null ? BsonValue.Null : new BsonValue(r.DetailsJson),
+    };
+
+    public static EvaluationRecord ToEvaluation(BsonDocument d) => new()
+    {
+        Key = d["_id"].AsString,
+        ScheduleKey = d["schedule_key"].AsString,
+        ScheduleJson = d["schedule"].AsString,
+        Nfe = d["nfe"].AsInt32,
+        Metric = d["metric"].AsString,
+        Score = d["score"].AsDouble,
+        HeldOutScore = d["heldout"].IsNull ? null : d["heldout"].AsDouble,
+        Fidelity = d["fidelity"].AsInt32,
+        Status = EvaluationStatusOf(d["status"].AsString),
+        Duration = TimeSpan.FromTicks(d["duration"].AsInt64),
+        SearchNames = [.. d["searches"].AsArray.Select(v => v.AsString)],
+        Generation = d["generation"].AsInt32,
+        Created = Time(d["created"]),
+        DetailsJson = d["details"].IsNull ? null : d["details"].AsString,
+    };
+
+    public static BsonDocument ToDocument(ModelRecord m) => new()
+    {
+        ["_id"] = m.ContentHash,
+        ["path"] = m.Path,
+        ["card"] = m.CardJson,
+        ["updated"] = Time(m.Updated),
+    };
+
+    public static ModelRecord ToModel(BsonDocument d) => new()
+    {
+        ContentHash = d["_id"].AsString,
+        Path = d["path"].AsString,
+        CardJson = d["card"].AsString,
+        Updated = Time(d["updated"]),
+    };
+
+    public static SearchRecord ToSearch(BsonDocument d, ProcessIdentity? liveWriter, DateTimeOffset now, TimeSpan timeout)
+    {
+        var owner = new ProcessIdentity(d["pid"].AsInt32, d["host"].AsString);
+        var heartbeat = Time(d["heartbeat"]);
+        return new SearchRecord
+        {
+            Name = d["_id"].AsString,
+            SpecJson = d["spec"].AsString,
+            Status = SearchStatusRule.Effective(SearchStatusOf(d["status"].AsString), owner, heartbeat, liveWriter, now, timeout),
+            Created = Time(d["created"]),
+            Updated = Time(d["updated"]),
+            Heartbeat = heartbeat,
+            Owner = owner,
+            Evaluations = d["evaluations"].AsInt32,
+            CacheHits = d["cache_hits"].AsInt32,
+            Diverged = d["diverged"].AsInt32,
+        };
+    }
+
+    public static BsonDocument ReferenceMetadata(ReferenceArray r, string sha256) => new()
+    {
+        ["shape"] = new BsonArray(r.Shape.Select(n => new BsonValue(n))),
+        ["count"] = r.Data.Length,
+        ["sha256"] = sha256,
+        ["accuracy"] = r.Accuracy is { } a ? new BsonValue(a) : BsonValue.Null,
+        ["created"] = Time(r.Created),
+        ["description"] = r.DescriptionJson is null ? BsonValue.Null : new BsonValue(r.DescriptionJson),
+    };
+
+    public static ImmutableArray<int> Shape(BsonDocument metadata) => [.. metadata["shape"].AsArray.Select(v => v.AsInt32)];
+}

@@ -1,0 +1,636 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using LiteDB;
+using static ScheduleSearch.Storage.LiteDbDocuments;
+
+namespace ScheduleSearch.Storage;
+
+/// <summary>
+/// The <see cref="IScoreStore"/> contract in one LiteDB file. <see cref="Open"/> makes the single writer: it
+/// takes an exclusive lock file next to the database (a second writer gets <see cref="DatabaseInUseException"/>),
+/// writes each call in one transaction, and on a clean <see cref="Dispose"/> marks its running searches
+/// interrupted, checkpoints the log into the file and releases the lock. <see cref="OpenReadOnly"/> makes a
+/// reader (list, show, export) that works while a writer runs: each call opens a fresh read-only view, so it sees
+/// everything committed until then. Both check the file first: a foreign, corrupt or newer database is refused
+/// with a <see cref="ScoreStoreException"/> naming it, and nothing on disk is changed.
+/// </summary>
+public sealed class LiteDbScoreStore : IScoreStore
+{
+    private const int ReadAttempts = 3;
+    private readonly Lock _gate = new();
+    private readonly ScoreStoreOptions _options;
+    private readonly LiteDatabase? _db;
+    private readonly WriterLock? _lock;
+    private readonly HashSet<string> _begun = new(StringComparer.Ordinal);
+    private long _sequence;
+    private bool _disposed;
+
+    private LiteDbScoreStore(string path, ScoreStoreOptions options, LiteDatabase? db, WriterLock? writerLock)
+    {
+        DatabasePath = path;
+        _options = options;
+        _db = db;
+        _lock = writerLock;
+        Notices = writerLock?.Notice is { } notice ? [notice] : [];
+        if (db is not null)
+        {
+            _sequence = db.GetCollection(DatabaseInspector.MetaCollection).FindById("sequence")?["value"].AsInt64 ?? 0;
+        }
+    }
+
+    /// <summary>The schema version this program writes; newer files are refused.</summary>
+    public static int SchemaVersion => DatabaseInspector.SchemaVersion;
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>Sentences for the user about the opening (a stale lock taken over); empty normally.</summary>
+    public IReadOnlyList<string> Notices { get; }
+
+    /// <inheritdoc />
+    public bool IsReadOnly => _db is null;
+
+    /// <summary>
+    /// Opens (or creates) the database at <paramref name="path"/> as its only writer. Throws
+    /// <see cref="DatabaseInUseException"/> when another live process (or another open store in this one) holds
+    /// it, <see cref="ScoreStoreException"/> when the file is not a readable ScheduleSearch database of a known schema.
+    /// </summary>
+    public static LiteDbScoreStore Open(string path, ScoreStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= ScoreStoreOptions.Default;
+        path = Path.GetFullPath(path);
+        if (File.Exists(path))
+        {
+            DatabaseInspector.Inspect(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+
+        var writerLock = WriterLock.Acquire(path, options.LockWait, options.Clock);
+        try
+        {
+            if (!File.Exists(path))
+            {
+                Create(path, options.Clock.GetUtcNow());
+            }
+
+            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Upgrade = false });
+            try
+            {
+                DatabaseInspector.CheckSchema(db, path);
+                EnsureIndexes(db);
+                return new LiteDbScoreStore(path, options, db, writerLock);
+            }
+            catch
+            {
+                db.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            writerLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the database for reading while a writer may be running; holds no file open between calls and never
+    /// writes. Throws <see cref="ScoreStoreException"/> when the file is missing, foreign, corrupt or newer.
+    /// </summary>
+    public static LiteDbScoreStore OpenReadOnly(string path, ScoreStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        path = Path.GetFullPath(path);
+        if (!File.Exists(path))
+        {
+            throw new ScoreStoreException($"database {path} does not exist");
+        }
+
+        DatabaseInspector.Inspect(path);
+        return new LiteDbScoreStore(path, options ?? ScoreStoreOptions.Default, null, null);
+    }
+
+    /// <inheritdoc />
+    public SearchRecord BeginSearch(string name, string specJson)
+    {
+        CheckName(name);
+        ArgumentNullException.ThrowIfNull(specJson);
+        return Write(db =>
+        {
+            var searches = db.GetCollection(Searches);
+            var now = _options.Clock.GetUtcNow();
+            var doc = searches.FindById(name);
+            if (doc is null)
+            {
+                doc = new BsonDocument
+                {
+                    ["_id"] = name, ["spec"] = specJson, ["created"] = Time(now),
+                    ["evaluations"] = 0, ["cache_hits"] = 0, ["diverged"] = 0,
+                };
+            }
+            else if (doc["spec"].AsString != specJson)
+            {
+                throw new ScoreStoreException($"search '{name}' exists in {DatabasePath} with another spec; choose another name to start a new search");
+            }
+
+            doc["status"] = Name(SearchStatus.Running);
+            doc["pid"] = ProcessIdentity.Current.ProcessId;
+            doc["host"] = ProcessIdentity.Current.HostName;
+            doc["updated"] = Time(now);
+            doc["heartbeat"] = Time(now);
+            searches.Upsert(doc);
+            _begun.Add(name);
+            return ToSearch(doc, ProcessIdentity.Current, now, _options.HeartbeatTimeout);
+        });
+    }
+
+    /// <inheritdoc />
+    public void Heartbeat(string name) => Write(db =>
+    {
+        var searches = db.GetCollection(Searches);
+        var doc = searches.FindById(name) ?? throw new KeyNotFoundException($"search '{name}' does not exist; begin it first");
+        doc["heartbeat"] = Time(_options.Clock.GetUtcNow());
+        return searches.Update(doc);
+    });
+
+    /// <inheritdoc />
+    public void EndSearch(string name, SearchStatus status)
+    {
+        SearchStatusRule.CheckFinal(status);
+        Write(db =>
+        {
+            var searches = db.GetCollection(Searches);
+            var doc = searches.FindById(name) ?? throw new KeyNotFoundException($"search '{name}' does not exist; begin it first");
+            doc["status"] = Name(status);
+            doc["updated"] = Time(_options.Clock.GetUtcNow());
+            _begun.Remove(name);
+            return searches.Update(doc);
+        });
+    }
+
+    /// <inheritdoc />
+    public SearchRecord? GetSearch(string name) => Read((db, live) =>
+        db.GetCollection(Searches).FindById(name) is { } doc ? ToSearch(doc, live, _options.Clock.GetUtcNow(), _options.HeartbeatTimeout) : null);
+
+    /// <inheritdoc />
+    public IReadOnlyList<SearchRecord> ListSearches(CancellationToken cancellationToken = default) => Read((db, live) =>
+    {
+        var now = _options.Clock.GetUtcNow();
+        return (IReadOnlyList<SearchRecord>)[.. db.GetCollection(Searches).FindAll()
+            .Select(d => ToSearch(d, live, now, _options.HeartbeatTimeout))
+            .OrderBy(s => s.Created).ThenBy(s => s.Name, StringComparer.Ordinal)];
+    });
+
+    /// <inheritdoc />
+    public EvaluationRecord? GetEvaluation(string key) => Read((db, _) =>
+        db.GetCollection(Evaluations).FindById(key) is { } doc ? ToEvaluation(doc) : null);
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, EvaluationRecord> GetEvaluations(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var list = keys.ToList();
+        return Read((db, _) =>
+        {
+            var evaluations = db.GetCollection(Evaluations);
+            var found = new Dictionary<string, EvaluationRecord>(StringComparer.Ordinal);
+            foreach (var key in list)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!found.ContainsKey(key) && evaluations.FindById(key) is { } doc)
+                {
+                    found[key] = ToEvaluation(doc);
+                }
+            }
+
+            return (IReadOnlyDictionary<string, EvaluationRecord>)found;
+        });
+    }
+
+    /// <inheritdoc />
+    public int AddEvaluations(IReadOnlyList<EvaluationRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var record in records)
+        {
+            SearchStatusRule.CheckRecord(record);
+        }
+
+        return Write(db =>
+        {
+            var evaluations = db.GetCollection(Evaluations);
+            var links = new Links(db, records.SelectMany(r => r.SearchNames));
+            var added = 0;
+            foreach (var record in records)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var stored = evaluations.FindById(record.Key);
+                if (stored is null)
+                {
+                    evaluations.Insert(ToDocument(record));
+                    added++;
+                }
+
+                var status = stored is null ? record.Status : EvaluationStatusOf(stored["status"].AsString);
+                foreach (var searchName in record.SearchNames)
+                {
+                    links.Add(searchName, record.Key, cached: stored is not null, status, ref _sequence);
+                }
+            }
+
+            links.Save(_sequence);
+            return added;
+        });
+    }
+
+    /// <inheritdoc />
+    public int AddCacheHits(string searchName, IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var list = keys.ToList();
+        return Write(db =>
+        {
+            var evaluations = db.GetCollection(Evaluations);
+            var links = new Links(db, [searchName]);
+            var appended = 0;
+            foreach (var key in list)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var stored = evaluations.FindById(key) ?? throw new KeyNotFoundException($"evaluation {key} is not stored; store it with AddEvaluations");
+                appended += links.Add(searchName, key, cached: true, EvaluationStatusOf(stored["status"].AsString), ref _sequence) ? 1 : 0;
+            }
+
+            links.Save(_sequence);
+            return appended;
+        });
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<EvaluationRecord> GetSearchEvaluations(string searchName, CancellationToken cancellationToken = default) => Read((db, _) =>
+    {
+        var evaluations = db.GetCollection(Evaluations);
+        var prefix = searchName + Separator;
+        var result = new List<EvaluationRecord>();
+        foreach (var link in db.GetCollection(History).Find(Query.Between("_id", prefix, prefix + '\uffff')))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var doc = evaluations.FindById(link["key"]) ?? throw new ScoreStoreException($"database {DatabasePath}: search '{searchName}' lists evaluation {link["key"].AsString}, which is missing; the file is corrupt");
+            result.Add(ToEvaluation(doc));
+        }
+
+        return (IReadOnlyList<EvaluationRecord>)result;
+    });
+
+    /// <inheritdoc />
+    public int CountSearchEvaluations(string searchName) => Read((db, _) =>
+        db.GetCollection(Searches).FindById(searchName)?["evaluations"].AsInt32 ?? 0);
+
+    /// <inheritdoc />
+    public long CountEvaluations() => Read((db, _) => db.GetCollection(Evaluations).LongCount());
+
+    /// <inheritdoc />
+    public bool AddReference(ReferenceArray reference, CancellationToken cancellationToken = default)
+    {
+        SearchStatusRule.CheckReference(reference);
+        var bytes = ToBytes(reference.Data.AsSpan());
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        cancellationToken.ThrowIfCancellationRequested();
+        return Write(db =>
+        {
+            var storage = db.GetStorage<string>(ReferenceFiles, ReferenceChunks);
+            if (storage.Exists(reference.Name))
+            {
+                return false;
+            }
+
+            using var stream = new MemoryStream(bytes, writable: false);
+            storage.Upload(reference.Name, reference.Name + ".f64", stream, ReferenceMetadata(reference, sha));
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public ReferenceArray? GetReference(string name, CancellationToken cancellationToken = default) => Read((db, _) =>
+    {
+        var storage = db.GetStorage<string>(ReferenceFiles, ReferenceChunks);
+        var file = storage.FindById(name);
+        if (file is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var metadata = file.Metadata;
+            var count = metadata["count"].AsInt32;
+            var bytes = new byte[checked(count * sizeof(double))];
+            using var stream = file.OpenRead();
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var n = stream.Read(bytes, read, bytes.Length - read);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            if (read != bytes.Length || stream.ReadByte() != -1)
+            {
+                throw Unreadable(name, string.Create(CultureInfo.InvariantCulture, $"its data holds {(read == bytes.Length ? "more than" : read)} bytes, {bytes.Length} expected"));
+            }
+
+            if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != metadata["sha256"].AsString)
+            {
+                throw Unreadable(name, "its data does not match the SHA-256 stored with it");
+            }
+
+            return new ReferenceArray
+            {
+                Name = name,
+                Shape = Shape(metadata),
+                Data = ImmutableArray.Create(MemoryMarshal.Cast<byte, double>(bytes)),
+                Accuracy = metadata["accuracy"].IsNull ? null : metadata["accuracy"].AsDouble,
+                Created = Time(metadata["created"]),
+                DescriptionJson = metadata["description"].IsNull ? null : metadata["description"].AsString,
+            };
+        }
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or NullReferenceException or IOException or OverflowException or KeyNotFoundException)
+        {
+            throw Unreadable(name, ex.Message, ex);
+        }
+    });
+
+    /// <inheritdoc />
+    public void SaveModel(ModelRecord model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Write(db => db.GetCollection(Models).Upsert(ToDocument(model)));
+    }
+
+    /// <inheritdoc />
+    public ModelRecord? GetModel(string contentHash) => Read((db, _) =>
+        db.GetCollection(Models).FindById(contentHash) is { } doc ? ToModel(doc) : null);
+
+    /// <inheritdoc />
+    public IReadOnlyList<ModelRecord> ListModels() => Read((db, _) =>
+        (IReadOnlyList<ModelRecord>)[.. db.GetCollection(Models).FindAll().Select(ToModel)]);
+
+    /// <summary>
+    /// A writer marks the searches it began and did not end as interrupted, checkpoints the log into the data
+    /// file and releases the lock; a reader holds nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_db is null)
+            {
+                return;
+            }
+
+            try
+            {
+                if (_begun.Count > 0)
+                {
+                    InTransaction(_db, db =>
+                    {
+                        var searches = db.GetCollection(Searches);
+                        foreach (var doc in _begun.Select(n => searches.FindById(n)).OfType<BsonDocument>().Where(d => d["status"] == Name(SearchStatus.Running)))
+                        {
+                            doc["status"] = Name(SearchStatus.Interrupted);
+                            doc["updated"] = Time(_options.Clock.GetUtcNow());
+                            searches.Update(doc);
+                        }
+
+                        return 0;
+                    });
+                }
+
+                _db.Checkpoint();
+            }
+            finally
+            {
+                try
+                {
+                    _db.Dispose();
+                }
+                finally
+                {
+                    _lock?.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>For tests: ends the writer the way a killed process does (no status change, no checkpoint, lock released by the OS).</summary>
+    internal void AbandonForTests()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _db?.Dispose();
+            _lock?.AbandonForTests();
+        }
+    }
+
+    private static void Create(string path, DateTimeOffset now)
+    {
+        // Built under a temporary name and renamed, so a crash never leaves a LiteDB file without our schema record.
+        var temp = path + ".creating-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        File.Delete(temp);
+        File.Delete(LiteDbFiles.LogPath(temp));
+        using (var db = new LiteDatabase(new ConnectionString
+        {
+            Filename = temp,
+            Connection = ConnectionType.Direct,
+            Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
+        }))
+        {
+            db.GetCollection(DatabaseInspector.MetaCollection).Insert(new BsonDocument
+            {
+                ["_id"] = "schema", ["app"] = DatabaseInspector.App, ["version"] = DatabaseInspector.SchemaVersion, ["created"] = Time(now),
+            });
+            EnsureIndexes(db);
+            db.Checkpoint();
+        }
+
+        File.Move(temp, path, overwrite: false);
+    }
+
+    private static void EnsureIndexes(LiteDatabase db)
+    {
+        db.GetCollection(History).EnsureIndex("search_key", "$.search_key", unique: true);
+    }
+
+    private static T InTransaction<T>(LiteDatabase db, Func<LiteDatabase, T> work)
+    {
+        db.BeginTrans();
+        try
+        {
+            var result = work(db);
+            db.Commit();
+            return result;
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+    }
+
+    private static byte[] ToBytes(ReadOnlySpan<double> data)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("reference arrays are stored little-endian; this machine is big-endian");
+        }
+
+        return MemoryMarshal.AsBytes(data).ToArray();
+    }
+
+    private static void CheckName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.Any(char.IsControl))
+        {
+            throw new ArgumentException($"search name \"{name}\" contains a control character", nameof(name));
+        }
+    }
+
+    private ScoreStoreException Unreadable(string name, string why, Exception? inner = null) =>
+        inner is null
+            ? new ScoreStoreException($"reference '{name}' in {DatabasePath} is unreadable: {why}; delete the database or recompute the reference into a new one")
+            : new ScoreStoreException($"reference '{name}' in {DatabasePath} is unreadable: {why}; delete the database or recompute the reference into a new one", inner);
+
+    private T Write<T>(Func<LiteDatabase, T> work)
+    {
+        if (_db is null)
+        {
+            throw new InvalidOperationException($"database {DatabasePath} was opened read-only");
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var sequence = _sequence;
+            try
+            {
+                return InTransaction(_db, work);
+            }
+            catch
+            {
+                _sequence = sequence;
+                throw;
+            }
+        }
+    }
+
+    private T Read<T>(Func<LiteDatabase, ProcessIdentity?, T> work)
+    {
+        if (_db is not null)
+        {
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return work(_db, ProcessIdentity.Current);
+            }
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var live = LiteDbFiles.ProbeLiveWriter(DatabasePath);
+                using var view = DatabaseInspector.OpenView(DatabasePath);
+                return work(view.Db, live);
+            }
+            catch (Exception ex) when (attempt < ReadAttempts && IsTransient(ex))
+            {
+                // A checkpoint by the writer can move pages under a reader; a fresh view sees the new state.
+                Thread.Sleep(20 * attempt);
+            }
+            catch (Exception ex) when (IsTransient(ex))
+            {
+                throw DatabaseInspector.Corrupt(DatabasePath, ex);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is LiteException or IOException or InvalidCastException or IndexOutOfRangeException or ArgumentOutOfRangeException
+        || (ex is ScoreStoreException s && s.InnerException is LiteException or IOException);
+
+    /// <summary>The history links and counters a write adds to searches, saved at the end of its transaction.</summary>
+    private sealed class Links
+    {
+        private readonly ILiteCollection<BsonDocument> _history;
+        private readonly ILiteCollection<BsonDocument> _searches;
+        private readonly ILiteCollection<BsonDocument> _meta;
+        private readonly Dictionary<string, BsonDocument> _touched = new(StringComparer.Ordinal);
+
+        public Links(LiteDatabase db, IEnumerable<string> searchNames)
+        {
+            _history = db.GetCollection(History);
+            _searches = db.GetCollection(Searches);
+            _meta = db.GetCollection(DatabaseInspector.MetaCollection);
+            foreach (var name in searchNames)
+            {
+                if (!_touched.ContainsKey(name))
+                {
+                    _touched[name] = _searches.FindById(name)
+                        ?? throw new KeyNotFoundException($"search '{name}' does not exist; begin it before storing its evaluations");
+                }
+            }
+        }
+
+        public bool Add(string searchName, string key, bool cached, EvaluationStatus status, ref long sequence)
+        {
+            var searchKey = searchName + Separator + key;
+            if (_history.Exists(Query.EQ("search_key", searchKey)))
+            {
+                return false;
+            }
+
+            sequence++;
+            _history.Insert(new BsonDocument
+            {
+                ["_id"] = searchName + Separator + sequence.ToString("D19", CultureInfo.InvariantCulture),
+                ["search_key"] = searchKey,
+                ["key"] = key,
+                ["cached"] = cached,
+            });
+            var search = _touched[searchName];
+            search["evaluations"] = search["evaluations"].AsInt32 + 1;
+            search["cache_hits"] = search["cache_hits"].AsInt32 + (cached ? 1 : 0);
+            search["diverged"] = search["diverged"].AsInt32 + (status == EvaluationStatus.Ok ? 0 : 1);
+            return true;
+        }
+
+        public void Save(long sequence)
+        {
+            foreach (var search in _touched.Values)
+            {
+                _searches.Update(search);
+            }
+
+            _meta.Upsert(new BsonDocument { ["_id"] = "sequence", ["value"] = sequence });
+        }
+    }
+}
