@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace ScheduleSearch.Models.Onnx;
@@ -11,6 +12,7 @@ namespace ScheduleSearch.Models.Onnx;
 internal sealed class TensorBuffer
 {
     private readonly byte[] bytes;
+    private double[]? scratch;
 
     public TensorBuffer(TensorElementType type, int capacity)
     {
@@ -49,12 +51,18 @@ internal sealed class TensorBuffer
         {
             case TensorElementType.Float:
                 {
+                    // Scale in float64, then round once to float32 (vectorised; the scratch is allocated once).
                     var target = MemoryMarshal.Cast<byte, float>(bytes.AsSpan()).Slice(offset, source.Length);
-                    for (var i = 0; i < source.Length; i++)
+                    if (scale == 1.0)
                     {
-                        target[i] = (float)(source[i] * scale);
+                        TensorPrimitives.ConvertTruncating(source, target);
+                        break;
                     }
 
+                    scratch ??= new double[Capacity];
+                    var scaled = scratch.AsSpan(0, source.Length);
+                    TensorPrimitives.Multiply(source, scale, scaled);
+                    TensorPrimitives.ConvertTruncating<double, float>(scaled, target);
                     break;
                 }
 
@@ -138,15 +146,8 @@ internal sealed class TensorBuffer
         switch (Type)
         {
             case TensorElementType.Float:
-                {
-                    var source = MemoryMarshal.Cast<byte, float>(bytes.AsSpan()).Slice(offset, target.Length);
-                    for (var i = 0; i < target.Length; i++)
-                    {
-                        target[i] = source[i];
-                    }
-
-                    break;
-                }
+                TensorPrimitives.ConvertTruncating<float, double>(MemoryMarshal.Cast<byte, float>(bytes.AsSpan()).Slice(offset, target.Length), target);
+                break;
 
             case TensorElementType.Float16:
                 {
