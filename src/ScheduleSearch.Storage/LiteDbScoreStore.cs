@@ -176,14 +176,14 @@ public sealed class LiteDbScoreStore : IScoreStore
 
     /// <inheritdoc />
     public SearchRecord? GetSearch(string name) => Read((db, live) =>
-        db.GetCollection(Searches).FindById(name) is { } doc ? ToSearch(doc, live, _options.Clock.GetUtcNow(), _options.HeartbeatTimeout) : null);
+        db.GetCollection(Searches).FindById(name) is { } doc ? ToSearch(doc, LiveFor(name, live), _options.Clock.GetUtcNow(), _options.HeartbeatTimeout) : null);
 
     /// <inheritdoc />
     public IReadOnlyList<SearchRecord> ListSearches(CancellationToken cancellationToken = default) => Read((db, live) =>
     {
         var now = _options.Clock.GetUtcNow();
         return (IReadOnlyList<SearchRecord>)[.. db.GetCollection(Searches).FindAll()
-            .Select(d => ToSearch(d, live, now, _options.HeartbeatTimeout))
+            .Select(d => ToSearch(d, LiveFor(d["_id"].AsString, live), now, _options.HeartbeatTimeout))
             .OrderBy(s => s.Created).ThenBy(s => s.Name, StringComparer.Ordinal)];
     });
 
@@ -226,24 +226,36 @@ public sealed class LiteDbScoreStore : IScoreStore
         {
             var evaluations = db.GetCollection(Evaluations);
             var links = new Links(db, records.SelectMany(r => r.SearchNames));
-            var added = 0;
+            var fresh = new Dictionary<string, EvaluationRecord>(StringComparer.Ordinal);
+            var documents = new List<BsonDocument>(records.Count);
             foreach (var record in records)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var stored = evaluations.FindById(record.Key);
-                if (stored is null)
+                EvaluationStatus status;
+                bool cached;
+                if (fresh.TryGetValue(record.Key, out var first))
                 {
-                    evaluations.Insert(ToDocument(record));
-                    added++;
+                    (status, cached) = (first.Status, true);
+                }
+                else if (evaluations.FindById(record.Key) is { } stored)
+                {
+                    (status, cached) = (EvaluationStatusOf(stored["status"].AsString), true);
+                }
+                else
+                {
+                    fresh.Add(record.Key, record);
+                    documents.Add(ToDocument(record));
+                    (status, cached) = (record.Status, false);
                 }
 
-                var status = stored is null ? record.Status : EvaluationStatusOf(stored["status"].AsString);
                 foreach (var searchName in record.SearchNames)
                 {
-                    links.Add(searchName, record.Key, cached: stored is not null, status, ref _sequence);
+                    links.Add(searchName, record.Key, cached, status, ref _sequence);
                 }
             }
 
+            evaluations.InsertBulk(documents, documents.Count + 1);
+            var added = documents.Count;
             links.Save(_sequence);
             return added;
         });
@@ -277,7 +289,7 @@ public sealed class LiteDbScoreStore : IScoreStore
         var evaluations = db.GetCollection(Evaluations);
         var prefix = searchName + Separator;
         var result = new List<EvaluationRecord>();
-        foreach (var link in db.GetCollection(History).Find(Query.Between("_id", prefix, prefix + '\uffff')))
+        foreach (var link in db.GetCollection(History).Find(Query.Between("order", prefix, prefix + '\uffff')))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var doc = evaluations.FindById(link["key"]) ?? throw new ScoreStoreException($"database {DatabasePath}: search '{searchName}' lists evaluation {link["key"].AsString}, which is missing; the file is corrupt");
@@ -475,7 +487,7 @@ public sealed class LiteDbScoreStore : IScoreStore
 
     private static void EnsureIndexes(LiteDatabase db)
     {
-        db.GetCollection(History).EnsureIndex("search_key", "$.search_key", unique: true);
+        db.GetCollection(History).EnsureIndex("order", "$.order", unique: true);
     }
 
     private static T InTransaction<T>(LiteDatabase db, Func<LiteDatabase, T> work)
@@ -512,6 +524,11 @@ public sealed class LiteDbScoreStore : IScoreStore
             throw new ArgumentException($"search name \"{name}\" contains a control character", nameof(name));
         }
     }
+
+    // A writer is the live owner only of the searches it began itself: a search left running by an earlier
+    // writer (even an earlier store in this same process) is interrupted.
+    private ProcessIdentity? LiveFor(string name, ProcessIdentity? live) =>
+        _db is null ? live : _begun.Contains(name) ? ProcessIdentity.Current : null;
 
     private ScoreStoreException Unreadable(string name, string why, Exception? inner = null) =>
         inner is null
@@ -584,6 +601,8 @@ public sealed class LiteDbScoreStore : IScoreStore
         private readonly ILiteCollection<BsonDocument> _searches;
         private readonly ILiteCollection<BsonDocument> _meta;
         private readonly Dictionary<string, BsonDocument> _touched = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _pendingIds = new(StringComparer.Ordinal);
+        private readonly List<BsonDocument> _pending = [];
 
         public Links(LiteDatabase db, IEnumerable<string> searchNames)
         {
@@ -602,17 +621,18 @@ public sealed class LiteDbScoreStore : IScoreStore
 
         public bool Add(string searchName, string key, bool cached, EvaluationStatus status, ref long sequence)
         {
-            var searchKey = searchName + Separator + key;
-            if (_history.Exists(Query.EQ("search_key", searchKey)))
+            var id = searchName + Separator + key;
+            if (_pendingIds.Contains(id) || _history.FindById(id) is not null)
             {
                 return false;
             }
 
             sequence++;
-            _history.Insert(new BsonDocument
+            _pendingIds.Add(id);
+            _pending.Add(new BsonDocument
             {
-                ["_id"] = searchName + Separator + sequence.ToString("D19", CultureInfo.InvariantCulture),
-                ["search_key"] = searchKey,
+                ["_id"] = id,
+                ["order"] = searchName + Separator + sequence.ToString("D19", CultureInfo.InvariantCulture),
                 ["key"] = key,
                 ["cached"] = cached,
             });
@@ -625,6 +645,7 @@ public sealed class LiteDbScoreStore : IScoreStore
 
         public void Save(long sequence)
         {
+            _history.InsertBulk(_pending, _pending.Count + 1);
             foreach (var search in _touched.Values)
             {
                 _searches.Update(search);
