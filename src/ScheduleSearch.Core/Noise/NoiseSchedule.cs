@@ -46,6 +46,9 @@ public abstract class NoiseSchedule
     /// <summary>t at which the VE-view noise level sigma/alpha equals <paramref name="veSigma"/> (0 maps to t = 0).</summary>
     public double TimeOfVeSigma(double veSigma) => veSigma == 0.0 ? 0.0 : InverseLambda(-Math.Log(veSigma));
 
+    /// <summary>Times where alpha(t) is not smooth (the knots of an interpolated schedule); quadratures split there.</summary>
+    public virtual IReadOnlyList<double> Breakpoints => [];
+
     /// <summary>The network's time input under this schedule's usual convention (DPM-Solver's wrapper for VP).</summary>
     public abstract double ModelTime(double t);
 

@@ -93,6 +93,9 @@ public sealed class VpDiscreteSchedule : NoiseSchedule
     }
 
     /// <inheritdoc />
+    public override IReadOnlyList<double> Breakpoints => knotsT;
+
+    /// <inheritdoc />
     public override double LogAlpha(double t) => Interpolate(t, knotsT, knotsLogAlpha, increasing: true);
 
     /// <inheritdoc />

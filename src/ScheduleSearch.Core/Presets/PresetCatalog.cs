@@ -103,7 +103,8 @@ public static class PresetCatalog
         var result = Build(preset, schedule, grid, nfe, $"{name} ({spacing.Name})");
         if (result.Nfe != nfe)
         {
-            throw new InvalidOperationException($"preset {name} built a schedule of {result.Nfe} evaluations for NFE {nfe}");
+            // Only a first-order step can land on sigma = 0, which changes a singlestep preset's cost.
+            throw new ArgumentException($"preset {name} cannot spend exactly {nfe} evaluations on a grid ending at t = 0 (its last step must be first order there); end at t > 0 instead");
         }
 
         return result;

@@ -1,4 +1,4 @@
-using MathNet.Numerics;
+using MathNet.Numerics.Integration;
 
 namespace ScheduleSearch.Core.Solvers;
 
@@ -47,6 +47,7 @@ public sealed partial class Sampler
         var from = schedule.VeSigma(times[0]);
         var to = schedule.VeSigma(t);
         var result = new double[q];
+        var pieces = Pieces(times[0], t, from, to);
         for (var j = 0; j < q; j++)
         {
             if (q == 1)
@@ -71,11 +72,58 @@ public sealed partial class Sampler
                 return value;
             }
 
-            result[j] = Integrate.GaussKronrod(Lagrange, from, to, 1e-12, 20, 21);
+            result[j] = PiecewiseGaussLegendre(Lagrange, pieces);
         }
 
         deisCache[key] = result;
         return result;
+    }
+
+    /// <summary>
+    /// Integration pieces in u = sigma/alpha from <paramref name="from"/> to <paramref name="to"/>: split where the schedule
+    /// has kinks (t(u) is smooth between them) and into log-uniform parts, so 8-point Gauss-Legendre is exact to round-off.
+    /// </summary>
+    private List<double> Pieces(double s, double t, double from, double to)
+    {
+        var points = new List<double> { from, to };
+        foreach (var knot in schedule.Breakpoints)
+        {
+            if (knot < s && knot > t)
+            {
+                points.Add(schedule.VeSigma(knot));
+            }
+        }
+
+        const int logParts = 8;
+        if (to > 0.0)
+        {
+            for (var k = 1; k < logParts; k++)
+            {
+                points.Add(Math.Exp(Math.Log(from) + (k * (Math.Log(to) - Math.Log(from)) / logParts)));
+            }
+        }
+
+        points.Sort();
+        if (from > to)
+        {
+            points.Reverse();
+        }
+
+        return points;
+    }
+
+    private static double PiecewiseGaussLegendre(Func<double, double> f, List<double> points)
+    {
+        var sum = 0.0;
+        for (var i = 0; i + 1 < points.Count; i++)
+        {
+            if (points[i] != points[i + 1])
+            {
+                sum += GaussLegendreRule.Integrate(f, points[i], points[i + 1], 8);
+            }
+        }
+
+        return sum;
     }
 
     private readonly record struct DeisKey(int Q, double T, double T0, double T1, double T2, double T3);
