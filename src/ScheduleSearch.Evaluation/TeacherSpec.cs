@@ -1,0 +1,14 @@
+namespace ScheduleSearch.Evaluation;
+
+/// <summary>The teacher: a preset run at many steps on the same noise (default DPM-Solver++ 3M, 500 steps, logSNR).</summary>
+public sealed record TeacherSpec
+{
+    /// <summary>Preset name.</summary>
+    public string Preset { get; init; } = "dpm-solver++-3m";
+
+    /// <summary>Its NFE.</summary>
+    public int Nfe { get; init; } = 500;
+
+    /// <summary>Its spacing name.</summary>
+    public string Spacing { get; init; } = "logsnr-uniform";
+}
