@@ -17,7 +17,7 @@ public static class ScheduleJson
     private static readonly HashSet<string> StepFields =
         ["method", "order", "prediction", "derivative", "corrector", "time_shift", "compensation", "model"];
 
-    private static readonly HashSet<string> OptionFields = ["denoise_to_zero", "afs", "momentum", "clip_order"];
+    private static readonly HashSet<string> OptionFields = ["denoise_to_zero", "afs", "momentum", "clip_order", "time_shift_window"];
 
     /// <summary>Parses a schedule; <paramref name="source"/> (a file name) prefixes every error message.</summary>
     public static SamplerSchedule Read(string json, string source = "schedule")
@@ -124,6 +124,11 @@ public static class ScheduleJson
             if (schedule.Options.ClipOrder)
             {
                 w.WriteBoolean("clip_order", true);
+            }
+
+            if (schedule.Options.TimeShiftWindow != 0.0)
+            {
+                w.WriteNumber("time_shift_window", schedule.Options.TimeShiftWindow);
             }
 
             w.WriteEndObject();
@@ -317,6 +322,11 @@ public static class ScheduleJson
         if (e.TryGetProperty("clip_order", out var co))
         {
             options = options with { ClipOrder = AsBool(co, source, "options.clip_order") };
+        }
+
+        if (e.TryGetProperty("time_shift_window", out var tw))
+        {
+            options = options with { TimeShiftWindow = AsDouble(tw, source, "options.time_shift_window") };
         }
 
         return options;

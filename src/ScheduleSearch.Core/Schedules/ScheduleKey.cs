@@ -46,6 +46,11 @@ public static class ScheduleKey
                     w.WriteNumber("momentum", o.Momentum);
                 }
 
+                if (o.TimeShiftWindow != d.TimeShiftWindow)
+                {
+                    w.WriteNumber("time_shift_window", o.TimeShiftWindow);
+                }
+
                 w.WriteEndObject();
             }
 

@@ -8,7 +8,7 @@ public static class ScheduleNames
     private static readonly (StepMethod Value, string Name)[] Methods =
     [
         (StepMethod.Multistep, "multistep"), (StepMethod.Singlestep, "singlestep"), (StepMethod.Euler, "euler"),
-        (StepMethod.Heun, "heun"), (StepMethod.Ipndm, "ipndm"), (StepMethod.Plms, "plms"),
+        (StepMethod.Heun, "heun"), (StepMethod.Ipndm, "ipndm"), (StepMethod.Plms, "plms"), (StepMethod.Teleport, "teleport"),
     ];
 
     private static readonly (Prediction Value, string Name)[] Predictions = [(Prediction.Data, "data"), (Prediction.Noise, "noise")];

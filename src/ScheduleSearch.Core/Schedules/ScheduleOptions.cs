@@ -16,6 +16,13 @@ public sealed record ScheduleOptions
     public double Momentum { get; init; }
 
     /// <summary>
+    /// TS-DPM's variance-matching rule (Li et al. 2023): when above 0, each model evaluation at a grid point t is made at
+    /// the time within [t - window, t + window] whose marginal variance alpha^2 v_data + sigma^2 is closest to the current
+    /// state's variance (needs the data statistics); per-step time_shift values are then ignored.
+    /// </summary>
+    public double TimeShiftWindow { get; init; }
+
+    /// <summary>
     /// When true, a multistep order larger than the history allows is lowered to what the history holds
     /// (the warm-up rule); when false (default) such a schedule is rejected, so a file says exactly what runs.
     /// </summary>

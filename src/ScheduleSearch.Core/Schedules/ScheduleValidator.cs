@@ -54,14 +54,24 @@ public static class ScheduleValidator
         }
 
         var o = schedule.Options;
-        if (o.Afs != AnalyticFirstStep.None || o.Momentum != 0.0)
+        if (!(o.Momentum >= 0.0 && o.Momentum < 1.0))
         {
-            problems.Add("options: afs and momentum are not supported by this version of the executor; leave them at \"none\" and 0");
+            problems.Add($"options.momentum: {F(o.Momentum)} is outside [0, 1) (0 = no momentum)");
+        }
+
+        if (!(o.TimeShiftWindow >= 0.0) || !double.IsFinite(o.TimeShiftWindow))
+        {
+            problems.Add($"options.time_shift_window: {F(o.TimeShiftWindow)} must be 0 (off) or a positive window in t");
+        }
+
+        if (o.Afs != AnalyticFirstStep.None && steps.Length > 0 && steps[0].Method is StepMethod.Teleport or StepMethod.Heun or StepMethod.Plms)
+        {
+            problems.Add($"options.afs: the analytical first step replaces the first step's model evaluation; step 1 is {ScheduleNames.Name(steps[0].Method)}, which has none to replace (use multistep, singlestep or euler)");
         }
 
         for (var i = 0; i < steps.Length; i++)
         {
-            CheckStep(schedule, i, problems);
+            CheckStep(schedule, noise, i, problems);
         }
 
         return problems;
@@ -77,18 +87,32 @@ public static class ScheduleValidator
         }
     }
 
-    private static void CheckStep(SamplerSchedule schedule, int i, List<string> problems)
+    private static void CheckStep(SamplerSchedule schedule, NoiseSchedule noise, int i, List<string> problems)
     {
         var step = schedule.Steps[i];
         var name = $"step {i + 1}";
         var last = i == schedule.Steps.Length - 1;
         var endsAtZero = schedule.Timesteps[i + 1] == 0.0;
         var order = EvaluationPlan.EffectiveOrder(schedule, i);
-        var available = EvaluationPlan.AvailableHistory(i);
+        var available = EvaluationPlan.AvailableHistory(schedule, i);
 
-        if (step.TimeShift != 0.0 || step.Compensation != 1.0 || step.Model is not null)
+        if (step.Model is not null)
         {
-            problems.Add($"{name}: time_shift, compensation and model are not supported by this version of the executor");
+            problems.Add($"{name}: model \"{step.Model}\": per-step model variants are not supported by this version of the executor");
+        }
+
+        if (step.TimeShift != 0.0)
+        {
+            var shifted = schedule.Timesteps[i] + step.TimeShift;
+            if (!double.IsFinite(step.TimeShift) || !(shifted >= noise.TMin && shifted <= noise.TMax))
+            {
+                problems.Add($"{name}: time_shift {F(step.TimeShift)} evaluates the model at t = {F(shifted)}, outside the model's time range [{F(noise.TMin)}, {F(noise.TMax)}]");
+            }
+        }
+
+        if (step.Compensation != 1.0 && (step.Corrector == CorrectorKind.None || !(step.Compensation > 0.0) || !double.IsFinite(step.Compensation)))
+        {
+            problems.Add($"{name}: compensation {F(step.Compensation)} scales the UniC corrector's new point; it needs a corrector and a positive finite value");
         }
 
         switch (step.Method)
@@ -113,6 +137,18 @@ public static class ScheduleValidator
                 if (step.Derivative is DerivativeForm.UniPcBh1 or DerivativeForm.UniPcBh2 or DerivativeForm.Deis && step.Order > 1)
                 {
                     problems.Add($"{name}: derivative {ScheduleNames.Name(step.Derivative, step.LinearC)} is a multistep rule; singlestep steps take taylor, dpm-solver or linear(c)");
+                }
+
+                break;
+            case StepMethod.Teleport:
+                if (i != 0)
+                {
+                    problems.Add($"{name}: teleport jumps from the start point in closed form; it can only be step 1");
+                }
+
+                if (step.Order != 1 || step.Prediction != StepChoice.Ddim.Prediction || step.Derivative != StepChoice.Ddim.Derivative || step.Corrector != CorrectorKind.None || step.TimeShift != 0.0)
+                {
+                    problems.Add($"{name}: teleport takes no order, prediction, derivative, corrector or time_shift (leave them at their defaults)");
                 }
 
                 break;

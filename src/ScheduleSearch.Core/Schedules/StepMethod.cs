@@ -18,6 +18,12 @@ public enum StepMethod
     /// <summary>improved PNDM: Adams-Bashforth on eps in the VE view, orders 1-4 with warm-up.</summary>
     Ipndm,
 
+    /// <summary>
+    /// Gaussian teleport (Wang and Vastola 2024): jump from the first point to the second in closed form under a
+    /// Gaussian fit of the data (mean, covariance); no model evaluation. Only as the first step.
+    /// </summary>
+    Teleport,
+
     /// <summary>PNDM's pseudo linear multistep: a pseudo improved-Euler first step, then Adams-Bashforth 2-4.</summary>
     Plms,
 }

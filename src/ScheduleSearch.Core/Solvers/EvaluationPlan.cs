@@ -34,8 +34,13 @@ public static class EvaluationPlan
         var step = schedule.Steps[index];
         var last = index == schedule.Steps.Length - 1;
         var endsAtZero = schedule.Timesteps[index + 1] == 0.0;
-        var n = NeedsAnchorEvaluation(schedule, index, hasAnchor) ? 1 : 0;
         anchorAfter = false;
+        if (step.Method == StepMethod.Teleport)
+        {
+            return 0;
+        }
+
+        var n = NeedsAnchorEvaluation(schedule, index, hasAnchor) ? 1 : 0;
         switch (step.Method)
         {
             case StepMethod.Singlestep:
@@ -73,8 +78,16 @@ public static class EvaluationPlan
     public static bool NeedsAnchorEvaluation(SamplerSchedule schedule, int index, bool hasAnchor) =>
         !hasAnchor && !(index == 0 && schedule.Options.Afs != AnalyticFirstStep.None);
 
-    /// <summary>History points available to step <paramref name="index"/>: its start point and those before.</summary>
-    public static int AvailableHistory(int index) => Math.Min(index + 1, MaxHistory);
+    /// <summary>
+    /// History points available to step <paramref name="index"/>: its start point and those before (a teleport first
+    /// step leaves none behind).
+    /// </summary>
+    public static int AvailableHistory(SamplerSchedule schedule, int index)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var teleported = schedule.Steps.Length > 0 && schedule.Steps[0].Method == StepMethod.Teleport ? 1 : 0;
+        return Math.Clamp(index + 1 - teleported, 0, MaxHistory);
+    }
 
     /// <summary>
     /// The order step <paramref name="index"/> really runs at: the requested order, lowered where the history is
@@ -91,7 +104,7 @@ public static class EvaluationPlan
             case StepMethod.Multistep:
                 if (schedule.Options.ClipOrder)
                 {
-                    order = Math.Min(order, AvailableHistory(index));
+                    order = Math.Min(order, AvailableHistory(schedule, index));
                     if (endsAtZero)
                     {
                         order = 1;
@@ -103,7 +116,7 @@ public static class EvaluationPlan
                 return schedule.Options.ClipOrder && endsAtZero ? 1 : order;
             case StepMethod.Ipndm:
             case StepMethod.Plms:
-                return Math.Min(order, AvailableHistory(index));
+                return Math.Min(order, AvailableHistory(schedule, index));
             default:
                 return order;
         }

@@ -14,14 +14,23 @@ public sealed partial class Sampler
     private readonly IDenoiser denoiser;
     private readonly NoiseSchedule schedule;
     private readonly Dictionary<DeisKey, double[]> deisCache = [];
+    private readonly DataStatistics? statistics;
     private Workspace? workspace;
 
-    /// <summary>Creates an executor for <paramref name="denoiser"/>.</summary>
-    public Sampler(IDenoiser denoiser)
+    /// <summary>
+    /// Creates an executor for <paramref name="denoiser"/>; <paramref name="statistics"/> (the data's mean and covariance)
+    /// enables the Gaussian teleport, the mean-x0 first step and TS-DPM's variance matching.
+    /// </summary>
+    public Sampler(IDenoiser denoiser, DataStatistics? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         this.denoiser = denoiser;
+        this.statistics = statistics;
         schedule = denoiser.Schedule;
+        if (statistics is not null && statistics.Mean.Count != denoiser.SampleSize)
+        {
+            throw new ArgumentException($"statistics describe {statistics.Mean.Count} values per sample; the model has {denoiser.SampleSize}", nameof(statistics));
+        }
     }
 
     /// <summary>The model this executor runs.</summary>
@@ -57,8 +66,10 @@ public sealed partial class Sampler
         }
 
         ScheduleValidator.Validate(plan, schedule);
+        RequireStatistics(plan);
         var ws = workspace is { Size: var n } && n == size ? workspace : workspace = new Workspace(size);
         ws.History.Clear();
+        ws.HasMomentum = false;
         var ts = plan.Timesteps;
         var steps = plan.Steps;
         for (var i = 0; i < steps.Length; i++)
@@ -68,9 +79,24 @@ public sealed partial class Sampler
             var t = ts[i + 1];
             var step = steps[i];
             var last = i == steps.Length - 1;
+            if (step.Method == StepMethod.Teleport)
+            {
+                Teleport(x, batch, s, t);
+                afterStep?.Invoke(i, x);
+                continue;
+            }
+
             if (!ws.History.HasPointAt(s))
             {
-                EvaluateInto(x, batch, s, ws.History.Pending);
+                if (i == 0 && plan.Options.Afs != AnalyticFirstStep.None)
+                {
+                    AnalyticAnchor(plan.Options.Afs, x, batch, s, ws.History.Pending);
+                }
+                else
+                {
+                    EvaluateInto(x, batch, EvaluationTime(plan, i, x, batch), ws.History.Pending);
+                }
+
                 ws.History.Push(s, schedule.Lambda(s));
             }
 
@@ -102,6 +128,11 @@ public sealed partial class Sampler
                     throw new InvalidOperationException($"step {i + 1}: unknown method {step.Method}");
             }
 
+            if (plan.Options.Momentum > 0.0)
+            {
+                ApplyMomentum(ws, step, x, t, target, plan.Options.Momentum);
+            }
+
             switch (step.Corrector)
             {
                 case CorrectorKind.None:
@@ -110,7 +141,7 @@ public sealed partial class Sampler
                     {
                         // UniC (UniPC Alg. 2): the evaluation at the predicted state is the next step's anchor.
                         var mt = ws.History.Pending;
-                        EvaluateInto(ws.Predicted, batch, t, mt);
+                        EvaluateInto(ws.Predicted, batch, EvaluationTime(plan, i + 1, ws.Predicted, batch), mt);
                         Correct(ws, step, order, x, t, mt);
                         ws.History.Push(t, schedule.Lambda(t));
                         break;
@@ -119,11 +150,11 @@ public sealed partial class Sampler
                 case CorrectorKind.Implicit:
                     {
                         // As UniC, then one extra evaluation at the corrected state becomes the anchor.
-                        EvaluateInto(ws.Predicted, batch, t, ws.Scratch1);
+                        EvaluateInto(ws.Predicted, batch, last ? t : EvaluationTime(plan, i + 1, ws.Predicted, batch), ws.Scratch1);
                         Correct(ws, step, order, x, t, ws.Scratch1);
                         if (!last)
                         {
-                            EvaluateInto(x, batch, t, ws.History.Pending);
+                            EvaluateInto(x, batch, EvaluationTime(plan, i + 1, x, batch), ws.History.Pending);
                             ws.History.Push(t, schedule.Lambda(t));
                         }
 
@@ -166,5 +197,12 @@ public sealed partial class Sampler
         public HistoryPoint Scratch1 { get; } = new(size);
 
         public HistoryPoint Scratch2 { get; } = new(size);
+
+        /// <summary>GHVB: the previous step's effective prediction (valid when <see cref="HasMomentum"/>).</summary>
+        public double[] Momentum { get; } = new double[size];
+
+        public bool HasMomentum { get; set; }
+
+        public Prediction MomentumPrediction { get; set; }
     }
 }
