@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Cli.Plots;
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Core.Solvers;
+using ScheduleSearch.Models.Arrays;
+
+namespace ScheduleSearch.Cli.Commands;
+
+/// <summary>
+/// <c>sample --model CARD --schedule FILE --noise IN.npy --out OUT.npy [--png GRID.png]</c>: runs one schedule on given
+/// standard-normal noise. The start state is the noise for VP and flow models and sigma(t_T) * noise for VE/EDM
+/// models (DPM-Solver's and k-diffusion's conventions).
+/// </summary>
+public static class SampleCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var schedule = new Option<string>("--schedule") { Description = "The schedule file (schedule-search/schedule@1)", HelpName = "FILE", Required = true };
+        var noise = new Option<string>("--noise") { Description = "Standard-normal draws, shape [B, ...sample_shape] (.npy, <f4 or <f8)", HelpName = "IN.npy", Required = true };
+        var output = new Option<string>("--out") { Description = "The samples, same shape as the noise (.npy, <f8)", HelpName = "OUT.npy", Required = true };
+        var png = new Option<string?>("--png") { Description = "Also write an image grid of the first 64 samples (image-shaped models only)", HelpName = "GRID.png" };
+        var float32 = new Option<bool>("--float32") { Description = "Write <f4 instead of <f8" };
+        var device = CommonOptions.Device();
+        var command = new Command("sample", "Run one schedule on given noise and write the samples")
+        {
+            model, schedule, noise, output, png, float32, device,
+        };
+        CommandActions.Set(command, (parse, console, cancellationToken) =>
+        {
+            var plan = InputFiles.ReadSchedule(parse.GetValue(schedule)!);
+            var noisePath = parse.GetValue(noise)!;
+            if (!File.Exists(noisePath))
+            {
+                throw new BadInputException($"--noise: file '{noisePath}' does not exist");
+            }
+
+            var draws = InputFiles.Parse("--noise", () => Npy.Read(noisePath));
+            using var denoiser = ModelOpener.Open(parse.GetValue(model)!, parse.GetValue(device)!, console);
+            var imageShape = ImageGrid.ImageShape(denoiser.Card.SampleShape);
+            if (parse.GetValue(png) is not null && imageShape is null)
+            {
+                throw new BadInputException($"--png: the model's sample shape [{string.Join(", ", denoiser.Card.SampleShape)}] is not an image");
+            }
+
+            if (draws.Shape.Length == 0 || draws.Data.Length % denoiser.SampleSize != 0 || draws.RowSize != denoiser.SampleSize)
+            {
+                throw new BadInputException($"--noise: shape [{string.Join(", ", draws.Shape)}] does not hold rows of the model's {denoiser.SampleSize} values");
+            }
+
+            ScheduleValidator.Validate(plan, denoiser.Schedule, parse.GetValue(schedule)!);
+            var batch = draws.Rows;
+            var x = new double[draws.Data.Length];
+            Sampler.InitialState(denoiser.Schedule, plan.Timesteps[0], draws.Data, x);
+            new Sampler(denoiser).Run(plan, x, batch, null, cancellationToken);
+            var outPath = parse.GetValue(output)!;
+            InputFiles.EnsureFolder(outPath);
+            Npy.Write(outPath, new NpyArray(draws.Shape, x), parse.GetValue(float32));
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outPath} ({batch} samples, NFE {plan.Nfe}, {denoiser.Calls} model calls)"));
+            if (parse.GetValue(png) is { } pngPath && imageShape is { } shape)
+            {
+                InputFiles.EnsureFolder(pngPath);
+                ImageGrid.Write(pngPath, x, batch, shape);
+                console.Out.WriteLine($"wrote {pngPath}");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

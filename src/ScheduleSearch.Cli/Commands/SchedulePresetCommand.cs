@@ -1,0 +1,87 @@
+using System.CommandLine;
+using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Core.Presets;
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Core.Spacings;
+using ScheduleSearch.Models.Cards;
+
+namespace ScheduleSearch.Cli.Commands;
+
+/// <summary>
+/// <c>schedule preset NAME --model CARD (--nfe N --spacing S | --timesteps T.json) --out FILE</c>: writes a classic
+/// solver's schedule for a model, on a named spacing or on a given grid.
+/// </summary>
+public static class SchedulePresetCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var name = new Argument<string>("NAME") { Description = "The preset: " + string.Join(", ", PresetCatalog.Names) };
+        var model = CommonOptions.Model();
+        var nfe = new Option<int?>("--nfe") { Description = "Model evaluations the schedule spends (with --spacing)", HelpName = "N" };
+        var spacing = new Option<string?>("--spacing") { Description = "time-uniform, time-quadratic, logsnr-uniform, karras or karras(rho) (default: the preset's own)", HelpName = "S" };
+        var timesteps = new Option<string?>("--timesteps")
+        {
+            Description = "A JSON array of the N+1 grid points in the model's time (t for VP and flow, sigma for EDM; the last may be 0), strictly descending",
+            HelpName = "T.json",
+        };
+        var tStart = new Option<double?>("--t-start") { Description = "First time point with --nfe (default: the model's t_max)", HelpName = "T" };
+        var tEnd = new Option<double?>("--t-end") { Description = "Last time point with --nfe (default: the model's t_min)", HelpName = "T" };
+        var output = new Option<string?>("--out") { Description = "The schedule file to write (default: print it)", HelpName = "FILE" };
+        var command = new Command("preset", "Write a classic solver's schedule (a preset) for a model")
+        {
+            name, model, nfe, spacing, timesteps, tStart, tEnd, output,
+        };
+        CommandActions.Set(command, (parse, console, cancellationToken) =>
+        {
+            var presetName = parse.GetValue(name)!;
+            _ = InputFiles.Parse("NAME", () => PresetCatalog.Get(presetName));
+            var card = ModelCardReader.Read(parse.GetValue(model)!);
+            var noise = card.Schedule.Create();
+            var gridFile = parse.GetValue(timesteps);
+            var count = parse.GetValue(nfe);
+            SamplerSchedule schedule;
+            if (gridFile is not null)
+            {
+                if (count is not null || parse.GetValue(spacing) is not null)
+                {
+                    throw new BadInputException("--timesteps: give either --timesteps or --nfe with --spacing, not both");
+                }
+
+                var points = InputFiles.ReadNumberArray(gridFile, "--timesteps");
+                schedule = InputFiles.Parse("--timesteps", () => PresetCatalog.Create(presetName, noise, points));
+            }
+            else
+            {
+                if (count is not { } n)
+                {
+                    throw new BadInputException("--nfe: required unless --timesteps is given");
+                }
+
+                if (n < 1)
+                {
+                    throw new BadInputException($"--nfe: must be at least 1, not {n}");
+                }
+
+                var s = parse.GetValue(spacing) is { } sName ? InputFiles.Parse("--spacing", () => Spacing.Parse(sName)) : null;
+                schedule = InputFiles.Parse("--nfe", () => PresetCatalog.Create(presetName, noise, n, s, parse.GetValue(tStart), parse.GetValue(tEnd)));
+            }
+
+            ScheduleValidator.Validate(schedule, noise, presetName);
+            var json = ScheduleJson.Write(schedule);
+            if (parse.GetValue(output) is { } path)
+            {
+                InputFiles.EnsureFolder(path);
+                File.WriteAllText(path, json);
+                console.Out.WriteLine($"wrote {path} ({schedule.Name}, NFE {schedule.Nfe})");
+            }
+            else
+            {
+                console.Out.WriteLine(json);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

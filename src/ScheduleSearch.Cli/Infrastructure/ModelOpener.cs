@@ -1,0 +1,26 @@
+using System.Text.RegularExpressions;
+using ScheduleSearch.Models.Onnx;
+
+namespace ScheduleSearch.Cli.Infrastructure;
+
+/// <summary>Opens a model card's ONNX model for a command, reporting device fallbacks on stderr.</summary>
+public static partial class ModelOpener
+{
+    /// <summary>True for cpu, auto and cuda:N.</summary>
+    public static bool IsDevice(string? value) => value is not null && DevicePattern().IsMatch(value);
+
+    /// <summary>Opens <paramref name="cardPath"/> on <paramref name="device"/>.</summary>
+    public static OnnxDenoiser Open(string cardPath, string device, CliOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!File.Exists(cardPath))
+        {
+            throw new BadInputException($"--model: model card '{cardPath}' does not exist");
+        }
+
+        return OnnxDenoiser.Open(cardPath, new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn });
+    }
+
+    [GeneratedRegex("^(cpu|auto|cuda:[0-9]+)$")]
+    private static partial Regex DevicePattern();
+}

@@ -1,0 +1,5 @@
+using System.CommandLine;
+using ScheduleSearch.Cli;
+
+var root = RootCommandFactory.Create();
+return await RootCommandFactory.InvokeAsync(root, args).ConfigureAwait(false);

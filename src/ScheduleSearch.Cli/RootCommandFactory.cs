@@ -1,0 +1,39 @@
+using System.CommandLine;
+using ScheduleSearch.Cli.Commands;
+using ScheduleSearch.Cli.Infrastructure;
+
+namespace ScheduleSearch.Cli;
+
+/// <summary>Assembles <c>schedule-search</c>'s root command from the commands under Commands/ and runs it.</summary>
+public static class RootCommandFactory
+{
+    /// <summary>How long Ctrl+C waits for a command to finish its evaluation and checkpoint before the process ends.</summary>
+    public static readonly TimeSpan ProcessTerminationTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>The root command with every command of FORMATS.md's contract.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("schedule-search: find few-step sampler schedules for a pretrained diffusion model, score them against a teacher, and export the winners");
+        root.Subcommands.Add(ScheduleCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. Parse errors are bad input: one line on stderr, exit code 2
+    /// (System.CommandLine's default would print the help text too and exit with 1).
+    /// </summary>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("error: " + string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ProcessTerminationTimeout }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,83 @@
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Models.Arrays;
+
+namespace ScheduleSearch.Cli.Tests;
+
+/// <summary>schedule preset, sample, model gmm and model inspect run as processes on the built-in toy model.</summary>
+public sealed class ModelAndScheduleCommandTests
+{
+    [Fact]
+    public void Every_command_of_the_contract_has_help()
+    {
+        using var dir = new TempFolder();
+        foreach (var command in new[] { "sample", "schedule preset", "model gmm", "model inspect" })
+        {
+            var result = CliProcess.Run(dir.Path, [.. command.Split(' '), "--help"]);
+            Assert.True(result.ExitCode == 0, command + ": " + result);
+            Assert.Contains("Usage:", result.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Schedule_preset_writes_a_schedule_file_that_reads_back_with_the_asked_nfe()
+    {
+        using var dir = new TempFolder();
+        var result = CliProcess.Run(dir.Path, "schedule", "preset", "unipc-bh2-3", "--model", CliProcess.ToyCard, "--nfe", "6", "--spacing", "time-uniform", "--out", "s.json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var schedule = ScheduleJson.Read(File.ReadAllText(dir.File("s.json")), "s.json");
+        Assert.Equal(6, schedule.Nfe);
+        Assert.Equal("vp-discrete", schedule.Time);
+    }
+
+    [Fact]
+    public void Schedule_preset_accepts_an_explicit_grid()
+    {
+        using var dir = new TempFolder();
+        var grid = dir.Write("t.json", "[1.0, 0.6, 0.3, 0.1, 0.001]");
+        var result = CliProcess.Run(dir.Path, "schedule", "preset", "dpm-solver++-2m", "--model", CliProcess.ToyCard, "--timesteps", grid, "--out", "s.json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var schedule = ScheduleJson.Read(File.ReadAllText(dir.File("s.json")), "s.json");
+        Assert.Equal(new[] { 1.0, 0.6, 0.3, 0.1, 0.001 }, schedule.Timesteps.ToArray());
+    }
+
+    [Fact]
+    public void Sample_runs_a_schedule_on_given_noise_and_keeps_the_shape()
+    {
+        using var dir = new TempFolder();
+        Assert.Equal(0, CliProcess.Run(dir.Path, "schedule", "preset", "ddim", "--model", CliProcess.ToyCard, "--nfe", "10", "--out", "s.json").ExitCode);
+        var random = new Random(3);
+        var noise = Enumerable.Range(0, 32 * 8).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        Npy.Write(dir.File("noise.npy"), new NpyArray([32, 8], noise));
+        var result = CliProcess.Run(dir.Path, "sample", "--model", CliProcess.ToyCard, "--schedule", "s.json", "--noise", "noise.npy", "--out", "out.npy");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var samples = Npy.Read(dir.File("out.npy"));
+        Assert.Equal([32, 8], samples.Shape);
+        Assert.All(samples.Data, v => Assert.True(double.IsFinite(v)));
+        Assert.NotEqual(noise, samples.Data);
+    }
+
+    [Fact]
+    public void Model_gmm_builds_a_model_that_model_inspect_passes()
+    {
+        using var dir = new TempFolder();
+        var parameters = dir.Write("p.json", """{ "weights": [0.3, 0.7], "means": [[1, -1, 0], [-1, 1, 0.5]], "variances": [[0.1, 0.2, 0.3], [0.2, 0.1, 0.05]] }""");
+        var built = CliProcess.Run(dir.Path, "model", "gmm", "--params", parameters, "--out", "m", "--schedule", "edm");
+        Assert.True(built.ExitCode == 0, built.ToString());
+        var inspected = CliProcess.Run(dir.Path, "model", "inspect", Path.Combine("m", "model.json"));
+        Assert.True(inspected.ExitCode == 0, inspected.ToString());
+        Assert.Contains("PASS", inspected.Stdout, StringComparison.Ordinal);
+        Assert.Contains("edm", inspected.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Model_gmm_fits_a_mixture_to_a_npy_file()
+    {
+        using var dir = new TempFolder();
+        var random = new Random(1);
+        var rows = Enumerable.Range(0, 200 * 4).Select(i => (i % 2 == 0 ? 1.0 : -1.0) + (0.1 * (random.NextDouble() - 0.5))).ToArray();
+        Npy.Write(dir.File("data.npy"), new NpyArray([200, 4], rows));
+        var result = CliProcess.Run(dir.Path, "model", "gmm", "--fit-npy", "data.npy", "--components", "2", "--out", "fitted");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(dir.File(Path.Combine("fitted", "model.onnx"))));
+    }
+}
