@@ -91,12 +91,15 @@ public static class ScheduleJson
         }
     }
 
-    /// <summary>Writes the readable form (indented, every step's main fields spelled out).</summary>
-    public static string Write(SamplerSchedule schedule)
+    /// <summary>
+    /// Writes the readable form (every step's main fields spelled out), indented for files or compact (one line) for
+    /// storage.
+    /// </summary>
+    public static string Write(SamplerSchedule schedule, bool indented = true)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
         {
             w.WriteStartObject();
             w.WriteString("format", Format);
@@ -141,7 +144,8 @@ public static class ScheduleJson
             w.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        return indented ? text + "\n" : text;
     }
 
     /// <summary>Writes one step; in canonical form keys are sorted and defaults dropped.</summary>
