@@ -96,9 +96,9 @@ public static class ScheduleValidator
         var order = EvaluationPlan.EffectiveOrder(schedule, i);
         var available = EvaluationPlan.AvailableHistory(schedule, i);
 
-        if (step.Model is not null)
+        if (step.Model is { Length: 0 })
         {
-            problems.Add($"{name}: model \"{step.Model}\": per-step model variants are not supported by this version of the executor");
+            problems.Add($"{name}: model must name one of the card's variants (or be left out for the primary model)");
         }
 
         if (step.TimeShift != 0.0)

@@ -29,7 +29,7 @@ public sealed partial class Sampler
         Span<double> term1 = stackalloc double[1];
         g1.TermWeights(term1);
         LinearCombination.Apply(ws.Inner1, [g1.Ratio, term1[0]], [x, ms]);
-        EvaluateInto(ws.Inner1, batch, s1, ws.Scratch1);
+        EvaluateInto(ws.Inner1, batch, s1, ws.Scratch1, step.Model);
         var m1 = Values(ws.Scratch1, data);
 
         if (q == 2)
@@ -46,7 +46,7 @@ public sealed partial class Sampler
         g2.TermWeights(term2);
         var k2 = term2[1] * r2 / r1;
         LinearCombination.Apply(ws.Inner2, [g2.Ratio, term2[0] - k2, k2], [x, ms, m1]);
-        EvaluateInto(ws.Inner2, batch, s2, ws.Scratch2);
+        EvaluateInto(ws.Inner2, batch, s2, ws.Scratch2, step.Model);
         var m2 = Values(ws.Scratch2, data);
 
         if (step.Derivative == DerivativeForm.DpmSolver)

@@ -28,7 +28,7 @@ public sealed partial class Sampler
         {
             // PLMS warm-up (LDM's PLMS sampler): a pseudo improved-Euler step averaging eps at both ends.
             LinearCombination.Apply(ws.Inner1, [alphaT / alphaS, alphaT * delta], [x, history[0].Eps]);
-            EvaluateInto(ws.Inner1, batch, t, ws.Scratch1);
+            EvaluateInto(ws.Inner1, batch, t, ws.Scratch1, step.Model);
             LinearCombination.Apply(target, [alphaT / alphaS, 0.5 * alphaT * delta, 0.5 * alphaT * delta], [x, history[0].Eps, ws.Scratch1.Eps]);
             return;
         }
@@ -48,7 +48,7 @@ public sealed partial class Sampler
         LinearCombination.Apply(target, w, sources);
     }
 
-    private void HeunStep(Workspace ws, double[] x, int batch, double t, double[] target)
+    private void HeunStep(Workspace ws, StepChoice step, double[] x, int batch, double t, double[] target)
     {
         var anchor = ws.History[0];
         var alphaS = schedule.Alpha(anchor.T);
@@ -63,7 +63,7 @@ public sealed partial class Sampler
         }
 
         LinearCombination.Apply(ws.Inner1, [alphaT / alphaS, alphaT * delta], [x, anchor.Eps]);
-        EvaluateInto(ws.Inner1, batch, t, ws.Scratch1);
+        EvaluateInto(ws.Inner1, batch, t, ws.Scratch1, step.Model);
         LinearCombination.Apply(target, [alphaT / alphaS, 0.5 * alphaT * delta, 0.5 * alphaT * delta], [x, anchor.Eps, ws.Scratch1.Eps]);
     }
 }

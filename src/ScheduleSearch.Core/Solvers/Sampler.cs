@@ -15,18 +15,28 @@ public sealed partial class Sampler
     private readonly NoiseSchedule schedule;
     private readonly Dictionary<DeisKey, double[]> deisCache = [];
     private readonly DataStatistics? statistics;
+    private readonly IReadOnlyDictionary<string, IDenoiser> variants;
     private Workspace? workspace;
 
     /// <summary>
     /// Creates an executor for <paramref name="denoiser"/>; <paramref name="statistics"/> (the data's mean and covariance)
-    /// enables the Gaussian teleport, the mean-x0 first step and TS-DPM's variance matching.
+    /// enables the Gaussian teleport, the mean-x0 first step and TS-DPM's variance matching; <paramref name="variants"/>
+    /// are other networks of the same schedule and shape that a step may name in its "model" field (T-Stitch).
     /// </summary>
-    public Sampler(IDenoiser denoiser, DataStatistics? statistics = null)
+    public Sampler(IDenoiser denoiser, DataStatistics? statistics = null, IReadOnlyDictionary<string, IDenoiser>? variants = null)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         this.denoiser = denoiser;
         this.statistics = statistics;
+        this.variants = variants ?? new Dictionary<string, IDenoiser>();
         schedule = denoiser.Schedule;
+        foreach (var (name, variant) in this.variants)
+        {
+            if (variant.SampleSize != denoiser.SampleSize || variant.Schedule.Kind != schedule.Kind)
+            {
+                throw new ArgumentException($"model variant '{name}' has {variant.SampleSize} values per sample on a {variant.Schedule.Kind} schedule; the primary model has {denoiser.SampleSize} on {schedule.Kind}", nameof(variants));
+            }
+        }
         if (statistics is not null && statistics.Mean.Count != denoiser.SampleSize)
         {
             throw new ArgumentException($"statistics describe {statistics.Mean.Count} values per sample; the model has {denoiser.SampleSize}", nameof(statistics));
@@ -67,6 +77,7 @@ public sealed partial class Sampler
 
         ScheduleValidator.Validate(plan, schedule);
         RequireStatistics(plan);
+        RequireVariants(plan);
         var ws = workspace is { Size: var n } && n == size ? workspace : workspace = new Workspace(size);
         ws.History.Clear();
         ws.HasMomentum = false;
@@ -94,7 +105,7 @@ public sealed partial class Sampler
                 }
                 else
                 {
-                    EvaluateInto(x, batch, EvaluationTime(plan, i, x, batch), ws.History.Pending);
+                    EvaluateInto(x, batch, EvaluationTime(plan, i, x, batch), ws.History.Pending, step.Model);
                 }
 
                 ws.History.Push(s, schedule.Lambda(s));
@@ -122,7 +133,7 @@ public sealed partial class Sampler
                     AdamsBashforthStep(ws, step, order, x, batch, i, t, target);
                     break;
                 case StepMethod.Heun:
-                    HeunStep(ws, x, batch, t, target);
+                    HeunStep(ws, step, x, batch, t, target);
                     break;
                 default:
                     throw new InvalidOperationException($"step {i + 1}: unknown method {step.Method}");
@@ -141,7 +152,7 @@ public sealed partial class Sampler
                     {
                         // UniC (UniPC Alg. 2): the evaluation at the predicted state is the next step's anchor.
                         var mt = ws.History.Pending;
-                        EvaluateInto(ws.Predicted, batch, EvaluationTime(plan, i + 1, ws.Predicted, batch), mt);
+                        EvaluateInto(ws.Predicted, batch, EvaluationTime(plan, i + 1, ws.Predicted, batch), mt, steps[i + 1].Model);
                         Correct(ws, step, order, x, t, mt);
                         ws.History.Push(t, schedule.Lambda(t));
                         break;
@@ -150,11 +161,11 @@ public sealed partial class Sampler
                 case CorrectorKind.Implicit:
                     {
                         // As UniC, then one extra evaluation at the corrected state becomes the anchor.
-                        EvaluateInto(ws.Predicted, batch, last ? t : EvaluationTime(plan, i + 1, ws.Predicted, batch), ws.Scratch1);
+                        EvaluateInto(ws.Predicted, batch, last ? t : EvaluationTime(plan, i + 1, ws.Predicted, batch), ws.Scratch1, last ? step.Model : steps[i + 1].Model);
                         Correct(ws, step, order, x, t, ws.Scratch1);
                         if (!last)
                         {
-                            EvaluateInto(x, batch, EvaluationTime(plan, i + 1, x, batch), ws.History.Pending);
+                            EvaluateInto(x, batch, EvaluationTime(plan, i + 1, x, batch), ws.History.Pending, steps[i + 1].Model);
                             ws.History.Push(t, schedule.Lambda(t));
                         }
 
@@ -171,13 +182,25 @@ public sealed partial class Sampler
         if (plan.Options.DenoiseToZero)
         {
             // DPM-Solver's denoise_to_zero: one more call replaces the state by x0_hat at t_0.
-            EvaluateInto(x, batch, ts[^1], ws.Scratch1);
+            EvaluateInto(x, batch, ts[^1], ws.Scratch1, steps[^1].Model);
             Array.Copy(ws.Scratch1.X0, x, size);
         }
     }
 
-    private void EvaluateInto(double[] state, int batch, double t, HistoryPoint into) =>
-        denoiser.Predict(state, batch, t, into.X0, into.Eps);
+    private void EvaluateInto(double[] state, int batch, double t, HistoryPoint into, string? model) =>
+        (model is null ? denoiser : variants[model]).Predict(state, batch, t, into.X0, into.Eps);
+
+    private void RequireVariants(SamplerSchedule plan)
+    {
+        for (var i = 0; i < plan.Steps.Length; i++)
+        {
+            if (plan.Steps[i].Model is { } name && !variants.ContainsKey(name))
+            {
+                var known = variants.Count == 0 ? "the model card lists no variants" : "the card's variants are " + string.Join(", ", variants.Keys.Order(StringComparer.Ordinal));
+                throw new ScheduleFormatException($"step {i + 1}: model \"{name}\" is not a variant of this model ({known})");
+            }
+        }
+    }
 
     private static double[] Values(HistoryPoint point, bool data) => data ? point.X0 : point.Eps;
 
