@@ -1,0 +1,494 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Core.Solvers;
+using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Evaluation.Noise;
+using ScheduleSearch.Evaluation.References;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Evaluation;
+
+/// <summary>
+/// Scores schedules on one model under one <see cref="MetricSpec"/>: fixed noise sets from the spec's seeds, the
+/// teacher reference computed once and kept in the store, every score cached by
+/// <see cref="EvaluationKey"/> so that nothing stored is ever recomputed (this is what makes a resumed search
+/// cheap). One sampler run serves all samples of a candidate (one model call per NFE).
+/// </summary>
+/// <remarks>
+/// Thread safety: <see cref="Evaluate"/> may be called from one thread at a time; it parallelises internally
+/// when <see cref="ScheduleEvaluatorOptions.DegreeOfParallelism"/> &gt; 1. Cancellation stores the evaluations
+/// already finished in the call before it throws, so Ctrl+C costs at most the evaluations in flight.
+/// </remarks>
+public sealed class ScheduleEvaluator : IScheduleEvaluator
+{
+    private readonly TimedDenoiser model;
+    private readonly TimedDenoiser teacherModel;
+    private readonly IScoreStore store;
+    private readonly ScheduleEvaluatorOptions options;
+    private readonly IQualityMetric metric;
+    private readonly GaussianMixture? mixture;
+    private readonly MixtureLikelihood? likelihood;
+    private readonly ConcurrentBag<Sampler> samplers = [];
+    private readonly Lock referenceGate = new();
+    private readonly Dictionary<NoiseSpec, (NoiseSet Noise, TeacherReference? Teacher)> sets = [];
+    private long evaluations;
+    private long cacheHits;
+    private long diverged;
+    private long failed;
+    private long totalTicks;
+    private long teacherTicks;
+
+    /// <summary>
+    /// Creates an evaluator for <paramref name="denoiser"/>, whose model has content hash
+    /// <paramref name="modelContentHash"/> (part of every key), scoring by <paramref name="spec"/> and caching in
+    /// <paramref name="store"/>.
+    /// </summary>
+    public ScheduleEvaluator(IDenoiser denoiser, string modelContentHash, MetricSpec spec, IScoreStore store, ScheduleEvaluatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentException.ThrowIfNullOrEmpty(modelContentHash);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(store);
+        this.options = options ?? ScheduleEvaluatorOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.Samples, nameof(spec));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.HeldOutSamples, nameof(spec));
+        model = new TimedDenoiser(denoiser);
+        teacherModel = new TimedDenoiser(denoiser);
+        ModelContentHash = modelContentHash;
+        Spec = spec;
+        this.store = store;
+        metric = MetricCatalog.Create(spec.Kind);
+        mixture = this.options.Mixture ?? (denoiser as GaussianMixtureDenoiser)?.Mixture;
+        if (metric.NeedsMixture && mixture is null)
+        {
+            throw new ArgumentException($"metric {spec.Kind} needs the model's Gaussian mixture: give ScheduleEvaluatorOptions.Mixture (from the model's params.json)", nameof(options));
+        }
+
+        if (mixture is not null && mixture.Dimension != denoiser.SampleSize)
+        {
+            throw new ArgumentException($"the mixture has dimension {mixture.Dimension} but the model's samples have {denoiser.SampleSize} values", nameof(options));
+        }
+
+        likelihood = mixture is null ? null : new MixtureLikelihood(mixture);
+        if (metric.NeedsTeacher)
+        {
+            // Fail now, not after the first batch, on a teacher that cannot be built on this model.
+            _ = TeacherReferences.Schedule(denoiser, spec.Teacher);
+        }
+
+        MetricSpecJson = CanonicalMetricJson();
+    }
+
+    /// <inheritdoc />
+    public string Metric => Spec.Kind;
+
+    /// <summary>How candidates are scored.</summary>
+    public MetricSpec Spec { get; }
+
+    /// <summary>The model's content hash, part of every key.</summary>
+    public string ModelContentHash { get; }
+
+    /// <summary>The metric spec in the canonical JSON form hashed into every key (the noise sets are in the noise spec).</summary>
+    public string MetricSpecJson { get; }
+
+    /// <summary>What the evaluator has done so far.</summary>
+    public EvaluatorCounters Counters => new()
+    {
+        Evaluations = Interlocked.Read(ref evaluations),
+        CacheHits = Interlocked.Read(ref cacheHits),
+        Diverged = Interlocked.Read(ref diverged),
+        Failed = Interlocked.Read(ref failed),
+        ModelCalls = model.Calls,
+        ModelTime = model.Time,
+        TotalTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref totalTicks)),
+        TeacherModelCalls = teacherModel.Calls,
+        TeacherTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref teacherTicks)),
+    };
+
+    /// <summary>The noise a request scores on: the main or held-out seed, the first Fidelity samples (default: the whole set).</summary>
+    public NoiseSpec NoiseSpecFor(EvaluationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (seed, size) = request.HeldOut ? (Spec.HeldOutSeed, Spec.HeldOutSamples) : (Spec.Seed, Spec.Samples);
+        var fidelity = request.Fidelity ?? size;
+        if (fidelity < 1 || fidelity > size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), fidelity, $"fidelity must be between 1 and the {(request.HeldOut ? "held-out" : "scoring")} set's {size} samples");
+        }
+
+        if (fidelity < 2 && metric is FrechetDistanceMetric or KernelInceptionDistanceMetric)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), fidelity, $"metric {Spec.Kind} needs at least two samples");
+        }
+
+        return new NoiseSpec(seed, fidelity);
+    }
+
+    /// <summary>The cache key of <paramref name="schedule"/> under <paramref name="request"/>.</summary>
+    public string KeyOf(SamplerSchedule schedule, EvaluationRequest request) =>
+        EvaluationKey.Compute(ModelContentHash, MetricSpecJson, NoiseSpecFor(request).ToCanonicalJson(), CanonicalOrFallback(schedule));
+
+    /// <summary>
+    /// The teacher reference of the main (or held-out) noise set, computed and stored on first use. Call it
+    /// ahead of a search to pay the teacher's cost up front; Evaluate calls it when it first needs it.
+    /// </summary>
+    public TeacherReference Teacher(bool heldOut = false, CancellationToken cancellationToken = default) =>
+        Prepare(heldOut, cancellationToken).Teacher!;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ScoredSchedule> Evaluate(IReadOnlyList<SamplerSchedule> candidates, EvaluationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        var teacherBefore = Interlocked.Read(ref teacherTicks);
+        try
+        {
+            return EvaluateCore(candidates, request, cancellationToken);
+        }
+        finally
+        {
+            var teacherSpent = Interlocked.Read(ref teacherTicks) - teacherBefore;
+            Interlocked.Add(ref totalTicks, Stopwatch.GetTimestamp() - started - teacherSpent);
+        }
+    }
+
+    private IReadOnlyList<ScoredSchedule> EvaluateCore(IReadOnlyList<SamplerSchedule> candidates, EvaluationRequest request, CancellationToken cancellationToken)
+    {
+        var noiseSpec = NoiseSpecFor(request);
+        var noiseJson = noiseSpec.ToCanonicalJson();
+        var keys = new string[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(candidates[i], nameof(candidates));
+            keys[i] = EvaluationKey.Compute(ModelContentHash, MetricSpecJson, noiseJson, CanonicalOrFallback(candidates[i]));
+        }
+
+        var stored = keys.Length == 0 ? new Dictionary<string, EvaluationRecord>() : store.GetEvaluations(keys.Distinct(), cancellationToken);
+        var misses = new List<int>();
+        var firstOf = new Dictionary<string, int>();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (!stored.ContainsKey(keys[i]) && firstOf.TryAdd(keys[i], i))
+            {
+                misses.Add(i);
+            }
+        }
+
+        var computed = new EvaluationRecord?[candidates.Count];
+        if (misses.Count > 0)
+        {
+            ComputeMisses(candidates, keys, misses, computed, request, noiseSpec, cancellationToken);
+        }
+
+        var results = new ScoredSchedule[candidates.Count];
+        var hitKeys = new List<string>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var own = computed[i];
+            var record = own ?? (stored.TryGetValue(keys[i], out var s) ? s : computed[firstOf[keys[i]]]!);
+            if (own is null)
+            {
+                Interlocked.Increment(ref cacheHits);
+                if (stored.ContainsKey(keys[i]))
+                {
+                    hitKeys.Add(keys[i]);
+                }
+            }
+
+            results[i] = new ScoredSchedule
+            {
+                Schedule = candidates[i],
+                Key = record.Key,
+                ScheduleKey = record.ScheduleKey,
+                Nfe = record.Nfe,
+                Score = record.Score,
+                Fidelity = record.Fidelity,
+                Status = record.Status,
+                CacheHit = own is null,
+                Duration = record.Duration,
+                DetailsJson = record.DetailsJson,
+            };
+        }
+
+        if (request.SearchName is { } search && hitKeys.Count > 0)
+        {
+            store.AddCacheHits(search, hitKeys.Distinct(), cancellationToken);
+        }
+
+        return results;
+    }
+
+    private void ComputeMisses(
+        IReadOnlyList<SamplerSchedule> candidates,
+        string[] keys,
+        List<int> misses,
+        EvaluationRecord?[] computed,
+        EvaluationRequest request,
+        NoiseSpec noiseSpec,
+        CancellationToken cancellationToken)
+    {
+        var (noise, teacher) = Prepare(request.HeldOut, cancellationToken);
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.DegreeOfParallelism), CancellationToken = cancellationToken };
+            if (parallel.MaxDegreeOfParallelism == 1)
+            {
+                foreach (var i in misses)
+                {
+                    computed[i] = EvaluateOne(candidates[i], keys[i], request, noise, noiseSpec.Samples, teacher, cancellationToken);
+                }
+            }
+            else
+            {
+                Parallel.ForEach(misses, parallel, i =>
+                    computed[i] = EvaluateOne(candidates[i], keys[i], request, noise, noiseSpec.Samples, teacher, cancellationToken));
+            }
+        }
+        finally
+        {
+            // Store what finished (also when cancelled or failing), in one transaction, in candidate order.
+            var done = misses.Select(i => computed[i]).OfType<EvaluationRecord>().ToList();
+            if (done.Count > 0)
+            {
+                store.AddEvaluations(done, CancellationToken.None);
+            }
+        }
+    }
+
+    private EvaluationRecord EvaluateOne(
+        SamplerSchedule schedule,
+        string key,
+        EvaluationRequest request,
+        NoiseSet noise,
+        int count,
+        TeacherReference? teacher,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var size = noise.SampleSize;
+        double score;
+        EvaluationStatus status;
+        string details;
+        var problems = ScheduleValidator.Problems(schedule, model.Schedule);
+        if (problems.Count > 0)
+        {
+            (score, status, details) = (double.PositiveInfinity, EvaluationStatus.Failed, ErrorJson("invalid schedule: " + string.Join("; ", problems), null));
+        }
+        else
+        {
+            var x = new double[count * size];
+            Sampler.InitialState(model.Schedule, schedule.Timesteps[0], noise.Prefix(count), x);
+            var sampler = samplers.TryTake(out var s) ? s : new Sampler(model);
+            string? runError = null;
+            try
+            {
+                sampler.Run(schedule, x, count, null, cancellationToken);
+            }
+            catch (ScheduleFormatException ex)
+            {
+                runError = ex.Message;
+            }
+            finally
+            {
+                samplers.Add(sampler);
+            }
+
+            var nonFinite = runError is null ? CountNonFinite(x, count, size) : 0;
+            if (runError is not null)
+            {
+                (score, status, details) = (double.PositiveInfinity, EvaluationStatus.Failed, ErrorJson(runError, null));
+            }
+            else if (nonFinite > 0)
+            {
+                (score, status, details) = (double.PositiveInfinity, EvaluationStatus.Diverged, ErrorJson("the sampler produced NaN or infinite values", nonFinite));
+            }
+            else
+            {
+                var teacherRows = teacher is null ? ReadOnlyMemory<double>.Empty : teacher.Samples[..(count * size)];
+                var inputs = new MetricInputs { SampleSize = size, Teacher = teacherRows, Mixture = mixture, Features = options.Features };
+                score = metric.Score(x, count, inputs, cancellationToken);
+                status = double.IsFinite(score) ? EvaluationStatus.Ok : EvaluationStatus.Diverged;
+                details = RobustSummary.Compute(x, count, size, teacherRows.Span, likelihood).ToJson(count);
+                if (!double.IsFinite(score))
+                {
+                    score = double.PositiveInfinity;
+                }
+            }
+        }
+
+        Interlocked.Increment(ref evaluations);
+        if (status == EvaluationStatus.Diverged)
+        {
+            Interlocked.Increment(ref diverged);
+        }
+        else if (status == EvaluationStatus.Failed)
+        {
+            Interlocked.Increment(ref failed);
+        }
+
+        return new EvaluationRecord
+        {
+            Key = key,
+            ScheduleKey = ScheduleKeyOrFallback(schedule),
+            ScheduleJson = ScheduleJsonOrFallback(schedule),
+            Nfe = NfeOrSteps(schedule),
+            Metric = Spec.Kind,
+            Score = score,
+            Fidelity = count,
+            Status = status,
+            Duration = Stopwatch.GetElapsedTime(started),
+            SearchNames = request.SearchName is { } name ? [name] : [],
+            Generation = request.Generation,
+            Created = options.Clock.GetUtcNow(),
+            DetailsJson = details,
+        };
+    }
+
+    private (NoiseSet Noise, TeacherReference? Teacher) Prepare(bool heldOut, CancellationToken cancellationToken)
+    {
+        var full = heldOut ? new NoiseSpec(Spec.HeldOutSeed, Spec.HeldOutSamples) : new NoiseSpec(Spec.Seed, Spec.Samples);
+        lock (referenceGate)
+        {
+            if (sets.TryGetValue(full, out var ready) && (ready.Teacher is not null || !metric.NeedsTeacher))
+            {
+                return ready;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var noise = ready.Noise ?? NoiseSet.Create(full, model.SampleSize);
+                TeacherReference? teacher = null;
+                if (metric.NeedsTeacher)
+                {
+                    var run = new TeacherRunOptions
+                    {
+                        Batch = options.TeacherBatch,
+                        DegreeOfParallelism = options.DegreeOfParallelism,
+                        Verify = options.VerifyTeacher,
+                        Clock = options.Clock,
+                    };
+                    teacher = TeacherReferences.GetOrCompute(teacherModel, ModelContentHash, Spec.Teacher, noise, store, run, cancellationToken);
+                }
+
+                sets[full] = (noise, teacher);
+                return (noise, teacher);
+            }
+            finally
+            {
+                Interlocked.Add(ref teacherTicks, Stopwatch.GetTimestamp() - started);
+            }
+        }
+    }
+
+    private string CanonicalMetricJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            if (metric is FrechetDistanceMetric or KernelInceptionDistanceMetric)
+            {
+                w.WriteString("features", options.Features.Name);
+            }
+
+            w.WriteString("kind", Spec.Kind);
+            if (metric.NeedsTeacher)
+            {
+                w.WritePropertyName("teacher");
+                w.WriteRawValue(TeacherReferences.CanonicalJson(Spec.Teacher));
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static int CountNonFinite(double[] x, int count, int size)
+    {
+        var bad = 0;
+        for (var i = 0; i < count; i++)
+        {
+            foreach (var v in x.AsSpan(i * size, size))
+            {
+                if (!double.IsFinite(v))
+                {
+                    bad++;
+                    break;
+                }
+            }
+        }
+
+        return bad;
+    }
+
+    private static string ErrorJson(string message, int? nonFiniteSamples)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("error", message);
+            if (nonFiniteSamples is { } n)
+            {
+                w.WriteNumber("nonfinite_samples", n);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    // A schedule with non-finite timesteps has no canonical JSON (JSON has no NaN); such a candidate still gets a
+    // stable key and a failed record rather than an exception.
+    private static string CanonicalOrFallback(SamplerSchedule schedule)
+    {
+        try
+        {
+            return ScheduleKey.Canonical(schedule);
+        }
+        catch (ArgumentException)
+        {
+            return FallbackText(schedule);
+        }
+    }
+
+    private static string ScheduleKeyOrFallback(SamplerSchedule schedule) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalOrFallback(schedule))));
+
+    private static string ScheduleJsonOrFallback(SamplerSchedule schedule)
+    {
+        try
+        {
+            return ScheduleJson.Write(schedule);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return FallbackText(schedule);
+        }
+    }
+
+    private static int NfeOrSteps(SamplerSchedule schedule)
+    {
+        try
+        {
+            return schedule.Nfe;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return schedule.Steps.IsDefault ? 0 : schedule.Steps.Length;
+        }
+    }
+
+    private static string FallbackText(SamplerSchedule schedule) =>
+        "invalid-schedule:" + string.Join(",", schedule.Timesteps.Select(t => t.ToString("R", CultureInfo.InvariantCulture)))
+        + ":" + string.Join(";", schedule.Steps.Select(s => s.ToString())) + ":" + schedule.Options;
+}

@@ -1,0 +1,35 @@
+using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Evaluation.Metrics;
+
+namespace ScheduleSearch.Evaluation;
+
+/// <summary>How a <see cref="ScheduleEvaluator"/> runs (nothing here changes a score, so nothing here is in the cache key).</summary>
+public sealed record ScheduleEvaluatorOptions
+{
+    /// <summary>The default options.</summary>
+    public static ScheduleEvaluatorOptions Default { get; } = new();
+
+    /// <summary>
+    /// Candidates evaluated at once, one sampler each (1 = sequential). Results are bit-identical to sequential
+    /// evaluation; above 1 the denoiser must accept concurrent Predict calls (the GMM and ONNX denoisers do).
+    /// </summary>
+    public int DegreeOfParallelism { get; init; } = 1;
+
+    /// <summary>Samples per sampler run of the teacher (one model call serves this many samples).</summary>
+    public int TeacherBatch { get; init; } = 256;
+
+    /// <summary>Verify each new teacher reference against twice its steps (doubles its cost; the figure is stored with it).</summary>
+    public bool VerifyTeacher { get; init; } = true;
+
+    /// <summary>
+    /// The model's true mixture, for gmm-nll and flip rates; taken from a <see cref="GaussianMixtureDenoiser"/>
+    /// when null (give it for an ONNX GMM model, read from its params.json).
+    /// </summary>
+    public GaussianMixture? Mixture { get; init; }
+
+    /// <summary>The features fd and kid compare (default: the samples themselves). Its name is part of the metric's key.</summary>
+    public IFeatureExtractor Features { get; init; } = IdentityFeatures.Instance;
+
+    /// <summary>Clock for creation times of stored records.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
