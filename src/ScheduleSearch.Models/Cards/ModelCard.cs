@@ -39,6 +39,15 @@ public sealed record ModelCard
     /// <summary>The class input name, from inputs.class or guidance.class_input.</summary>
     public string? ClassInput => Inputs.Class ?? Guidance?.ClassInput;
 
+    /// <summary>Other networks of the same schedule, conventions and shape that a step may name (T-Stitch).</summary>
+    public IReadOnlyList<ModelVariant> Variants { get; init; } = [];
+
+    /// <summary>The statistics file's full path, or null when the card has none.</summary>
+    public string? StatisticsPath => Statistics is null ? null : Resolve(Statistics);
+
+    /// <summary>A path written in the card, resolved against the card's folder.</summary>
+    public string Resolve(string path) => Path.IsPathRooted(path) || Directory is null ? path : Path.GetFullPath(Path.Combine(Directory, path));
+
     /// <summary>The ONNX file's full path.</summary>
     public string OnnxPath => Path.IsPathRooted(Onnx) || Directory is null ? Onnx : Path.GetFullPath(Path.Combine(Directory, Onnx));
 }

@@ -54,6 +54,7 @@ public static class ModelCardReader
             var shape = root.RequiredIntArray("sample_shape");
             var guidance = root.OptionalObject("guidance") is { } g ? ReadGuidance(g) : null;
             var statistics = root.OptionalString("statistics");
+            var variants = ReadVariants(root, source);
             root.EnsureNoUnknownFields();
             var card = new ModelCard
             {
@@ -65,11 +66,44 @@ public static class ModelCardReader
                 SampleShape = shape,
                 Guidance = guidance,
                 Statistics = statistics,
+                Variants = variants,
                 Directory = directory,
             };
             CheckConsistency(card, source);
             return card;
         }
+    }
+
+    /// <summary>Reads the optional "variants" list: [{ "name": ..., "onnx": ... }], names unique and not empty.</summary>
+    private static List<ModelVariant> ReadVariants(StrictJsonObject root, string source)
+    {
+        var variants = new List<ModelVariant>();
+        if (root.Optional("variants") is not { } array)
+        {
+            return variants;
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw new ModelCardException($"{source}: 'variants' must be an array of {{ \"name\", \"onnx\" }} objects");
+        }
+
+        var index = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            var item = new StrictJsonObject(element, $"variants[{index}]", source);
+            var variant = new ModelVariant(item.RequiredString("name"), item.RequiredString("onnx"));
+            item.EnsureNoUnknownFields();
+            if (variant.Name.Length == 0 || variants.Any(v => v.Name == variant.Name))
+            {
+                throw new ModelCardException($"{source}: 'variants[{index}].name' '{variant.Name}' is empty or used twice");
+            }
+
+            variants.Add(variant);
+            index++;
+        }
+
+        return variants;
     }
 
     /// <summary>Checks the rules that tie fields together; throws naming the first broken one.</summary>

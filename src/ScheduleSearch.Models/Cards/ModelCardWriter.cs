@@ -55,6 +55,19 @@ public static class ModelCardWriter
             }
 
             WriteNullableString(writer, "statistics", card.Statistics);
+            if (card.Variants.Count > 0)
+            {
+                writer.WriteStartArray("variants");
+                foreach (var variant in card.Variants)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("name", variant.Name);
+                    writer.WriteString("onnx", variant.Onnx);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
             writer.WriteEndObject();
         }
 

@@ -20,6 +20,12 @@ public static class GmmModelWriter
     /// <summary>File name of the parameters.</summary>
     public const string ParamsFile = "params.json";
 
+    /// <summary>File name of the data statistics (the mixture's exact mean and covariance).</summary>
+    public const string StatisticsFileName = "stats.npz";
+
+    /// <summary>Up to this dimension the statistics keep the full covariance; above it, the diagonal (keeps files small).</summary>
+    public const int FullCovarianceMaxDimension = 128;
+
     /// <summary>The card of a GMM model under <paramref name="schedule"/>.</summary>
     public static ModelCard Card(GaussianMixture mixture, ScheduleSpec schedule, string name)
     {
@@ -32,6 +38,7 @@ public static class GmmModelWriter
             Inputs = new ModelInputs(GmmOnnxBuilder.SampleInput, GmmOnnxBuilder.SigmaInput, TimeConvention.VeSigma),
             Output = new ModelOutput(GmmOnnxBuilder.Output, Parameterization.VeDenoiser),
             SampleShape = [mixture.Dimension],
+            Statistics = StatisticsFileName,
         };
     }
 
@@ -53,6 +60,7 @@ public static class GmmModelWriter
         name ??= Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar));
         File.WriteAllBytes(Path.Combine(directory, OnnxFile), GmmOnnxBuilder.Build(mixture, name).ToByteArray());
         GmmParametersJson.Write(mixture, Path.Combine(directory, ParamsFile));
+        StatisticsFile.Write(Path.Combine(directory, StatisticsFileName), DataStatistics.Of(mixture), mixture.Dimension <= FullCovarianceMaxDimension);
         var cardPath = Path.Combine(directory, CardFile);
         ModelCardWriter.Write(Card(mixture, schedule, name), cardPath);
         return ModelCardReader.Read(cardPath);

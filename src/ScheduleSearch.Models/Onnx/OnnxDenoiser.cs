@@ -158,6 +158,18 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the card's variant <paramref name="name"/>: its own ONNX file under the card's conventions, checked against
+    /// its graph like the primary model.
+    /// </summary>
+    public static OnnxDenoiser OpenVariant(ModelCard card, string name, OnnxDenoiserOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var variant = card.Variants.FirstOrDefault(v => v.Name == name)
+            ?? throw new ModelCardException($"model card '{card.Name}' has no variant '{name}' (variants: {string.Join(", ", card.Variants.Select(v => v.Name))})");
+        return Open(card with { Onnx = variant.Onnx, Variants = [] }, options);
+    }
+
     /// <summary>Releases the session and every buffer.</summary>
     public void Dispose()
     {
