@@ -1,0 +1,210 @@
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Core.Solvers;
+
+namespace ScheduleSearch.Search.Generators;
+
+/// <summary>
+/// Turns an edited grid and step list into a schedule that validates at the target NFE: step choices are
+/// brought inside the rules (multistep order within the history, no UniC on the last step, singlestep
+/// derivatives), timesteps are sorted and kept apart, and the cost is brought to the target by lowering or
+/// raising singlestep orders, merging or splitting intervals. Returns null when no repair is found.
+/// </summary>
+internal static class ScheduleEditing
+{
+    /// <summary>Smallest gap between neighbouring points, as a fraction of the whole lambda range.</summary>
+    public const double MinLambdaGapFraction = 2e-3;
+
+    /// <summary>lambda of each point (ascending, since t descends).</summary>
+    public static double[] Lambdas(GeneratorContext ctx, IReadOnlyList<double> timesteps) =>
+        timesteps.Select(ctx.Noise.Lambda).ToArray();
+
+    /// <summary>Times of lambdas, with the first and last points pinned to the exact values given.</summary>
+    public static double[] Times(GeneratorContext ctx, IReadOnlyList<double> lambdas, double tStart, double tEnd)
+    {
+        var ts = new double[lambdas.Count];
+        ts[0] = tStart;
+        ts[^1] = tEnd;
+        for (var i = 1; i < ts.Length - 1; i++)
+        {
+            ts[i] = ctx.Noise.InverseLambda(lambdas[i]);
+        }
+
+        return ts;
+    }
+
+    /// <summary>A random step choice from the space for step <paramref name="index"/>.</summary>
+    public static StepChoice RandomChoice(GeneratorContext ctx, Random rng)
+    {
+        var space = ctx.Space;
+        var method = space.Methods.Length > 1 && rng.Chance(0.2) ? StepMethod.Singlestep : space.Methods[0];
+        return new StepChoice
+        {
+            Method = method,
+            Order = rng.Pick(space.Orders),
+            Prediction = rng.Pick(space.Predictions),
+            Derivative = rng.Pick(space.Derivatives),
+            Corrector = rng.Pick(space.Correctors),
+        };
+    }
+
+    /// <summary>Brings one step inside the rules for its position.</summary>
+    public static StepChoice Fix(GeneratorContext ctx, StepChoice step, int index, int count, bool endsAtZero)
+    {
+        var last = index == count - 1;
+        if (step.IsExponentialIntegrator)
+        {
+            var maxOrder = step.Method == StepMethod.Multistep ? Math.Min(index + 1, EvaluationPlan.MaxHistory) : 3;
+            step = step with { Order = Math.Clamp(step.Order, 1, maxOrder) };
+            if (step.Method == StepMethod.Singlestep && step.Order > 1 && step.Derivative is DerivativeForm.UniPcBh1 or DerivativeForm.UniPcBh2 or DerivativeForm.Deis)
+            {
+                step = step with { Derivative = ctx.Space.Derivatives.Contains(DerivativeForm.DpmSolver) || !ctx.Space.Derivatives.Contains(DerivativeForm.Taylor) ? DerivativeForm.DpmSolver : DerivativeForm.Taylor };
+            }
+
+            if (step.Derivative == DerivativeForm.Deis && step.Prediction != Prediction.Noise)
+            {
+                step = step with { Derivative = DerivativeForm.DpmSolver };
+            }
+
+            if (endsAtZero)
+            {
+                step = step with { Order = 1, Prediction = Prediction.Data, Corrector = CorrectorKind.None };
+            }
+        }
+
+        if (last && step.Corrector == CorrectorKind.UniC)
+        {
+            step = step with { Corrector = CorrectorKind.None };
+        }
+
+        return step;
+    }
+
+    /// <summary>
+    /// Repairs a grid (N + 1 points, any order) and N step choices into a valid schedule of exactly
+    /// <see cref="GeneratorContext.Nfe"/> evaluations, or null.
+    /// </summary>
+    public static SamplerSchedule? Repair(GeneratorContext ctx, IReadOnlyList<double> timesteps, IReadOnlyList<StepChoice> steps, Random rng, string name, ScheduleOptions? options = null)
+    {
+        if (timesteps.Count != steps.Count + 1 || steps.Count == 0)
+        {
+            return null;
+        }
+
+        var tStart = timesteps[0];
+        var tEnd = Math.Clamp(timesteps[^1], ctx.TEndLow, ctx.TEndHigh);
+        var lambdas = OrderLambdas(ctx, timesteps.Select((t, i) => i == 0 ? ctx.Noise.Lambda(tStart) : i == timesteps.Count - 1 ? ctx.Noise.Lambda(tEnd) : ctx.Noise.Lambda(Math.Clamp(t, tEnd, tStart))).ToList());
+        var choices = steps.ToList();
+        options ??= ScheduleOptions.Default;
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            FixAll(ctx, choices, tEnd == 0.0);
+            var schedule = new SamplerSchedule(name, ctx.Noise.Kind, Times(ctx, lambdas, tStart, tEnd), choices, options);
+            var cost = EvaluationPlan.Count(schedule);
+            if (cost == ctx.Nfe)
+            {
+                return ScheduleValidator.Problems(schedule, ctx.Noise).Count == 0 ? schedule : null;
+            }
+
+            if (cost > ctx.Nfe)
+            {
+                var singles = Indices(choices, s => s.Method == StepMethod.Singlestep && s.Order > 1);
+                var implicits = Indices(choices, s => s.Corrector == CorrectorKind.Implicit);
+                if (implicits.Count > 0)
+                {
+                    var i = rng.Pick(implicits);
+                    choices[i] = choices[i] with { Corrector = CorrectorKind.None };
+                }
+                else if (singles.Count > 0 && (choices.Count == 1 || rng.Chance(0.5)))
+                {
+                    var i = rng.Pick(singles);
+                    choices[i] = choices[i] with { Order = choices[i].Order - 1 };
+                }
+                else if (choices.Count > 1)
+                {
+                    // Merge: drop an interior point; the step before it now spans both intervals.
+                    var p = 1 + rng.Next(lambdas.Count - 2);
+                    lambdas.RemoveAt(p);
+                    choices.RemoveAt(p);
+                }
+                else
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                var raisable = Indices(choices, s => s.Method == StepMethod.Singlestep && s.Order < Math.Min(3, ctx.Space.MaxOrder));
+                if (raisable.Count > 0 && rng.Chance(0.3))
+                {
+                    var i = rng.Pick(raisable);
+                    choices[i] = choices[i] with { Order = choices[i].Order + 1 };
+                }
+                else
+                {
+                    // Split the widest interval near its middle in lambda; both halves keep its choice.
+                    var widest = 0;
+                    for (var i = 1; i < choices.Count; i++)
+                    {
+                        if (lambdas[i + 1] - lambdas[i] > lambdas[widest + 1] - lambdas[widest])
+                        {
+                            widest = i;
+                        }
+                    }
+
+                    var at = rng.Chance(0.5) ? widest : rng.Next(choices.Count);
+                    var mid = lambdas[at] + ((0.35 + (0.3 * rng.NextDouble())) * (lambdas[at + 1] - lambdas[at]));
+                    lambdas.Insert(at + 1, mid);
+                    choices.Insert(at + 1, choices[at].Method == StepMethod.Singlestep ? choices[at] with { Method = StepMethod.Multistep } : choices[at]);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Sorts lambdas ascending with the ends fixed and keeps neighbours at least the minimum gap apart.</summary>
+    public static List<double> OrderLambdas(GeneratorContext ctx, List<double> lambdas)
+    {
+        var lo = lambdas[0];
+        var hi = lambdas[^1];
+        var gap = (hi - lo) * MinLambdaGapFraction;
+        var interior = lambdas.Skip(1).Take(lambdas.Count - 2).Select(l => Math.Clamp(l, lo + gap, hi - gap)).Order().ToList();
+        // Push apart forward, then backward, so every gap is at least `gap` when the range allows it.
+        var result = new List<double> { lo };
+        result.AddRange(interior);
+        result.Add(hi);
+        for (var i = 1; i < result.Count - 1; i++)
+        {
+            result[i] = Math.Max(result[i], result[i - 1] + gap);
+        }
+
+        for (var i = result.Count - 2; i >= 1; i--)
+        {
+            result[i] = Math.Min(result[i], result[i + 1] - gap);
+        }
+
+        return result;
+    }
+
+    private static void FixAll(GeneratorContext ctx, List<StepChoice> choices, bool endsAtZero)
+    {
+        for (var i = 0; i < choices.Count; i++)
+        {
+            choices[i] = Fix(ctx, choices[i], i, choices.Count, endsAtZero && i == choices.Count - 1);
+        }
+    }
+
+    private static List<int> Indices(List<StepChoice> choices, Func<StepChoice, bool> predicate)
+    {
+        var result = new List<int>();
+        for (var i = 0; i < choices.Count; i++)
+        {
+            if (predicate(choices[i]))
+            {
+                result.Add(i);
+            }
+        }
+
+        return result;
+    }
+}

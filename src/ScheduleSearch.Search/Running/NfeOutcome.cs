@@ -1,0 +1,31 @@
+using ScheduleSearch.Evaluation;
+
+namespace ScheduleSearch.Search.Running;
+
+/// <summary>What a search found at one NFE, with held-out scores as the headline (SEARCH-NOTES.md section 1).</summary>
+public sealed record NfeOutcome
+{
+    /// <summary>The NFE.</summary>
+    public required int Nfe { get; init; }
+
+    /// <summary>The best schedule on the scoring set (a baseline when nothing beat them), or null.</summary>
+    public ScoredSchedule? Best { get; init; }
+
+    /// <summary><see cref="Best"/>'s score on the held-out noise set (null when not re-scored, e.g. interrupted).</summary>
+    public double? BestHeldOut { get; init; }
+
+    /// <summary>The best baseline on the scoring set, or null.</summary>
+    public ScoredSchedule? BestBaseline { get; init; }
+
+    /// <summary>The best baseline's name ("preset (spacing)").</summary>
+    public string? BaselineName => BestBaseline?.Schedule.Name;
+
+    /// <summary>The best baseline's held-out score.</summary>
+    public double? BaselineHeldOut { get; init; }
+
+    /// <summary>1 - best / baseline on the scoring set (0.4 = 40% lower error).</summary>
+    public double? Reduction => Best is { } b && BestBaseline is { } r && r.Score > 0 && double.IsFinite(r.Score) ? 1 - (b.Score / r.Score) : null;
+
+    /// <summary>1 - best / baseline on the held-out set: the headline.</summary>
+    public double? HeldOutReduction => BestHeldOut is { } b && BaselineHeldOut is { } r && r > 0 && double.IsFinite(r) ? 1 - (b / r) : null;
+}

@@ -1,0 +1,29 @@
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Search.Running;
+
+/// <summary>The end of a <see cref="SearchRun"/>: status, budget used, per-NFE outcome and the NFE-vs-score Pareto front.</summary>
+public sealed record SearchResult
+{
+    /// <summary>The search's name.</summary>
+    public required string SearchName { get; init; }
+
+    /// <summary>Finished, or interrupted (cancelled; resuming continues it).</summary>
+    public required SearchStatus Status { get; init; }
+
+    /// <summary>Why it stopped: "evaluations", "hours", "stalled", "generations", "exhausted" or "cancelled".</summary>
+    public required string StopReason { get; init; }
+
+    /// <summary>Evaluations in the search's history.</summary>
+    public required int Evaluations { get; init; }
+
+    /// <summary>Generations run (over the whole search, resumed parts included).</summary>
+    public required int Generations { get; init; }
+
+    /// <summary>Outcome per target NFE, ascending.</summary>
+    public required IReadOnlyList<NfeOutcome> PerNfe { get; init; }
+
+    /// <summary>The per-NFE bests not dominated by a cheaper-or-equal schedule with a lower score, ascending NFE.</summary>
+    public required IReadOnlyList<ScoredSchedule> ParetoFront { get; init; }
+}

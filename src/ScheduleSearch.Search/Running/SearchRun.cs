@@ -1,0 +1,453 @@
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Core.Presets;
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Core.Spacings;
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Search.Generators;
+using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Search.Running;
+
+/// <summary>
+/// Runs one search (Optuna's study: it only ties the parts together). Baselines first (each preset of the spec
+/// with each spacing at each NFE), then ask/evaluate/tell per NFE until the budget is spent, then the per-NFE
+/// winners and best baselines are re-scored on the held-out noise set. The budget is the length of the search's
+/// history in the store, so a resumed search continues where it stopped: running a spec whose search exists
+/// replays the same deterministic sequence, taking every score already in its history from the store (no
+/// evaluator call), and evaluates only what is new.
+/// </summary>
+/// <remarks>
+/// Determinism: the same spec (seed included) and the same scores give the same evaluation sequence and the
+/// same winners. Only the hours limit depends on the clock. Cancellation finishes or abandons the batch in
+/// flight (the evaluator decides), marks the search interrupted and returns.
+/// </remarks>
+public sealed class SearchRun
+{
+    private readonly SearchSpec spec;
+    private readonly IScheduleEvaluator evaluator;
+    private readonly IScoreStore store;
+    private readonly NoiseSchedule noise;
+    private readonly SearchRunOptions options;
+    private readonly Dictionary<string, EvaluationRecord> history = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, NfeState> states = [];
+    private int used;
+    private long lastHeartbeat;
+
+    /// <summary>Creates the run; nothing happens until <see cref="Run"/>.</summary>
+    public SearchRun(SearchSpec spec, IScheduleEvaluator evaluator, IScoreStore store, NoiseSchedule noise, SearchRunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(evaluator);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(noise);
+        this.spec = spec;
+        this.evaluator = evaluator;
+        this.store = store;
+        this.noise = noise;
+        this.options = options ?? new SearchRunOptions();
+    }
+
+    /// <summary>Raised after every evaluated batch (on the thread calling <see cref="Run"/>).</summary>
+    public event EventHandler<SearchProgress>? Progress;
+
+    /// <summary>Runs (or resumes) the search to its budget, or until cancelled.</summary>
+    public SearchResult Run(CancellationToken cancellationToken = default)
+    {
+        store.BeginSearch(spec.Name, spec.SourceJson);
+        var clock = options.Clock;
+        var started = clock.GetTimestamp();
+        lastHeartbeat = started;
+        foreach (var record in store.GetSearchEvaluations(spec.Name, cancellationToken))
+        {
+            history.TryAdd(record.ScheduleKey, record);
+        }
+
+        used = store.CountSearchEvaluations(spec.Name);
+        var generation = 0;
+        string reason;
+        try
+        {
+            reason = Baselines(cancellationToken) ? "evaluations" : string.Empty;
+            if (reason.Length == 0)
+            {
+                reason = Search(started, ref generation, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            store.EndSearch(spec.Name, SearchStatus.Interrupted);
+            return Result(SearchStatus.Interrupted, "cancelled", generation, heldOut: null);
+        }
+        catch
+        {
+            store.EndSearch(spec.Name, SearchStatus.Failed);
+            throw;
+        }
+
+        Dictionary<string, double>? heldOutScores = null;
+        if (!options.SkipHeldOut)
+        {
+            try
+            {
+                heldOutScores = HeldOut(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                store.EndSearch(spec.Name, SearchStatus.Interrupted);
+                return Result(SearchStatus.Interrupted, "cancelled", generation, heldOut: null);
+            }
+        }
+
+        store.EndSearch(spec.Name, SearchStatus.Finished);
+        return Result(SearchStatus.Finished, reason, generation, heldOutScores);
+    }
+
+    /// <summary>Scores every baseline; true when the budget ran out during them.</summary>
+    private bool Baselines(CancellationToken cancellationToken)
+    {
+        var candidates = new List<SamplerSchedule>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var nfe in spec.Nfe)
+        {
+            states[nfe] = new NfeState(nfe);
+            foreach (var schedule in BaselineSchedules(nfe))
+            {
+                if (keys.Add(ScheduleKey.Compute(schedule)))
+                {
+                    candidates.Add(schedule);
+                }
+            }
+        }
+
+        for (var start = 0; start < candidates.Count; start += options.BaselineBatch)
+        {
+            var batch = candidates.Skip(start).Take(options.BaselineBatch).ToArray();
+            var results = Evaluate(batch, 0, cancellationToken);
+            foreach (var r in results)
+            {
+                var state = states[r.Nfe];
+                state.Baselines.Add(r);
+                state.Offer(r);
+            }
+
+            Report("baselines", 0, null, null, null);
+            if (results.Count < batch.Length)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The spec's presets with each spacing at <paramref name="nfe"/>, skipping combinations a preset cannot express.</summary>
+    private IEnumerable<SamplerSchedule> BaselineSchedules(int nfe)
+    {
+        var tStart = Math.Min(spec.Space.TMax ?? noise.DefaultTStart, noise.TMax);
+        foreach (var preset in spec.Baselines)
+        {
+            foreach (var spacingName in spec.BaselineSpacings)
+            {
+                SamplerSchedule schedule;
+                try
+                {
+                    schedule = PresetCatalog.Create(preset, noise, nfe, Spacing.Parse(spacingName), tStart);
+                }
+                catch (ArgumentException)
+                {
+                    continue;
+                }
+
+                if (schedule.Nfe == nfe && ScheduleValidator.Problems(schedule, noise).Count == 0)
+                {
+                    yield return schedule;
+                }
+            }
+        }
+    }
+
+    private string Search(long started, ref int generation, CancellationToken cancellationToken)
+    {
+        var baselineCount = states.Values.Sum(s => s.Baselines.Count);
+        var perNfeBudget = Math.Max(1, (spec.Budget.Evaluations - baselineCount) / spec.Nfe.Length);
+        foreach (var nfe in spec.Nfe)
+        {
+            var state = states[nfe];
+            var context = new GeneratorContext
+            {
+                Noise = noise,
+                Nfe = nfe,
+                Space = spec.Space,
+                Population = spec.Strategy.Population,
+                Seed = unchecked((spec.Strategy.Seed * 7919) + nfe),
+                Budget = perNfeBudget,
+                Seeds = state.Baselines.Where(b => double.IsFinite(b.Score)).OrderBy(b => b.Score).ToArray(),
+            };
+            state.Generator = options.GeneratorFactory?.Invoke(context) ?? GeneratorCatalog.Create(spec.Strategy.Kind, context);
+        }
+
+        var stall = 0;
+        while (true)
+        {
+            if (spec.Strategy.Generations is { } maxGenerations && generation >= maxGenerations)
+            {
+                return "generations";
+            }
+
+            generation++;
+            var improved = false;
+            var asked = false;
+            foreach (var nfe in spec.Nfe)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (used >= spec.Budget.Evaluations)
+                {
+                    return "evaluations";
+                }
+
+                if (spec.Budget.Hours is { } hours && options.Clock.GetElapsedTime(started).TotalHours >= hours)
+                {
+                    return "hours";
+                }
+
+                var state = states[nfe];
+                if (state.Exhausted)
+                {
+                    continue;
+                }
+
+                var batch = state.Generator!.Ask();
+                if (batch.Count == 0)
+                {
+                    state.Exhausted = true;
+                    continue;
+                }
+
+                asked = true;
+                var results = Evaluate(batch, generation, cancellationToken);
+                state.Generator.Tell(results);
+                foreach (var r in results)
+                {
+                    improved |= state.Offer(r);
+                }
+
+                Report("search", generation, nfe, state.Generator.Name, (state.Generator as ISurrogateDiagnostics)?.LastKendallTau
+                    ?? ((state.Generator as CompositeGenerator)?.Current as ISurrogateDiagnostics)?.LastKendallTau);
+            }
+
+            if (!asked)
+            {
+                return "exhausted";
+            }
+
+            stall = improved ? 0 : stall + 1;
+            if (spec.Budget.StallGenerations is { } patience && stall >= patience)
+            {
+                return "stalled";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scores a batch: schedules in the history are answered from it, new ones go to the evaluator, cut where the
+    /// budget ends. Returns results for a prefix of <paramref name="batch"/>, in its order.
+    /// </summary>
+    private List<ScoredSchedule> Evaluate(IReadOnlyList<SamplerSchedule> batch, int generation, CancellationToken cancellationToken)
+    {
+        var keys = batch.Select(ScheduleKey.Compute).ToArray();
+        var fresh = new List<SamplerSchedule>();
+        var freshKeys = new HashSet<string>(StringComparer.Ordinal);
+        var count = batch.Count;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (history.ContainsKey(keys[i]) || freshKeys.Contains(keys[i]))
+            {
+                continue;
+            }
+
+            if (used + fresh.Count >= spec.Budget.Evaluations)
+            {
+                count = i;
+                break;
+            }
+
+            fresh.Add(batch[i]);
+            freshKeys.Add(keys[i]);
+        }
+
+        if (fresh.Count > 0)
+        {
+            var request = new EvaluationRequest { SearchName = spec.Name, Generation = generation };
+            var scored = evaluator.Evaluate(fresh, request, cancellationToken);
+            foreach (var s in scored)
+            {
+                history.TryAdd(s.ScheduleKey, ToRecord(s, generation));
+            }
+
+            used = Math.Max(used + scored.Count, store.CountSearchEvaluations(spec.Name));
+            Heartbeat();
+        }
+
+        var results = new List<ScoredSchedule>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var r = history[keys[i]];
+            results.Add(new ScoredSchedule
+            {
+                Schedule = batch[i],
+                Key = r.Key,
+                ScheduleKey = r.ScheduleKey,
+                Nfe = r.Nfe,
+                Score = r.Score,
+                Fidelity = r.Fidelity,
+                Status = r.Status,
+                CacheHit = !freshKeys.Contains(keys[i]),
+                Duration = r.Duration,
+                DetailsJson = r.DetailsJson,
+            });
+        }
+
+        return results;
+    }
+
+    private Dictionary<string, double> HeldOut(CancellationToken cancellationToken)
+    {
+        var candidates = new List<SamplerSchedule>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var nfe in spec.Nfe)
+        {
+            var state = states[nfe];
+            var pick = state.Baselines.Where(b => double.IsFinite(b.Score)).OrderBy(b => b.Score).Take(options.HeldOutBaselines).ToList();
+            if (state.Best is { } best)
+            {
+                pick.Insert(0, best);
+            }
+
+            foreach (var p in pick.Where(p => keys.Add(p.ScheduleKey)))
+            {
+                candidates.Add(p.Schedule);
+            }
+        }
+
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (candidates.Count == 0)
+        {
+            return scores;
+        }
+
+        var results = evaluator.Evaluate(candidates, new EvaluationRequest { HeldOut = true }, cancellationToken);
+        for (var i = 0; i < results.Count; i++)
+        {
+            scores[ScheduleKey.Compute(candidates[i])] = results[i].Score;
+        }
+
+        Report("held-out", 0, null, null, null);
+        return scores;
+    }
+
+    private SearchResult Result(SearchStatus status, string reason, int generation, Dictionary<string, double>? heldOut)
+    {
+        double? Held(ScoredSchedule? s) => s is not null && heldOut is not null && heldOut.TryGetValue(s.ScheduleKey, out var v) ? v : null;
+        var perNfe = spec.Nfe.Where(states.ContainsKey).Select(nfe =>
+        {
+            var state = states[nfe];
+            var baseline = state.Baselines.Where(b => double.IsFinite(b.Score)).OrderBy(b => b.Score).FirstOrDefault();
+            return new NfeOutcome
+            {
+                Nfe = nfe,
+                Best = state.Best,
+                BestHeldOut = Held(state.Best),
+                BestBaseline = baseline,
+                BaselineHeldOut = Held(baseline),
+            };
+        }).ToArray();
+        var front = new List<ScoredSchedule>();
+        foreach (var outcome in perNfe)
+        {
+            if (outcome.Best is { } b && double.IsFinite(b.Score) && (front.Count == 0 || b.Score < front[^1].Score))
+            {
+                front.Add(b);
+            }
+        }
+
+        return new SearchResult
+        {
+            SearchName = spec.Name,
+            Status = status,
+            StopReason = reason,
+            Evaluations = Math.Max(used, store.CountSearchEvaluations(spec.Name)),
+            Generations = generation,
+            PerNfe = perNfe,
+            ParetoFront = front,
+        };
+    }
+
+    private void Report(string phase, int generation, int? nfe, string? generator, double? tau) =>
+        Progress?.Invoke(this, new SearchProgress
+        {
+            Phase = phase,
+            Generation = generation,
+            Evaluations = used,
+            Budget = spec.Budget.Evaluations,
+            Nfe = nfe,
+            Generator = generator,
+            KendallTau = tau,
+            Best = spec.Nfe.Where(states.ContainsKey).Select(n => new NfeBest(
+                n,
+                states[n].Best?.Score ?? double.PositiveInfinity,
+                states[n].Baselines.Where(b => double.IsFinite(b.Score)).Select(b => b.Score).DefaultIfEmpty(double.PositiveInfinity).Min())).ToArray(),
+        });
+
+    private void Heartbeat()
+    {
+        var now = options.Clock.GetTimestamp();
+        if (options.Clock.GetElapsedTime(lastHeartbeat, now) >= options.HeartbeatInterval)
+        {
+            store.Heartbeat(spec.Name);
+            lastHeartbeat = now;
+        }
+    }
+
+    private EvaluationRecord ToRecord(ScoredSchedule s, int generation) => new()
+    {
+        Key = s.Key,
+        ScheduleKey = s.ScheduleKey,
+        ScheduleJson = string.Empty,
+        Nfe = s.Nfe,
+        Metric = evaluator.Metric,
+        Score = s.Score,
+        Fidelity = s.Fidelity,
+        Status = s.Status,
+        Duration = s.Duration,
+        Generation = generation,
+        Created = DateTimeOffset.UnixEpoch,
+        DetailsJson = s.DetailsJson,
+    };
+
+    /// <summary>Bookkeeping of one target NFE.</summary>
+    private sealed class NfeState(int nfe)
+    {
+        public int Nfe { get; } = nfe;
+
+        public List<ScoredSchedule> Baselines { get; } = [];
+
+        public ScoredSchedule? Best { get; private set; }
+
+        public ICandidateGenerator? Generator { get; set; }
+
+        public bool Exhausted { get; set; }
+
+        /// <summary>Keeps <paramref name="r"/> when it beats the best (strictly: the first of equals stays).</summary>
+        public bool Offer(ScoredSchedule r)
+        {
+            if (r.Nfe != Nfe || !double.IsFinite(r.Score) || (Best is not null && !(r.Score < Best.Score)))
+            {
+                return false;
+            }
+
+            Best = r;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using ScheduleSearch.Search.Generators;
+
+namespace ScheduleSearch.Search.Running;
+
+/// <summary>Optional knobs of a <see cref="SearchRun"/>.</summary>
+public sealed record SearchRunOptions
+{
+    /// <summary>Creates the generator for one NFE (null = <see cref="GeneratorCatalog.Create"/> with the spec's strategy.kind).</summary>
+    public Func<GeneratorContext, ICandidateGenerator>? GeneratorFactory { get; init; }
+
+    /// <summary>The clock behind budget.hours and heartbeats.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Most heartbeats per this interval (the store's timeout is several times longer).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Baselines evaluated per batch (smaller batches stop sooner on cancellation).</summary>
+    public int BaselineBatch { get; init; } = 32;
+
+    /// <summary>Baselines per NFE re-scored on the held-out set beside the winner.</summary>
+    public int HeldOutBaselines { get; init; } = 3;
+
+    /// <summary>Skip the held-out re-scoring at the end (tests; the headline is then missing).</summary>
+    public bool SkipHeldOut { get; init; }
+}

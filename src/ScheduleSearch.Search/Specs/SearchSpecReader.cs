@@ -1,0 +1,334 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using ScheduleSearch.Core.Presets;
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Core.Spacings;
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Search.Generators;
+
+namespace ScheduleSearch.Search.Specs;
+
+/// <summary>The strict reader behind <see cref="SearchSpec.Parse"/>.</summary>
+internal static class SearchSpecReader
+{
+    private static readonly string[] MetricKinds = ["teacher-rmse", "teacher-relative", "fd", "kid", "gmm-nll"];
+
+    public static SearchSpec Read(string json, string source, string baseDirectory)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new SearchSpecException($"{source}: not valid JSON ({e.Message})", e);
+        }
+
+        using (document)
+        {
+            var root = new JsonFields(document.RootElement, source, string.Empty,
+                "format", "name", "model", "nfe", "metric", "space", "strategy", "budget", "baselines", "baseline_spacings");
+            var format = root.String("format");
+            if (format != SearchSpec.Format)
+            {
+                throw root.Error("format", $"is \"{format}\"; expected \"{SearchSpec.Format}\"");
+            }
+
+            var name = root.String("name");
+            if (name.Any(char.IsControl))
+            {
+                throw root.Error("name", "must not contain control characters");
+            }
+
+            var model = root.String("model");
+            var nfe = root.List("nfe").Select((e, i) => root.IntElement(e, $"nfe[{i}]", 1)).ToArray();
+            if (nfe.Distinct().Count() != nfe.Length)
+            {
+                throw root.Error("nfe", "lists an NFE twice");
+            }
+
+            var spec = new SearchSpec
+            {
+                Name = name,
+                ModelPath = Path.GetFullPath(Path.IsPathRooted(model) ? model : Path.Combine(baseDirectory, model)),
+                Nfe = [.. nfe.Order()],
+                Metric = ReadMetric(root.Object("metric", "kind", "samples", "seed", "heldout", "teacher")),
+                SourceJson = json,
+            };
+            if (root.Has("space"))
+            {
+                spec = spec with { Space = ReadSpace(root.Object("space", "prediction", "order", "method", "derivative", "corrector", "t_max", "t_min", "time_shift")) };
+            }
+
+            if (root.Has("strategy"))
+            {
+                spec = spec with { Strategy = ReadStrategy(root.Object("strategy", "kind", "population", "generations", "seed")) };
+            }
+
+            if (root.Has("budget"))
+            {
+                spec = spec with { Budget = ReadBudget(root.Object("budget", "evaluations", "hours", "stall_generations")) };
+            }
+
+            if (root.Has("baselines"))
+            {
+                var names = root.Strings("baselines");
+                for (var i = 0; i < names.Count; i++)
+                {
+                    if (!PresetCatalog.Names.Contains(names[i]))
+                    {
+                        throw root.Error($"baselines[{i}]", $"unknown preset \"{names[i]}\"; expected one of {string.Join(", ", PresetCatalog.Names)}");
+                    }
+                }
+
+                spec = spec with { Baselines = [.. names.Distinct()] };
+            }
+
+            if (root.Has("baseline_spacings"))
+            {
+                var spacings = root.Strings("baseline_spacings");
+                for (var i = 0; i < spacings.Count; i++)
+                {
+                    try
+                    {
+                        Spacing.Parse(spacings[i]);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        throw root.Error($"baseline_spacings[{i}]", e.Message);
+                    }
+                }
+
+                spec = spec with { BaselineSpacings = [.. spacings.Distinct()] };
+            }
+
+            return spec;
+        }
+    }
+
+    private static MetricSpec ReadMetric(JsonFields f)
+    {
+        var kind = f.String("kind");
+        if (!MetricKinds.Contains(kind))
+        {
+            throw f.Error(f.Field("kind"), $"unknown metric \"{kind}\"; expected one of {string.Join(", ", MetricKinds)}");
+        }
+
+        var metric = new MetricSpec { Kind = kind };
+        if (f.Has("samples"))
+        {
+            metric = metric with { Samples = f.Int("samples", 1) };
+        }
+
+        if (f.Has("seed"))
+        {
+            metric = metric with { Seed = f.Int("seed", 0) };
+        }
+
+        // The held-out set defaults to another seed than the scoring set (SEARCH-NOTES.md section 1).
+        metric = metric with { HeldOutSeed = metric.Seed + 1 };
+        if (f.Has("heldout"))
+        {
+            var h = f.Object("heldout", "samples", "seed");
+            if (h.Has("samples"))
+            {
+                metric = metric with { HeldOutSamples = h.Int("samples", 1) };
+            }
+
+            if (h.Has("seed"))
+            {
+                metric = metric with { HeldOutSeed = h.Int("seed", 0) };
+            }
+        }
+
+        if (metric.HeldOutSeed == metric.Seed)
+        {
+            throw f.Error(f.Field("heldout.seed"), "must differ from metric.seed (the held-out set must be other noise)");
+        }
+
+        if (f.Has("teacher"))
+        {
+            var t = f.Object("teacher", "preset", "nfe", "spacing");
+            var teacher = new TeacherSpec();
+            if (t.Has("preset"))
+            {
+                var preset = t.String("preset");
+                if (!PresetCatalog.Names.Contains(preset))
+                {
+                    throw t.Error(t.Field("preset"), $"unknown preset \"{preset}\"; expected one of {string.Join(", ", PresetCatalog.Names)}");
+                }
+
+                teacher = teacher with { Preset = preset };
+            }
+
+            if (t.Has("nfe"))
+            {
+                teacher = teacher with { Nfe = t.Int("nfe", 1) };
+            }
+
+            if (t.Has("spacing"))
+            {
+                var spacing = t.String("spacing");
+                try
+                {
+                    Spacing.Parse(spacing);
+                }
+                catch (ArgumentException e)
+                {
+                    throw t.Error(t.Field("spacing"), e.Message);
+                }
+
+                teacher = teacher with { Spacing = spacing };
+            }
+
+            metric = metric with { Teacher = teacher };
+        }
+
+        return metric;
+    }
+
+    private static SearchSpace ReadSpace(JsonFields f)
+    {
+        var space = SearchSpace.Default;
+        if (f.Has("prediction"))
+        {
+            space = space with { Predictions = [.. Names(f, "prediction", ScheduleNames.ParsePrediction, ScheduleNames.PredictionNames)] };
+        }
+
+        if (f.Has("order"))
+        {
+            var orders = f.List("order").Select((e, i) => f.IntElement(e, $"{f.Field("order")}[{i}]", 1)).Distinct().Order().ToArray();
+            if (orders[^1] > 4)
+            {
+                throw f.Error(f.Field("order"), $"order {orders[^1].ToString(CultureInfo.InvariantCulture)} is above 4, the highest the executor runs");
+            }
+
+            space = space with { Orders = [.. orders] };
+        }
+
+        if (f.Has("method"))
+        {
+            var methods = Names(f, "method", ScheduleNames.ParseMethod, ScheduleNames.MethodNames);
+            var bad = methods.FirstOrDefault(m => m is not (StepMethod.Multistep or StepMethod.Singlestep), StepMethod.Multistep);
+            if (bad != StepMethod.Multistep)
+            {
+                throw f.Error(f.Field("method"), $"{ScheduleNames.Name(bad)} is searched only through baselines; the space takes multistep and singlestep");
+            }
+
+            space = space with { Methods = [.. methods] };
+        }
+
+        if (f.Has("derivative"))
+        {
+            var forms = f.Strings("derivative").Select((text, i) => ScheduleNames.ParseDerivative(text) is { } d && d.LinearC == 0.0
+                ? d.Form
+                : throw f.Error($"{f.Field("derivative")}[{i}]", $"unknown derivative \"{text}\"; expected one of taylor, dpm-solver, unipc-bh1, unipc-bh2, deis")).Distinct();
+            space = space with { Derivatives = [.. forms] };
+        }
+
+        if (f.Has("corrector"))
+        {
+            space = space with { Correctors = [.. Names(f, "corrector", ScheduleNames.ParseCorrector, ScheduleNames.CorrectorNames)] };
+        }
+
+        if (f.Has("t_max"))
+        {
+            space = space with { TMax = f.Double("t_max", 0.0) };
+        }
+
+        if (f.Has("t_min"))
+        {
+            var values = f.List("t_min").Select((e, i) => f.DoubleElement(e, $"{f.Field("t_min")}[{i}]")).ToArray();
+            if (values.Length > 2)
+            {
+                throw f.Error(f.Field("t_min"), "must be one number or a [low, high] range");
+            }
+
+            space = space with { TMinLow = values.Min(), TMinHigh = values.Max() };
+        }
+
+        if (f.Has("time_shift") && f.Bool("time_shift"))
+        {
+            throw f.Error(f.Field("time_shift"), "time shifts are not supported by this executor version; use false");
+        }
+
+        if (space.TMax is { } top && space.TMinHigh is { } bottom && !(top > bottom))
+        {
+            throw f.Error(f.Field("t_max"), "must be above t_min");
+        }
+
+        return space;
+    }
+
+    private static StrategySpec ReadStrategy(JsonFields f)
+    {
+        var strategy = new StrategySpec();
+        if (f.Has("kind"))
+        {
+            var kind = f.String("kind");
+            if (!GeneratorCatalog.Names.Contains(kind))
+            {
+                throw f.Error(f.Field("kind"), $"unknown strategy \"{kind}\"; expected one of {string.Join(", ", GeneratorCatalog.Names)}");
+            }
+
+            strategy = strategy with { Kind = kind };
+        }
+
+        if (f.Has("population"))
+        {
+            strategy = strategy with { Population = f.Int("population", 2) };
+        }
+
+        if (f.Has("generations"))
+        {
+            strategy = strategy with { Generations = f.Int("generations", 1) };
+        }
+
+        if (f.Has("seed"))
+        {
+            strategy = strategy with { Seed = f.Int("seed", 0) };
+        }
+
+        return strategy;
+    }
+
+    private static BudgetSpec ReadBudget(JsonFields f)
+    {
+        var budget = new BudgetSpec();
+        if (f.Has("evaluations"))
+        {
+            budget = budget with { Evaluations = f.Int("evaluations", 1) };
+        }
+
+        if (f.Has("hours"))
+        {
+            budget = budget with { Hours = f.Double("hours", 0.0) };
+        }
+
+        if (f.Has("stall_generations"))
+        {
+            budget = budget with { StallGenerations = f.Int("stall_generations", 1) };
+        }
+
+        return budget;
+    }
+
+    private static List<T> Names<T>(JsonFields f, string field, Func<string, T?> parse, string choices)
+        where T : struct
+    {
+        var result = new List<T>();
+        var names = f.Strings(field);
+        for (var i = 0; i < names.Count; i++)
+        {
+            var value = parse(names[i]) ?? throw f.Error($"{f.Field(field)}[{i}]", $"unknown value \"{names[i]}\"; expected one of {choices}");
+            if (!result.Contains(value))
+            {
+                result.Add(value);
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,171 @@
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Core.Presets;
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Core.Spacings;
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Search.Generators;
+using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Search.Tests;
+
+public sealed class GeneratorPropertyTests
+{
+    private static readonly NoiseSchedule Vp = VpDiscreteSchedule.Linear();
+
+    public static TheoryData<int> Nfes => [2, 3, 4, 5, 6, 8, 10];
+
+    private static GeneratorContext Context(int nfe, SearchSpace? space = null) => new()
+    {
+        Noise = Vp,
+        Nfe = nfe,
+        Space = space ?? SearchSpace.Default with { TMinLow = 0.0001, TMinHigh = 0.005 },
+        Population = 20,
+        Seed = nfe,
+        Budget = 200,
+        Seeds = Seeds(nfe),
+    };
+
+    private static ScoredSchedule[] Seeds(int nfe)
+    {
+        var result = new List<ScoredSchedule>();
+        var score = 1.0;
+        foreach (var preset in new[] { "unipc-bh1-3", "dpm-solver++-3m", "dpm-solver++-2s", "dpm-solver-3s", "ddim" })
+        {
+            SamplerSchedule s;
+            try
+            {
+                s = PresetCatalog.Create(preset, Vp, nfe, Spacing.TimeUniform);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+
+            result.Add(Scored(s, score));
+            score += 0.5;
+        }
+
+        return [.. result];
+    }
+
+    private static ScoredSchedule Scored(SamplerSchedule s, double score) => new()
+    {
+        Schedule = s,
+        Key = ScheduleKey.Compute(s),
+        ScheduleKey = ScheduleKey.Compute(s),
+        Nfe = s.Nfe,
+        Score = score,
+        Fidelity = 1,
+        Status = EvaluationStatus.Ok,
+    };
+
+    private static void AssertValid(SamplerSchedule s, int nfe, string what)
+    {
+        var problems = ScheduleValidator.Problems(s, Vp);
+        Assert.True(problems.Count == 0, $"{what}: {string.Join("; ", problems)}");
+        Assert.True(s.Nfe == nfe, $"{what}: costs {s.Nfe}, expected {nfe}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Nfes))]
+    public void Every_mutation_output_validates_at_the_target_nfe(int nfe)
+    {
+        var ctx = Context(nfe);
+        var rng = new Random(nfe);
+        foreach (var seed in ctx.Seeds)
+        {
+            foreach (var (name, apply) in Mutations.All)
+            {
+                for (var i = 0; i < 30; i++)
+                {
+                    if (apply(ctx, seed.Schedule, rng) is { } child)
+                    {
+                        AssertValid(child, nfe, $"{name} of {seed.Schedule.Name}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Nfes))]
+    public void Every_crossover_output_validates_at_the_target_nfe(int nfe)
+    {
+        var ctx = Context(nfe);
+        var rng = new Random(nfe);
+        var parents = ctx.Seeds.Select(s => s.Schedule).Concat(Enumerable.Range(0, 5).Select(_ => Mutations.RandomSchedule(ctx, rng)!)).ToArray();
+        foreach (var (name, apply) in Crossovers.All)
+        {
+            foreach (var a in parents)
+            {
+                foreach (var b in parents)
+                {
+                    if (apply(ctx, a, b, rng) is { } child)
+                    {
+                        AssertValid(child, nfe, $"{name} of {a.Name} x {b.Name}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Nfes))]
+    public void Random_schedules_validate_at_the_target_nfe_and_most_draws_succeed(int nfe)
+    {
+        var ctx = Context(nfe);
+        var rng = new Random(nfe);
+        var made = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            if (Mutations.RandomSchedule(ctx, rng) is { } s)
+            {
+                AssertValid(s, nfe, "random");
+                made++;
+            }
+        }
+
+        Assert.True(made > 150, $"only {made} of 200 random draws produced a schedule");
+    }
+
+    [Theory]
+    [MemberData(nameof(Nfes))]
+    public void Every_generator_asks_only_valid_schedules_at_the_target_nfe(int nfe)
+    {
+        foreach (var kind in GeneratorCatalog.Names)
+        {
+            var ctx = Context(nfe);
+            var generator = GeneratorCatalog.Create(kind, ctx);
+            var fakeScore = new Random(7);
+            for (var round = 0; round < 6; round++)
+            {
+                var batch = generator.Ask();
+                foreach (var s in batch)
+                {
+                    AssertValid(s, nfe, kind);
+                }
+
+                generator.Tell(batch.Select(s => Scored(s, fakeScore.NextDouble())).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void A_space_without_singlestep_or_noise_prediction_is_respected()
+    {
+        var space = SearchSpace.Default with { Methods = [StepMethod.Multistep], Predictions = [Prediction.Data] };
+        var ctx = Context(6, space) with { Seeds = [Scored(PresetCatalog.Create("unipc-bh2-2", Vp, 6, Spacing.TimeUniform), 1)] };
+        var generator = new EvolutionaryGenerator(ctx);
+        for (var round = 0; round < 4; round++)
+        {
+            var batch = generator.Ask();
+            Assert.All(batch, s => Assert.All(s.Steps, step =>
+            {
+                Assert.Equal(StepMethod.Multistep, step.Method);
+                Assert.Equal(Prediction.Data, step.Prediction);
+            }));
+            generator.Tell(batch.Select((s, i) => Scored(s, i)).ToArray());
+        }
+    }
+}
