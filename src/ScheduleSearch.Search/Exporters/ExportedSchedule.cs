@@ -1,0 +1,38 @@
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Core.Schedules;
+
+namespace ScheduleSearch.Search.Exporters;
+
+/// <summary>One winner to export: the schedule, the model's noise schedule (to turn t into sigma) and its scores.</summary>
+public sealed record ExportedSchedule
+{
+    /// <summary>The schedule.</summary>
+    public required SamplerSchedule Schedule { get; init; }
+
+    /// <summary>The model's noise schedule, which gives sigma(t) and the model's discrete timesteps.</summary>
+    public required NoiseSchedule Noise { get; init; }
+
+    /// <summary>The search that found it.</summary>
+    public required string Search { get; init; }
+
+    /// <summary>Its rank among the winners at its NFE (1 = best).</summary>
+    public int Rank { get; init; } = 1;
+
+    /// <summary>The metric's name, e.g. teacher-rmse (lower is better).</summary>
+    public required string Metric { get; init; }
+
+    /// <summary>Its score on the scoring noise set.</summary>
+    public required double Score { get; init; }
+
+    /// <summary>Samples in the scoring set.</summary>
+    public required int Samples { get; init; }
+
+    /// <summary>Its score on the held-out noise set (the headline), when computed.</summary>
+    public double? HeldOutScore { get; init; }
+
+    /// <summary>Samples in the held-out set, when computed.</summary>
+    public int? HeldOutSamples { get; init; }
+
+    /// <summary>The schedule's key in the database.</summary>
+    public string? Key { get; init; }
+}
