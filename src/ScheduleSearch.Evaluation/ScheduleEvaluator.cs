@@ -35,7 +35,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     private readonly MixtureLikelihood? likelihood;
     private readonly ConcurrentBag<Sampler> samplers = [];
     private readonly Lock referenceGate = new();
-    private readonly Dictionary<NoiseSpec, (NoiseSet Noise, TeacherReference? Teacher)> sets = [];
+    private readonly Dictionary<NoiseSpec, Prepared> sets = [];
     private long evaluations;
     private long cacheHits;
     private long diverged;
@@ -135,10 +135,11 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
 
     /// <summary>
     /// The teacher reference of the main (or held-out) noise set, computed and stored on first use. Call it
-    /// ahead of a search to pay the teacher's cost up front; Evaluate calls it when it first needs it.
+    /// ahead of a search to pay the teacher's cost up front; Evaluate calls it when it first needs it. Null for a
+    /// metric without a teacher (gmm-nll).
     /// </summary>
-    public TeacherReference Teacher(bool heldOut = false, CancellationToken cancellationToken = default) =>
-        Prepare(heldOut, cancellationToken).Teacher!;
+    public TeacherReference? Teacher(bool heldOut = false, CancellationToken cancellationToken = default) =>
+        Prepare(heldOut, cancellationToken).Teacher;
 
     /// <inheritdoc />
     public IReadOnlyList<ScoredSchedule> Evaluate(IReadOnlyList<SamplerSchedule> candidates, EvaluationRequest request, CancellationToken cancellationToken = default)
@@ -233,7 +234,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         NoiseSpec noiseSpec,
         CancellationToken cancellationToken)
     {
-        var (noise, teacher) = Prepare(request.HeldOut, cancellationToken);
+        var prepared = Prepare(request.HeldOut, cancellationToken);
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.DegreeOfParallelism), CancellationToken = cancellationToken };
@@ -241,13 +242,13 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             {
                 foreach (var i in misses)
                 {
-                    computed[i] = EvaluateOne(candidates[i], keys[i], request, noise, noiseSpec.Samples, teacher, cancellationToken);
+                    computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared, noiseSpec.Samples, cancellationToken);
                 }
             }
             else
             {
                 Parallel.ForEach(misses, parallel, i =>
-                    computed[i] = EvaluateOne(candidates[i], keys[i], request, noise, noiseSpec.Samples, teacher, cancellationToken));
+                    computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared, noiseSpec.Samples, cancellationToken));
             }
         }
         finally
@@ -265,11 +266,11 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         SamplerSchedule schedule,
         string key,
         EvaluationRequest request,
-        NoiseSet noise,
+        Prepared prepared,
         int count,
-        TeacherReference? teacher,
         CancellationToken cancellationToken)
     {
+        var (noise, teacher, teacherComponents) = prepared;
         var started = Stopwatch.GetTimestamp();
         var size = noise.SampleSize;
         double score;
@@ -314,7 +315,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
                 var inputs = new MetricInputs { SampleSize = size, Teacher = teacherRows, Mixture = mixture, Features = options.Features };
                 score = metric.Score(x, count, inputs, cancellationToken);
                 status = double.IsFinite(score) ? EvaluationStatus.Ok : EvaluationStatus.Diverged;
-                details = RobustSummary.Compute(x, count, size, teacherRows.Span, likelihood).ToJson(count);
+                details = RobustSummary.Compute(x, count, size, teacherRows.Span, likelihood, teacherComponents).ToJson(count);
                 if (!double.IsFinite(score))
                 {
                     score = double.PositiveInfinity;
@@ -350,7 +351,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         };
     }
 
-    private (NoiseSet Noise, TeacherReference? Teacher) Prepare(bool heldOut, CancellationToken cancellationToken)
+    private Prepared Prepare(bool heldOut, CancellationToken cancellationToken)
     {
         var full = heldOut ? new NoiseSpec(Spec.HeldOutSeed, Spec.HeldOutSamples) : new NoiseSpec(Spec.Seed, Spec.Samples);
         lock (referenceGate)
@@ -363,7 +364,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var noise = ready.Noise ?? NoiseSet.Create(full, model.SampleSize);
+                var noise = ready?.Noise ?? NoiseSet.Create(full, model.SampleSize);
                 TeacherReference? teacher = null;
                 if (metric.NeedsTeacher)
                 {
@@ -377,8 +378,9 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
                     teacher = TeacherReferences.GetOrCompute(teacherModel, ModelContentHash, Spec.Teacher, noise, store, run, cancellationToken);
                 }
 
-                sets[full] = (noise, teacher);
-                return (noise, teacher);
+                // The teacher's components are fixed: computed once here, not once per candidate's flip rate.
+                var components = teacher is not null && likelihood is not null ? likelihood.MostLikelyComponents(teacher.Samples.Span, teacher.Count) : null;
+                return sets[full] = new Prepared(noise, teacher, components);
             }
             finally
             {
@@ -491,4 +493,6 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     private static string FallbackText(SamplerSchedule schedule) =>
         "invalid-schedule:" + string.Join(",", schedule.Timesteps.Select(t => t.ToString("R", CultureInfo.InvariantCulture)))
         + ":" + string.Join(";", schedule.Steps.Select(s => s.ToString())) + ":" + schedule.Options;
+
+    private sealed record Prepared(NoiseSet Noise, TeacherReference? Teacher, int[]? TeacherComponents);
 }

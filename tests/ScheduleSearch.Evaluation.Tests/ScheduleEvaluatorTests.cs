@@ -199,9 +199,9 @@ public sealed class ScheduleEvaluatorTests
     {
         using var store = new InMemoryScoreStore();
         var options = TestModels.Options with { VerifyTeacher = true };
-        var first = new ScheduleEvaluator(TestModels.Denoiser(), "model", TestModels.Spec(), store, options).Teacher();
+        var first = new ScheduleEvaluator(TestModels.Denoiser(), "model", TestModels.Spec(), store, options).Teacher()!;
         var denoiser = new CountingDenoiser(TestModels.Denoiser());
-        var second = new ScheduleEvaluator(denoiser, "model", TestModels.Spec(), store, options).Teacher();
+        var second = new ScheduleEvaluator(denoiser, "model", TestModels.Spec(), store, options).Teacher()!;
 
         Assert.False(first.FromStore);
         Assert.True(second.FromStore);

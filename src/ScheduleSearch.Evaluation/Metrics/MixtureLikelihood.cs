@@ -7,6 +7,7 @@ public sealed class MixtureLikelihood
 {
     private readonly GaussianMixture mixture;
     private readonly double[] logNormaliser;
+    private readonly double[][] precision;
 
     /// <summary>Precomputes log w_k - 1/2 sum_d log(2 pi v_kd) for every component.</summary>
     public MixtureLikelihood(GaussianMixture mixture)
@@ -14,6 +15,7 @@ public sealed class MixtureLikelihood
         ArgumentNullException.ThrowIfNull(mixture);
         this.mixture = mixture;
         logNormaliser = new double[mixture.Components];
+        precision = mixture.Variances.Select(v => v.Select(x => 1.0 / x).ToArray()).ToArray();
         for (var k = 0; k < mixture.Components; k++)
         {
             var logDet = 0.0;
@@ -26,6 +28,19 @@ public sealed class MixtureLikelihood
         }
     }
 
+    /// <summary>The most likely component of each of <paramref name="count"/> row-major samples.</summary>
+    public int[] MostLikelyComponents(ReadOnlySpan<double> samples, int count)
+    {
+        var size = mixture.Dimension;
+        var result = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            LogLikelihood(samples.Slice(i * size, size), out result[i]);
+        }
+
+        return result;
+    }
+
     /// <summary>log p(x) of one sample, and the component with the largest posterior responsibility.</summary>
     public double LogLikelihood(ReadOnlySpan<double> x, out int mostLikelyComponent)
     {
@@ -36,12 +51,12 @@ public sealed class MixtureLikelihood
         for (var k = 0; k < components; k++)
         {
             var mu = mixture.Means[k];
-            var v = mixture.Variances[k];
+            var p = precision[k];
             var quad = 0.0;
             for (var d = 0; d < x.Length; d++)
             {
                 var diff = x[d] - mu[d];
-                quad += diff * diff / v[d];
+                quad += diff * diff * p[d];
             }
 
             joint[k] = logNormaliser[k] - (0.5 * quad);

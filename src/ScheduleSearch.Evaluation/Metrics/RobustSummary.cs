@@ -21,11 +21,21 @@ public sealed record RobustSummary
     /// <summary>The median per-sample negative log-likelihood under the true mixture (GMM models), or null.</summary>
     public double? MedianNll { get; init; }
 
-    /// <summary>Summarises <paramref name="count"/> samples against the teacher and the mixture, where given.</summary>
-    public static RobustSummary Compute(ReadOnlySpan<double> samples, int count, int sampleSize, ReadOnlySpan<double> teacher, MixtureLikelihood? mixture)
+    /// <summary>
+    /// Summarises <paramref name="count"/> samples against the teacher's samples (empty: none) and, for a GMM model,
+    /// the mixture; <paramref name="teacherComponents"/> are the teacher's most likely components (computed here when null).
+    /// </summary>
+    public static RobustSummary Compute(
+        ReadOnlySpan<double> samples,
+        int count,
+        int sampleSize,
+        ReadOnlySpan<double> teacher,
+        MixtureLikelihood? mixture,
+        IReadOnlyList<int>? teacherComponents = null)
     {
         double? median = null, worst = null, flips = null, medianNll = null;
-        if (teacher.Length >= count * sampleSize && count > 0)
+        var hasTeacher = count > 0 && teacher.Length >= count * sampleSize;
+        if (hasTeacher)
         {
             var rmse = new double[count];
             var squared = new double[count];
@@ -55,15 +65,20 @@ public sealed record RobustSummary
             for (var i = 0; i < count; i++)
             {
                 nll[i] = -mixture.LogLikelihood(samples.Slice(i * sampleSize, sampleSize), out var own);
-                if (teacher.Length >= count * sampleSize)
+                if (hasTeacher)
                 {
-                    mixture.LogLikelihood(teacher.Slice(i * sampleSize, sampleSize), out var reference);
-                    flipped += own == reference ? 0 : 1;
+                    var reference = 0;
+                    if (teacherComponents is null)
+                    {
+                        mixture.LogLikelihood(teacher.Slice(i * sampleSize, sampleSize), out reference);
+                    }
+
+                    flipped += own == (teacherComponents?[i] ?? reference) ? 0 : 1;
                 }
             }
 
             medianNll = Median(nll);
-            flips = teacher.Length >= count * sampleSize ? (double)flipped / count : null;
+            flips = hasTeacher ? (double)flipped / count : null;
         }
 
         return new RobustSummary { MedianError = median, Worst5Share = worst, FlipRate = flips, MedianNll = medianNll };
