@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Models.Gmm;
+using ScheduleSearch.Search.Running;
+using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Storage;
+
+// Search quality: best baseline vs best found, on the scoring set and on held-out noise, median over seeds.
+// Usage: --model models/gmm-64 --nfe 5 --seeds 0,1,2 --budget 1500 --checkpoints 600 --strategy default
+//        --samples 1024 --heldout 1024 --parallel 2 [--baselines a,b,...]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var opts = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    opts[args[i].TrimStart('-')] = args[i + 1];
+}
+
+string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
+var modelDir = Opt("model", "models/gmm-64");
+var nfes = Opt("nfe", "5").Split(',').Select(int.Parse).ToArray();
+var seeds = Opt("seeds", "0,1,2").Split(',').Select(int.Parse).ToArray();
+var budget = int.Parse(Opt("budget", "1500"), CultureInfo.InvariantCulture);
+var checkpoints = Opt("checkpoints", "600").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Where(c => c < budget).Append(budget).ToArray();
+var strategy = Opt("strategy", "default");
+var samples = int.Parse(Opt("samples", "1024"), CultureInfo.InvariantCulture);
+var heldout = int.Parse(Opt("heldout", "1024"), CultureInfo.InvariantCulture);
+var parallel = int.Parse(Opt("parallel", "2"), CultureInfo.InvariantCulture);
+var population = int.Parse(Opt("population", "50"), CultureInfo.InvariantCulture);
+var baselines = Opt("baselines", "ddim,dpm-solver++-2m,dpm-solver++-3m,dpm-solver++-2s,dpm-solver-3s,unipc-bh1-2,unipc-bh1-3,unipc-bh2-2,unipc-bh2-3,deis-tab-3,ipndm");
+
+var paramsPath = Path.Combine(modelDir, "params.json");
+var mixture = GmmParametersJson.Read(paramsPath);
+var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(paramsPath)));
+var noise = VpDiscreteSchedule.Linear();
+var denoiser = new GaussianMixtureDenoiser(mixture, noise);
+Console.WriteLine($"model {modelDir} (exact float64 GMM, {mixture.Dimension} dims, {mixture.Components} components), strategy {strategy}, budget {budget}, samples {samples}/{heldout} held-out, seeds {string.Join(",", seeds)}");
+
+var rows = new List<(int Seed, int Nfe, int Checkpoint, string Baseline, double BaseScore, double BaseHeld, double Score, double Held, int Evals, double Seconds)>();
+foreach (var seed in seeds)
+{
+    foreach (var nfe in nfes)
+    {
+        var spec = SearchSpec.Parse($$"""
+            { "format": "schedule-search/search@1", "name": "bench {{strategy}} nfe {{nfe}} seed {{seed}}", "model": "{{Path.GetFullPath(modelDir)}}/model.json",
+              "nfe": [{{nfe}}],
+              "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 } },
+              "strategy": { "kind": "{{strategy}}", "population": {{population}}, "seed": {{seed}} },
+              "budget": { "evaluations": {{budget}} },
+              "baselines": [{{string.Join(",", baselines.Split(',').Select(b => $"\"{b}\""))}}] }
+            """, "bench");
+        using var store = new InMemoryScoreStore();
+        var evaluator = new ScheduleEvaluator(denoiser, hash, spec.Metric, store, new ScheduleEvaluatorOptions { DegreeOfParallelism = parallel, VerifyTeacher = false });
+        evaluator.Teacher(false);
+        evaluator.Teacher(true);
+        var watch = Stopwatch.StartNew();
+        var run = new SearchRun(spec, evaluator, store, noise);
+        var result = run.Run();
+        var seconds = watch.Elapsed.TotalSeconds;
+        var outcome = result.PerNfe.Single();
+        var history = store.GetSearchEvaluations(spec.Name);
+        foreach (var checkpoint in checkpoints)
+        {
+            var best = history.Take(checkpoint).Where(r => r.Nfe == nfe && double.IsFinite(r.Score)).OrderBy(r => r.Score).First();
+            var held = evaluator.Evaluate([ScheduleJson.Read(best.ScheduleJson)], new EvaluationRequest { HeldOut = true })[0].Score;
+            rows.Add((seed, nfe, Math.Min(checkpoint, history.Count), outcome.BaselineName!, outcome.BestBaseline!.Score, outcome.BaselineHeldOut ?? double.NaN, best.Score, held, history.Count, seconds));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"seed {seed} nfe {nfe} @{checkpoint,5}: baseline {outcome.BaselineName} {outcome.BestBaseline.Score:F5} (held-out {outcome.BaselineHeldOut:F5}); best {best.Score:F5} (held-out {held:F5}); reduction {1 - (best.Score / outcome.BestBaseline.Score):P1} / held-out {1 - (held / outcome.BaselineHeldOut!.Value):P1}; {seconds:F1} s"));
+        }
+
+        if (checkpoints.Length > 0)
+        {
+            var s = outcome.Best!.Schedule;
+            Console.WriteLine($"  winner: t = [{string.Join(", ", s.Timesteps.Select(t => t.ToString("F4", CultureInfo.InvariantCulture)))}]");
+            Console.WriteLine($"          steps = {string.Join(" | ", s.Steps.Select(st => $"{ScheduleNames.Name(st.Method)[..5]} o{st.Order} {ScheduleNames.Name(st.Prediction)} {ScheduleNames.Name(st.Derivative, st.LinearC)} {ScheduleNames.Name(st.Corrector)}"))}");
+        }
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("median over seeds: nfe, evaluations, reduction (scoring), reduction (held-out)");
+foreach (var group in rows.GroupBy(r => (r.Nfe, r.Checkpoint)))
+{
+    var red = group.Select(r => 1 - (r.Score / r.BaseScore)).Order().ToArray();
+    var redHeld = group.Select(r => 1 - (r.Held / r.BaseHeld)).Order().ToArray();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"nfe {group.Key.Nfe} @{group.Key.Checkpoint}: {red[red.Length / 2]:P1} scoring, {redHeld[redHeld.Length / 2]:P1} held-out (range {redHeld[0]:P1}..{redHeld[^1]:P1}); baseline {group.First().Baseline} {group.First().BaseScore:F5}/{group.First().BaseHeld:F5}"));
+}
