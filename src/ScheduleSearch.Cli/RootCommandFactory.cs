@@ -14,6 +14,10 @@ public static class RootCommandFactory
     public static RootCommand Create()
     {
         var root = new RootCommand("schedule-search: find few-step sampler schedules for a pretrained diffusion model, score them against a teacher, and export the winners");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(ShowCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ScheduleCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());

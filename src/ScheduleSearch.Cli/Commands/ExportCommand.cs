@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Globalization;
+using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Cli.Reports;
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Models.Cards;
+using ScheduleSearch.Search.Exporters;
+
+namespace ScheduleSearch.Cli.Commands;
+
+/// <summary>
+/// <c>export SEARCH --nfe N [--top K] [--format json|diffusers|k-diffusion|comfyui|all] [--out PATH]</c>: writes the
+/// best schedules at one NFE in a format other samplers load.
+/// </summary>
+public static class ExportCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var search = new Argument<string>("SEARCH") { Description = "The search's name" };
+        var nfe = new Option<int>("--nfe") { Description = "The NFE whose winners to export", Required = true, HelpName = "N" };
+        var top = new Option<int>("--top") { Description = "How many schedules, best first (one document each, in a JSON array when K > 1)", DefaultValueFactory = _ => 1, HelpName = "K" };
+        var format = new Option<string>("--format")
+        {
+            Description = "json (schedule-search/schedule@1 with provenance), diffusers, k-diffusion, comfyui, or all (every format into the --out folder)",
+            DefaultValueFactory = _ => "json",
+        };
+        format.AcceptOnlyFromAmong([.. ScheduleExporters.Names, "all"]);
+        var output = new Option<string?>("--out") { Description = "The file to write, or a folder (existing, or ending in '/') for the default file names; default: print", HelpName = "PATH" };
+        var database = CommonOptions.Database();
+        var command = new Command("export", "Write a search's best schedules at one NFE for diffusers, k-diffusion, ComfyUI or the Python sampler")
+        {
+            search, nfe, top, format, output, database,
+        };
+        CommandActions.Set(command, (parse, console, cancellationToken) =>
+        {
+            var n = parse.GetValue(nfe);
+            var k = parse.GetValue(top);
+            if (k < 1)
+            {
+                throw new BadInputException($"--top: must be at least 1, not {k}");
+            }
+
+            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database));
+            using (store)
+            {
+                var summary = SearchSummary.Load(store, record, path, k, cancellationToken);
+                var atNfe = summary.PerNfe.FirstOrDefault(p => p.Nfe == n)
+                    ?? throw new BadInputException($"--nfe: search '{record.Name}' has no NFE {n}; it has {string.Join(", ", summary.PerNfe.Select(p => p.Nfe))}");
+                if (atNfe.Top.Count == 0)
+                {
+                    throw new BadInputException($"--nfe: search '{record.Name}' has no finite score at NFE {n} yet");
+                }
+
+                var winners = atNfe.Top.Select((e, i) => ToExported(e, i + 1, summary)).ToArray();
+                var target = parse.GetValue(output);
+                var formatName = parse.GetValue(format)!;
+                if (formatName == "all")
+                {
+                    var folder = target ?? ".";
+                    var written = new CompositeScheduleExporter(ScheduleExporters.All, console.Warn).ExportToFolder(winners, folder, record.Name, n);
+                    foreach (var file in written)
+                    {
+                        console.Out.WriteLine($"wrote {file}");
+                    }
+
+                    return written.Count == ScheduleExporters.All.Count ? ExitCodes.Success : ExitCodes.Failure;
+                }
+
+                var exporter = ScheduleExporters.Get(formatName);
+                if (target is null)
+                {
+                    exporter.Export(winners, console.Out);
+                    return ExitCodes.Success;
+                }
+
+                var file2 = Directory.Exists(target) || target.EndsWith('/') || target.EndsWith(Path.DirectorySeparatorChar)
+                    ? Path.Combine(target, exporter.GetFileName(record.Name, n))
+                    : target;
+                exporter.ExportToFile(winners, file2);
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {file2} ({winners.Length} schedule{(winners.Length == 1 ? string.Empty : "s")}, NFE {n}, {exporter.Name})"));
+                return ExitCodes.Success;
+            }
+        });
+        return command;
+    }
+
+    private static ExportedSchedule ToExported(ScoredEntry entry, int rank, SearchSummary summary) => new()
+    {
+        // A found schedule keeps the name of the baseline it grew from; name it after the search instead.
+        Schedule = entry.IsBaseline ? entry.Schedule : entry.Schedule with { Name = string.Create(CultureInfo.InvariantCulture, $"{summary.Search.Name} nfe {entry.Record.Nfe} #{rank}") },
+        Noise = NoiseOf(summary, entry.Schedule.Time),
+        Search = summary.Search.Name,
+        Rank = rank,
+        Metric = summary.Metric,
+        Score = entry.Record.Score,
+        Samples = entry.Record.Fidelity,
+        HeldOutScore = entry.HeldOut,
+        HeldOutSamples = entry.HeldOut is null ? null : summary.Spec?.Metric.HeldOutSamples,
+        Key = entry.Record.ScheduleKey,
+    };
+
+    /// <summary>The model's noise schedule from the card stored by run; the time kind's defaults otherwise.</summary>
+    public static NoiseSchedule NoiseOf(SearchSummary summary, string timeKind)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (summary.Model is { } model)
+        {
+            try
+            {
+                return ModelCardReader.Parse(model.CardJson, model.Path, Path.GetDirectoryName(model.Path)).Schedule.Create();
+            }
+            catch (ModelCardException)
+            {
+                // Fall back to the defaults below.
+            }
+        }
+
+        return NoiseSchedule.FromKind(timeKind);
+    }
+}

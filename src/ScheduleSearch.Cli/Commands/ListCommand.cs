@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Cli.Reports;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Cli.Commands;
+
+/// <summary><c>list [--db PATH] [--json]</c>: every search in the database (default: every db/*.db) with status and evaluations.</summary>
+public static class ListCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var database = CommonOptions.Database();
+        var json = CommonOptions.Json();
+        var command = new Command("list", "List the searches: status, evaluations, last update (every db/*.db unless --db is given)") { database, json };
+        CommandActions.Set(command, (parse, console, cancellationToken) =>
+        {
+            var rows = new List<(SearchRecord Search, string Path)>();
+            foreach (var path in DatabaseLocator.ForListing(parse.GetValue(database)))
+            {
+                using var store = LiteDbScoreStore.OpenReadOnly(path);
+                rows.AddRange(store.ListSearches(cancellationToken).Select(s => (s, path)));
+            }
+
+            if (parse.GetValue(json))
+            {
+                using var stream = new MemoryStream();
+                using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+                {
+                    w.WriteStartArray();
+                    foreach (var (s, path) in rows)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("search", s.Name);
+                        w.WriteString("status", SummaryJson.Status(s.Status));
+                        w.WriteNumber("evaluations", s.Evaluations);
+                        w.WriteString("updated", s.Updated.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                        w.WriteString("database", path);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                console.Out.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+                return ExitCodes.Success;
+            }
+
+            TableWriter.Write(console, rows.Count == 0 ? "no searches yet (run: schedule-search run searches/quickstart.search.json)" : "searches",
+                ["search", "status", "evaluations", "cache hits", "diverged", "updated (UTC)", "database"],
+                rows.Select(r => new[]
+                {
+                    r.Search.Name, SummaryJson.Status(r.Search.Status), Numbers.Int(r.Search.Evaluations), Numbers.Int(r.Search.CacheHits),
+                    Numbers.Int(r.Search.Diverged), r.Search.Updated.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), r.Path,
+                }).ToList());
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

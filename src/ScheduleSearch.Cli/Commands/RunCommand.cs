@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Cli.Progress;
+using ScheduleSearch.Search.Running;
+using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Cli.Commands;
+
+/// <summary>
+/// <c>run SPEC [--db PATH] [--device cpu|cuda:N|auto]</c>: starts the search in the spec, or resumes it where the
+/// database already has it. Ctrl+C stops after the evaluation in flight, checkpoints and prints how to resume.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var specPath = new Argument<string>("SPEC") { Description = "The search spec (searches/*.search.json, format schedule-search/search@1)" };
+        var database = CommonOptions.Database();
+        var device = CommonOptions.Device();
+        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device };
+        CommandActions.Set(command, (parse, console, cancellationToken) =>
+        {
+            var path = parse.GetValue(specPath)!;
+            if (!File.Exists(path))
+            {
+                throw new BadInputException($"SPEC: search spec '{path}' does not exist");
+            }
+
+            // Everything about the input is checked before the database is opened, so bad input never touches it.
+            var spec = SearchSpec.Load(path);
+            var dbPath = parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
+            using var session = EvaluationSession.Open(spec.ModelPath, parse.GetValue(device)!, spec.Metric, dbPath, console);
+            var resumed = session.Store.CountSearchEvaluations(spec.Name);
+            console.Log(resumed > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, device {session.Model.Primary.Device})")
+                : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, device {session.Model.Primary.Device})"));
+            var run = new SearchRun(spec, session.Evaluator, session.Store, session.Noise);
+            var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
+            ResultTable.Write(console, result, session.Evaluator.Metric);
+            if (result.Status == SearchStatus.Interrupted)
+            {
+                console.Log(string.Create(CultureInfo.InvariantCulture, $"interrupted after {result.Evaluations} evaluations; checkpointed in {dbPath}"));
+                console.Out.WriteLine($"resume with: schedule-search run {Quote(path)}{(parse.GetValue(database) is { } db ? " --db " + Quote(db) : string.Empty)}");
+                return ExitCodes.Interrupted;
+            }
+
+            console.Log(string.Create(CultureInfo.InvariantCulture, $"finished '{spec.Name}' ({result.StopReason}) after {result.Evaluations} evaluations"));
+            console.Out.WriteLine($"next: schedule-search show {Quote(spec.Name)}{(parse.GetValue(database) is { } d ? " --db " + Quote(d) : string.Empty)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Quotes an argument for a shell when it holds spaces or quotes.</summary>
+    public static string Quote(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '&' or ';' or '(' or ')')
+            ? "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
+            : value;
+    }
+}

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Cli.Reports;
+
+namespace ScheduleSearch.Cli.Commands;
+
+/// <summary>
+/// <c>show SEARCH [--db PATH] [--json] [--top K]</c>: a search's history: status, evaluations, cache hits, diverged,
+/// per NFE the best found vs the best baseline (held-out first) and the top schedules in compact form.
+/// </summary>
+public static class ShowCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var search = new Argument<string>("SEARCH") { Description = "The search's name (its spec's \"name\")" };
+        var database = CommonOptions.Database();
+        var json = CommonOptions.Json();
+        var top = new Option<int>("--top") { Description = "Schedules listed per NFE", DefaultValueFactory = _ => 3, HelpName = "K" };
+        var command = new Command("show", "Show a search: status, counts, best per NFE vs the best baseline (held-out scores are the headline)") { search, database, json, top };
+        CommandActions.Set(command, (parse, console, cancellationToken) =>
+        {
+            var k = parse.GetValue(top);
+            if (k < 1)
+            {
+                throw new BadInputException($"--top: must be at least 1, not {k}");
+            }
+
+            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database));
+            using (store)
+            {
+                var summary = SearchSummary.Load(store, record, path, k, cancellationToken);
+                if (parse.GetValue(json))
+                {
+                    console.Out.WriteLine(SummaryJson.Write(summary));
+                    return ExitCodes.Success;
+                }
+
+                Write(console, summary);
+                return ExitCodes.Success;
+            }
+        });
+        return command;
+    }
+
+    private static void Write(CliOutput console, SearchSummary summary)
+    {
+        var s = summary.Search;
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"search {s.Name}: {SummaryJson.Status(s.Status)}, {s.Evaluations}{(summary.Spec is { } spec ? "/" + spec.Budget.Evaluations.ToString(CultureInfo.InvariantCulture) : string.Empty)} evaluations, {s.CacheHits} cache hits, {s.Diverged} diverged"));
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"metric {summary.Metric} (lower is better); wall time {(s.Updated - s.Created):d\\.hh\\:mm\\:ss}, compute {summary.ComputeTime:d\\.hh\\:mm\\:ss}; database {summary.DatabasePath}"));
+        var rows = summary.PerNfe.Select(n => new[]
+        {
+            n.Nfe.ToString(CultureInfo.InvariantCulture),
+            Numbers.Score(n.Best?.HeldOut),
+            Numbers.Score(n.BestBaseline?.HeldOut),
+            Numbers.Reduction(n.Best?.HeldOut, n.BestBaseline?.HeldOut),
+            Numbers.Score(n.Best?.Record.Score),
+            Numbers.Score(n.BestBaseline?.Record.Score),
+            Numbers.Reduction(n.Best?.Record.Score, n.BestBaseline?.Record.Score),
+            n.BestBaseline?.Schedule.Name ?? "-",
+        }).ToList();
+        TableWriter.Write(console, "best found vs best baseline per NFE",
+            ["NFE", "found (held-out)", "baseline (held-out)", "change", "found (scoring)", "baseline (scoring)", "change", "best baseline"], rows);
+        foreach (var n in summary.PerNfe)
+        {
+            var top = n.Top.Select((e, i) => new[]
+            {
+                (i + 1).ToString(CultureInfo.InvariantCulture),
+                Numbers.Score(e.Record.Score),
+                Numbers.Score(e.HeldOut),
+                e.IsBaseline ? e.Schedule.Name : "found (gen " + e.Record.Generation.ToString(CultureInfo.InvariantCulture) + ")",
+                StepCodes.Timesteps(e.Schedule),
+                StepCodes.Of(e.Schedule),
+            }).ToList();
+            TableWriter.Write(console, string.Create(CultureInfo.InvariantCulture, $"NFE {n.Nfe}: top {top.Count} of {n.History.Count}"),
+                ["#", "score", "held-out", "origin", "timesteps", "steps"], top);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Models.Gmm;
+using ScheduleSearch.Models.Onnx;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Cli.Infrastructure;
+
+/// <summary>
+/// What scoring needs, opened together and closed together: the model on its device, the database as its single
+/// writer (the model registered in it), and a <see cref="ScheduleEvaluator"/> over both.
+/// </summary>
+public sealed class EvaluationSession : IDisposable
+{
+    private EvaluationSession(LoadedModel model, IScoreStore store, ScheduleEvaluator evaluator, string modelHash)
+    {
+        Model = model;
+        Store = store;
+        Evaluator = evaluator;
+        ModelHash = modelHash;
+    }
+
+    /// <summary>The model with its variants and statistics.</summary>
+    public LoadedModel Model { get; }
+
+    /// <summary>The database.</summary>
+    public IScoreStore Store { get; }
+
+    /// <summary>The evaluator (cache first, then the model).</summary>
+    public ScheduleEvaluator Evaluator { get; }
+
+    /// <summary>The model's content hash (<see cref="ModelIdentity"/>).</summary>
+    public string ModelHash { get; }
+
+    /// <summary>The model's noise schedule.</summary>
+    public NoiseSchedule Noise => Model.Primary.Schedule;
+
+    /// <summary>
+    /// Opens <paramref name="cardPath"/> on <paramref name="device"/> and the database at <paramref name="databasePath"/>
+    /// (created when missing). The model is opened first, so a bad card never creates or touches a database.
+    /// </summary>
+    public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!File.Exists(cardPath))
+        {
+            throw new BadInputException($"model card '{cardPath}' does not exist");
+        }
+
+        var model = LoadedModel.Open(cardPath, new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn });
+        try
+        {
+            var hash = ModelIdentity.ContentHash(model.Card, cardPath);
+            var mixture = MixtureOf(model);
+            var options = new ScheduleEvaluatorOptions { Mixture = mixture };
+            var store = LiteDbScoreStore.Open(databasePath);
+            try
+            {
+                store.SaveModel(new ModelRecord
+                {
+                    ContentHash = hash,
+                    Path = Path.GetFullPath(cardPath),
+                    CardJson = File.ReadAllText(cardPath),
+                    Updated = DateTimeOffset.UtcNow,
+                });
+                var evaluator = new ScheduleEvaluator(model.Primary, hash, metric, store, options);
+                return new EvaluationSession(model, store, evaluator, hash);
+            }
+            catch (ArgumentException e)
+            {
+                store.Dispose();
+                throw new BadInputException($"metric: {InputFiles.StripParameter(e)}", e);
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The analytic mixture behind a GMM model (its params.json next to the card), for mixture metrics.</summary>
+    public static GaussianMixture? MixtureOf(LoadedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var folder = model.Card.Directory;
+        var path = folder is null ? null : Path.Combine(folder, GmmModelWriter.ParamsFile);
+        return path is not null && File.Exists(path) ? GmmParametersJson.Read(path) : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Store.Dispose();
+        Model.Dispose();
+    }
+}

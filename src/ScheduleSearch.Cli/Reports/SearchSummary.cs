@@ -1,0 +1,141 @@
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Cli.Reports;
+
+/// <summary>
+/// Everything show, export and plot report about one search, read from its database only (read-only, so it works
+/// while the search runs): status, counts, and per NFE the best found vs the best baseline with held-out scores.
+/// </summary>
+public sealed record SearchSummary
+{
+    /// <summary>The search record (status, counts, times).</summary>
+    public required SearchRecord Search { get; init; }
+
+    /// <summary>The spec the search was started with, or null when it no longer parses.</summary>
+    public SearchSpec? Spec { get; init; }
+
+    /// <summary>The metric's name.</summary>
+    public required string Metric { get; init; }
+
+    /// <summary>The database file.</summary>
+    public required string DatabasePath { get; init; }
+
+    /// <summary>Per NFE, ascending.</summary>
+    public required IReadOnlyList<NfeSummary> PerNfe { get; init; }
+
+    /// <summary>The model's card as stored by run (for sigma conversions), or null.</summary>
+    public ModelRecord? Model { get; init; }
+
+    /// <summary>Total compute time of the evaluations in the history.</summary>
+    public required TimeSpan ComputeTime { get; init; }
+
+    /// <summary>Reads the summary of <paramref name="search"/> from <paramref name="store"/>; <paramref name="top"/> schedules per NFE.</summary>
+    public static SearchSummary Load(IScoreStore store, SearchRecord search, string databasePath, int top, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(search);
+        SearchSpec? spec;
+        try
+        {
+            spec = SearchSpec.Parse(search.SpecJson, search.Name);
+        }
+        catch (SearchSpecException)
+        {
+            spec = null;
+        }
+
+        var records = store.GetSearchEvaluations(search.Name, cancellationToken);
+        var model = FindModel(store, spec, search.SpecJson);
+        var heldOut = HeldOutKeys.Create(model, spec, store);
+        var entries = records.Select(r => new { Record = r, Schedule = TryRead(r) })
+            .Where(e => e.Schedule is not null)
+            .Select(e => new ScoredEntry { Record = e.Record, Schedule = e.Schedule! })
+            .ToList();
+        var nfes = (spec?.Nfe.AsEnumerable() ?? entries.Select(e => e.Record.Nfe)).Distinct().Order().ToArray();
+        var perNfe = new List<NfeSummary>();
+        foreach (var nfe in nfes)
+        {
+            var history = entries.Where(e => e.Record.Nfe == nfe).ToList();
+            var ranked = history.Where(e => double.IsFinite(e.Record.Score)).OrderBy(e => e.Record.Score).ToList();
+            var baselines = ranked.Where(e => e.IsBaseline).ToList();
+            var best = ranked.FirstOrDefault();
+            var bestBaseline = baselines.FirstOrDefault();
+            perNfe.Add(new NfeSummary
+            {
+                Nfe = nfe,
+                Best = WithHeldOut(best, heldOut, store),
+                BestBaseline = WithHeldOut(bestBaseline, heldOut, store),
+                Top = ranked.Take(Math.Max(top, 1)).Select(e => WithHeldOut(e, heldOut, store)!).ToArray(),
+                History = history,
+                Baselines = baselines,
+            });
+        }
+
+        return new SearchSummary
+        {
+            Search = search,
+            Spec = spec,
+            Metric = spec?.Metric.Kind ?? records.FirstOrDefault()?.Metric ?? "unknown",
+            DatabasePath = databasePath,
+            PerNfe = perNfe,
+            Model = model,
+            ComputeTime = TimeSpan.FromTicks(records.Sum(r => r.Duration.Ticks)),
+        };
+    }
+
+    private static SamplerSchedule? TryRead(EvaluationRecord record)
+    {
+        try
+        {
+            return string.IsNullOrEmpty(record.ScheduleJson) ? null : ScheduleJson.Read(record.ScheduleJson, "stored schedule");
+        }
+        catch (ScheduleFormatException)
+        {
+            return null;
+        }
+    }
+
+    private static ScoredEntry? WithHeldOut(ScoredEntry? entry, HeldOutKeys? keys, IScoreStore store)
+    {
+        if (entry is null || keys is null)
+        {
+            return entry;
+        }
+
+        var key = keys.KeyOf(entry.Schedule);
+        return key is not null && store.GetEvaluation(key) is { } record ? entry with { HeldOut = record.Score } : entry;
+    }
+
+    /// <summary>The model the search ran on: the registered model whose path ends like the spec's "model" field, or the only one.</summary>
+    private static ModelRecord? FindModel(IScoreStore store, SearchSpec? spec, string specJson)
+    {
+        var models = store.ListModels();
+        if (models.Count <= 1)
+        {
+            return models.FirstOrDefault();
+        }
+
+        string? raw = null;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(specJson);
+            raw = doc.RootElement.TryGetProperty("model", out var m) ? m.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        if (raw is null)
+        {
+            return models[^1];
+        }
+
+        var tail = string.Join('/', raw.Replace('\\', '/').Split('/').Where(p => p is not ("." or ".." or "")));
+        return models.Where(m => m.Path.Replace('\\', '/').EndsWith(tail, StringComparison.Ordinal)).OrderByDescending(m => m.Updated).FirstOrDefault()
+            ?? (spec is not null ? models.FirstOrDefault(m => m.Path == spec.ModelPath) : null)
+            ?? models[^1];
+    }
+}
