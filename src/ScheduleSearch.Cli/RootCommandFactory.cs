@@ -18,6 +18,7 @@ public static class RootCommandFactory
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(PlotCommand.Create());
         root.Subcommands.Add(ScheduleCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
