@@ -19,6 +19,8 @@ public static class RootCommandFactory
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(BaselinesCommand.Create());
         root.Subcommands.Add(ScheduleCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());

@@ -10,7 +10,7 @@ public sealed class ModelAndScheduleCommandTests
     public void Every_command_of_the_contract_has_help()
     {
         using var dir = new TempFolder();
-        foreach (var command in new[] { "sample", "schedule preset", "model gmm", "model inspect" })
+        foreach (var command in new[] { "run", "list", "show", "export", "evaluate", "baselines", "sample", "schedule preset", "model gmm", "model inspect", "plot" })
         {
             var result = CliProcess.Run(dir.Path, [.. command.Split(' '), "--help"]);
             Assert.True(result.ExitCode == 0, command + ": " + result);
