@@ -1,0 +1,155 @@
+using System.Text.Json;
+using ScheduleSearch.Core.Schedules;
+
+namespace ScheduleSearch.Cli.Tests;
+
+/// <summary>run, list, show, export and plot on a small finished search, as processes.</summary>
+public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySearch>
+{
+    private static readonly Dictionary<string, string> German = new() { ["LANG"] = "de_DE.UTF-8", ["LC_ALL"] = "de_DE.UTF-8" };
+
+    [Fact]
+    public void Run_prints_a_result_table_and_what_to_do_next()
+    {
+        Assert.Contains("found (held-out)", search.RunResult.Stdout, StringComparison.Ordinal);
+        Assert.Contains("next: schedule-search show 'tiny toy'", search.RunResult.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_again_on_a_finished_search_resumes_without_new_evaluations()
+    {
+        var before = Show();
+        var again = CliProcess.Run(search.Folder.Path, "run", search.SpecPath, "--db", "search.db");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("resuming 'tiny toy' at 120 of 120", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before.GetProperty("evaluations").GetInt32(), Show().GetProperty("evaluations").GetInt32());
+    }
+
+    [Fact]
+    public void Show_json_has_the_stable_keys_and_held_out_scores()
+    {
+        var doc = Show();
+        Assert.Equal("tiny toy", doc.GetProperty("search").GetString());
+        Assert.Equal("finished", doc.GetProperty("status").GetString());
+        Assert.Equal(120, doc.GetProperty("evaluations").GetInt32());
+        Assert.True(doc.GetProperty("cache_hits").GetInt32() >= 0);
+        Assert.True(doc.GetProperty("diverged").GetInt32() >= 0);
+        Assert.Equal("teacher-rmse", doc.GetProperty("metric").GetString());
+        var perNfe = doc.GetProperty("per_nfe").EnumerateArray().ToArray();
+        Assert.Equal([4, 6], perNfe.Select(p => p.GetProperty("nfe").GetInt32()));
+        foreach (var nfe in perNfe)
+        {
+            var best = nfe.GetProperty("best");
+            Assert.True(best.GetProperty("score").GetDouble() > 0);
+            Assert.True(best.GetProperty("heldout").GetDouble() > 0);
+            Assert.Equal(ScheduleJson.Format, best.GetProperty("schedule").GetProperty("format").GetString());
+            var baseline = nfe.GetProperty("best_baseline");
+            Assert.False(string.IsNullOrEmpty(baseline.GetProperty("name").GetString()));
+            Assert.True(baseline.GetProperty("heldout").GetDouble() > 0);
+            Assert.True(best.GetProperty("score").GetDouble() <= baseline.GetProperty("score").GetDouble());
+        }
+    }
+
+    [Fact]
+    public void Show_prints_best_per_nfe_against_the_best_baseline_and_the_top_schedules()
+    {
+        var result = CliProcess.Run(search.Folder.Path, "show", TinySearch.Name, "--db", "search.db", "--top", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("best found vs best baseline per NFE", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("NFE 4: top 2 of 60", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("finished, 120/120 evaluations", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void List_json_lists_the_search_with_its_status()
+    {
+        var result = CliProcess.Run(search.Folder.Path, "list", "--db", "search.db", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var entry = JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray().Single();
+        Assert.Equal("tiny toy", entry.GetProperty("search").GetString());
+        Assert.Equal("finished", entry.GetProperty("status").GetString());
+        Assert.Equal(120, entry.GetProperty("evaluations").GetInt32());
+    }
+
+    [Fact]
+    public void Export_json_reads_back_as_the_best_schedule_with_provenance()
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("best.json");
+        var result = CliProcess.Run(search.Folder.Path, "export", TinySearch.Name, "--db", "search.db", "--nfe", "4", "--out", path);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var schedule = ScheduleJson.Read(File.ReadAllText(path), path);
+        Assert.Equal(4, schedule.Nfe);
+        using var provenance = JsonDocument.Parse(schedule.ProvenanceJson!);
+        Assert.Equal("tiny toy", provenance.RootElement.GetProperty("search").GetString());
+        Assert.True(provenance.RootElement.GetProperty("heldout").GetProperty("value").GetDouble() > 0);
+        Assert.Equal(Show().GetProperty("per_nfe")[0].GetProperty("best").GetProperty("key").GetString(), ScheduleKey.Compute(schedule));
+    }
+
+    [Fact]
+    public void Export_writes_every_format_loadable_by_its_target_and_identical_under_a_german_culture()
+    {
+        using var dir = new TempFolder();
+        var result = CliProcess.Run(search.Folder.Path, "export", TinySearch.Name, "--db", "search.db", "--nfe", "6", "--top", "2", "--format", "all", "--out", Path.Combine(dir.Path, "inv"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var german = CliProcess.Run(search.Folder.Path, TimeSpan.FromMinutes(2), German, "export", TinySearch.Name, "--db", "search.db", "--nfe", "6", "--top", "2", "--format", "all", "--out", Path.Combine(dir.Path, "de"));
+        Assert.True(german.ExitCode == 0, german.ToString());
+        foreach (var format in new[] { "schedule", "diffusers", "k-diffusion", "comfyui" })
+        {
+            var name = $"tiny-toy-nfe6.{format}.json";
+            var text = File.ReadAllText(Path.Combine(dir.Path, "inv", name));
+            Assert.Equal(text, File.ReadAllText(Path.Combine(dir.Path, "de", name)));
+            var docs = JsonDocument.Parse(text).RootElement.EnumerateArray().ToArray();
+            Assert.Equal(2, docs.Length);
+            foreach (var doc in docs)
+            {
+                if (format != "schedule")
+                {
+                    var sigmas = doc.GetProperty("sigmas").EnumerateArray().Select(s => s.GetDouble()).ToArray();
+                    Assert.Equal(7, sigmas.Length);
+                    Assert.Equal(0.0, sigmas[^1]);
+                    Assert.True(sigmas.Zip(sigmas.Skip(1)).All(p => p.First > p.Second), "sigmas descend");
+                }
+            }
+
+            switch (format)
+            {
+                case "diffusers":
+                    var timesteps = docs[0].GetProperty("timesteps").EnumerateArray().Select(t => t.GetInt32()).ToArray();
+                    Assert.Equal(6, timesteps.Length);
+                    Assert.All(timesteps, t => Assert.InRange(t, 0, 999));
+                    Assert.EndsWith("Scheduler", docs[0].GetProperty("scheduler").GetString(), StringComparison.Ordinal);
+                    break;
+                case "k-diffusion":
+                    Assert.StartsWith("sample_", docs[0].GetProperty("sampler").GetString(), StringComparison.Ordinal);
+                    break;
+                case "comfyui":
+                    var sigmaText = docs[0].GetProperty("sigmas_text").GetString()!;
+                    Assert.DoesNotContain("e", sigmaText, StringComparison.OrdinalIgnoreCase);
+                    Assert.True(docs[0].GetProperty("segments").GetArrayLength() >= 1);
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void Plot_writes_the_history_front_and_timestep_pngs()
+    {
+        using var dir = new TempFolder();
+        var result = CliProcess.Run(search.Folder.Path, "plot", TinySearch.Name, "--db", "search.db", "--out", dir.Path);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var file in new[] { "history.png", "front.png", "timesteps-nfe4.png", "timesteps-nfe6.png" })
+        {
+            var bytes = File.ReadAllBytes(dir.File(file));
+            Assert.True(bytes.Length > 10_000, $"{file} is only {bytes.Length} bytes");
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+        }
+    }
+
+    private JsonElement Show()
+    {
+        var result = CliProcess.Run(search.Folder.Path, "show", TinySearch.Name, "--db", "search.db", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return JsonDocument.Parse(result.Stdout).RootElement.Clone();
+    }
+}

@@ -1,0 +1,53 @@
+namespace ScheduleSearch.Cli.Tests;
+
+/// <summary>
+/// A small finished search on gmm-toy-8, run once per test class through the CLI (about two seconds): its spec,
+/// its database and the folder they live in.
+/// </summary>
+public sealed class TinySearch : IDisposable
+{
+    /// <summary>The search's name (with a space, as users write them).</summary>
+    public const string Name = "tiny toy";
+
+    /// <summary>Runs the search.</summary>
+    public TinySearch()
+    {
+        Folder = new TempFolder();
+        SpecPath = Folder.Write("tiny.search.json", Spec(Name, 120));
+        RunResult = CliProcess.Run(Folder.Path, "run", SpecPath, "--db", "search.db");
+        if (RunResult.ExitCode != 0)
+        {
+            throw new InvalidOperationException("the fixture search failed: " + RunResult);
+        }
+    }
+
+    /// <summary>The folder holding the spec and the database.</summary>
+    public TempFolder Folder { get; }
+
+    /// <summary>The spec file.</summary>
+    public string SpecPath { get; }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath => Folder.File("search.db");
+
+    /// <summary>What run printed.</summary>
+    public CliResult RunResult { get; }
+
+    /// <summary>A tiny spec on gmm-toy-8 (teacher 100 steps, 128 samples, NFE 4 and 6).</summary>
+    public static string Spec(string name, int evaluations, string extra = "") => $$"""
+        {
+          "format": "schedule-search/search@1",
+          "name": "{{name}}",
+          "model": "{{CliProcess.ToyCard.Replace("\\", "\\\\", StringComparison.Ordinal)}}",
+          "nfe": [4, 6],
+          "metric": { "kind": "teacher-rmse", "samples": 128, "seed": 0, "heldout": { "samples": 128, "seed": 1 },
+                      "teacher": { "preset": "dpm-solver++-3m", "nfe": 100, "spacing": "logsnr-uniform" } },
+          "strategy": { "kind": "default", "population": 8, "seed": 0 },
+          "budget": { "evaluations": {{evaluations}} },
+          "baselines": ["ddim", "dpm-solver++-2m", "unipc-bh2-3"]{{extra}}
+        }
+        """;
+
+    /// <inheritdoc />
+    public void Dispose() => Folder.Dispose();
+}
