@@ -75,6 +75,16 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         }
 
         likelihood = mixture is null ? null : new MixtureLikelihood(mixture);
+        if (metric is FrechetDistanceMetric or KernelInceptionDistanceMetric)
+        {
+            // Fail now on a feature network or reference statistics that do not fit the model.
+            var features = this.options.Features.FeatureSize(denoiser.SampleSize);
+            if (metric is FrechetDistanceMetric && this.options.ReferenceStatistics is { } statistics && statistics.Fit.Mean.Count != features)
+            {
+                throw new ArgumentException($"reference statistics '{statistics.Name}' have {statistics.Fit.Mean.Count} features; the feature extractor '{this.options.Features.Name}' gives {features}", nameof(options));
+            }
+        }
+
         if (metric.NeedsTeacher)
         {
             // Fail now, not after the first batch, on a teacher that cannot be built on this model.
@@ -312,7 +322,14 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             else
             {
                 var teacherRows = teacher is null ? ReadOnlyMemory<double>.Empty : teacher.Samples[..(count * size)];
-                var inputs = new MetricInputs { SampleSize = size, Teacher = teacherRows, Mixture = mixture, Features = options.Features };
+                var inputs = new MetricInputs
+                {
+                    SampleSize = size,
+                    Teacher = teacherRows,
+                    Mixture = mixture,
+                    Features = options.Features,
+                    ReferenceStatistics = options.ReferenceStatistics,
+                };
                 score = metric.Score(x, count, inputs, cancellationToken);
                 status = double.IsFinite(score) ? EvaluationStatus.Ok : EvaluationStatus.Diverged;
                 details = RobustSummary.Compute(x, count, size, teacherRows.Span, likelihood, teacherComponents).ToJson(count);
@@ -401,6 +418,11 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             }
 
             w.WriteString("kind", Spec.Kind);
+            if (metric is FrechetDistanceMetric && options.ReferenceStatistics is { } statistics)
+            {
+                w.WriteString("reference", statistics.Name);
+            }
+
             if (metric.NeedsTeacher)
             {
                 w.WritePropertyName("teacher");

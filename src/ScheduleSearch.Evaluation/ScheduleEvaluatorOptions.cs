@@ -30,6 +30,9 @@ public sealed record ScheduleEvaluatorOptions
     /// <summary>The features fd and kid compare (default: the samples themselves). Its name is part of the metric's key.</summary>
     public IFeatureExtractor Features { get; init; } = IdentityFeatures.Instance;
 
+    /// <summary>Fixed data-set feature statistics for fd (in place of the teacher's samples); their name is part of the metric's key.</summary>
+    public FeatureStatistics? ReferenceStatistics { get; init; }
+
     /// <summary>Clock for creation times of stored records.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

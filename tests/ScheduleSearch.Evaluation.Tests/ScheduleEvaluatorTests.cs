@@ -223,6 +223,32 @@ public sealed class ScheduleEvaluatorTests
         Assert.NotEqual(rmse.KeyOf(Ddim, EvaluationRequest.Default), nll.KeyOf(Ddim, EvaluationRequest.Default));
     }
 
+    [Fact]
+    public void Keys_and_details_do_not_depend_on_the_current_culture()
+    {
+        ScoredSchedule Run()
+        {
+            using var store = new InMemoryScoreStore();
+            return new ScheduleEvaluator(TestModels.Denoiser(), "model", TestModels.Spec(), store, TestModels.Options)
+                .Evaluate([UniPc], EvaluationRequest.Default)[0];
+        }
+
+        var invariant = Run();
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            var german = Run();
+            Assert.Equal(invariant.Key, german.Key);
+            Assert.Equal(invariant.DetailsJson, german.DetailsJson);
+            Assert.DoesNotContain(",5", german.DetailsJson, StringComparison.Ordinal);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
+    }
+
     [Theory]
     [InlineData("teacher-relative")]
     [InlineData("fd")]

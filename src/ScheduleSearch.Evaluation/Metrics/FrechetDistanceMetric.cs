@@ -4,12 +4,14 @@ namespace ScheduleSearch.Evaluation.Metrics;
 
 /// <summary>
 /// fd: the Frechet distance between Gaussian fits of the features of the samples and of the reference set, the
-/// teacher's samples on the same noise (FID's construction with <see cref="MetricInputs.Features"/> in place of
-/// Inception features).
+/// teacher's samples on the same noise, or fixed data-set statistics where <see cref="MetricInputs.ReferenceStatistics"/>
+/// is given (FID's construction with <see cref="MetricInputs.Features"/> in place of Inception features).
 /// </summary>
 public sealed class FrechetDistanceMetric : IQualityMetric
 {
     private readonly ReferenceCache<Reference> references = new();
+    private readonly Lock gate = new();
+    private (FeatureStatistics Statistics, Reference Reference)? fixedReference;
 
     /// <inheritdoc />
     public string Name => "fd";
@@ -26,7 +28,7 @@ public sealed class FrechetDistanceMetric : IQualityMetric
         ArgumentNullException.ThrowIfNull(inputs);
         var features = inputs.Features;
         var size = features.FeatureSize(inputs.SampleSize);
-        var reference = references.GetOrAdd(inputs.Teacher, count, () =>
+        var reference = inputs.ReferenceStatistics is { } statistics ? Fixed(statistics) : references.GetOrAdd(inputs.Teacher, count, () =>
         {
             var teacherFeatures = new double[count * size];
             features.Extract(inputs.Teacher.Span, count, inputs.SampleSize, teacherFeatures, cancellationToken);
@@ -36,6 +38,19 @@ public sealed class FrechetDistanceMetric : IQualityMetric
         var own = new double[count * size];
         features.Extract(samples, count, inputs.SampleSize, own, cancellationToken);
         return GaussianFit.FrechetDistance(reference.Fit, reference.Sqrt, GaussianFit.Of(own, count, size));
+    }
+
+    private Reference Fixed(FeatureStatistics statistics)
+    {
+        lock (gate)
+        {
+            if (fixedReference is not { } f || !ReferenceEquals(f.Statistics, statistics))
+            {
+                fixedReference = f = (statistics, new Reference(statistics.Fit, GaussianFit.SymmetricSqrt(statistics.Fit.Covariance)));
+            }
+
+            return f.Reference;
+        }
     }
 
     private sealed record Reference(GaussianFit Fit, Matrix<double> Sqrt);

@@ -17,6 +17,9 @@ public sealed record MetricInputs
     /// <summary>The true mixture of a GMM model (gmm-nll, flip rates), else null.</summary>
     public GaussianMixture? Mixture { get; init; }
 
+    /// <summary>Fixed reference statistics for fd (data-set features) in place of the teacher's samples, else null.</summary>
+    public FeatureStatistics? ReferenceStatistics { get; init; }
+
     /// <summary>The features fd and kid compare (default: the samples themselves).</summary>
     public IFeatureExtractor Features { get; init; } = IdentityFeatures.Instance;
 }
