@@ -49,6 +49,12 @@ public sealed class ComfyUiScheduleExporter : ScheduleExporterBase
             }
         }
 
+        // A first-order last step is the sampler's own "lower order final": it stays in the segment before it.
+        if (names.Length > 1 && names[^1] == "euler" && SolverFamily.Of(steps[^1]).Name == "ddim")
+        {
+            names[^1] = names[^2];
+        }
+
         json.WriteStartObject();
         json.WriteString("format", "schedule-search/comfyui@1");
         json.WriteString("name", winner.Schedule.Name);

@@ -148,7 +148,8 @@ public sealed class DiffusersScheduleExporter : ScheduleExporterBase
 
         if (scheduler is "DPMSolverMultistepScheduler" or "UniPCMultistepScheduler" or "DPMSolverSinglestepScheduler" or "DEISMultistepScheduler")
         {
-            config.Add(("lower_order_final", false));
+            // The schedule's own last steps say whether the order drops at the end (diffusers' lower_order_final).
+            config.Add(("lower_order_final", schedule.Steps[^1].Order < order));
         }
 
         config.Add(("use_karras_sigmas", false));

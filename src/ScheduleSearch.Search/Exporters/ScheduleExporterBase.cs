@@ -82,14 +82,9 @@ public abstract class ScheduleExporterBase : IScheduleExporter
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(values);
+        // One raw array on one line: Utf8JsonWriter's own number formatting may choose exponent notation.
         json.WritePropertyName(name);
-        json.WriteStartArray();
-        foreach (var value in values)
-        {
-            json.WriteRawValue(PlainDecimal.Format(value));
-        }
-
-        json.WriteEndArray();
+        json.WriteRawValue("[" + string.Join(", ", values.Select(PlainDecimal.Format)) + "]");
     }
 
     /// <summary>Writes a plain-decimal number property.</summary>

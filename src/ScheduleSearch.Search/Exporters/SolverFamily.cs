@@ -50,20 +50,24 @@ public sealed record SolverFamily(string Name, int Order, bool Corrector)
         var others = families.Select((f, i) => (f, i)).Where(p => p.f.Name != mainName && p.f.Name is not "ddim" and not "teleport").Select(p => p.i + 1).ToArray();
         if (others.Length > 0)
         {
-            notes.Add($"steps {Ranges(others)} use another solver than {mainName}; this target runs one solver for every step");
+            notes.Add($"{Steps(others)} another solver than {mainName}; this target runs one solver for every step");
         }
 
         var predictions = steps.Select(s => s.Prediction).Distinct().Count();
         if (predictions > 1)
         {
             var noise = steps.Select((s, i) => (s, i)).Where(p => p.s.Prediction == Prediction.Noise).Select(p => p.i + 1).ToArray();
-            notes.Add($"steps {Ranges(noise)} use noise prediction and the others data prediction");
+            notes.Add($"{Steps(noise)} noise prediction and the others data prediction");
         }
 
-        var orders = steps.Select((s, i) => (s, i)).Where(p => p.s.Order < Math.Min(main.Order, p.i + 1) && p.i < steps.Length - 1).Select(p => p.i + 1).ToArray();
+        // Lower orders in the warm-up (history too short) and in the last main.Order - 1 steps (lower order final) are
+        // what the targets do themselves; only a lower order in between needs a note.
+        var orders = steps.Select((s, i) => (s, i))
+            .Where(p => p.s.Order < Math.Min(main.Order, p.i + 1) && p.i < steps.Length - Math.Max(1, main.Order - 1))
+            .Select(p => p.i + 1).ToArray();
         if (orders.Length > 0)
         {
-            notes.Add($"steps {Ranges(orders)} lower the order below {main.Order.ToString(System.Globalization.CultureInfo.InvariantCulture)} (beyond the usual warm-up)");
+            notes.Add($"{Steps(orders)} an order below {main.Order.ToString(System.Globalization.CultureInfo.InvariantCulture)} (beyond the usual warm-up and final steps)");
         }
 
         if (steps.Any(s => s.Method == StepMethod.Teleport))
@@ -98,6 +102,8 @@ public sealed record SolverFamily(string Name, int Order, bool Corrector)
 
         return (main, notes);
     }
+
+    private static string Steps(IReadOnlyList<int> indices) => (indices.Count == 1 ? "step " : "steps ") + Ranges(indices) + (indices.Count == 1 ? " uses" : " use");
 
     private static string Ranges(IReadOnlyList<int> indices)
     {
