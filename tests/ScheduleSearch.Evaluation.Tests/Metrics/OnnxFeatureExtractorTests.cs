@@ -57,7 +57,7 @@ public sealed class OnnxFeatureExtractorTests
     private static double[] Images(int count) =>
         NoiseSet.Create(new NoiseSpec(21, count), 784).Values.ToArray().Select(Math.Tanh).ToArray();
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ScheduleSearch.sln")))
