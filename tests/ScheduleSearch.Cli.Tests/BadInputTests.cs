@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+
+namespace ScheduleSearch.Cli.Tests;
+
+/// <summary>
+/// Bad input: each case exits with code 2, writes exactly one line to stderr naming the problem, and leaves an
+/// existing database byte for byte unchanged (and creates no default database).
+/// </summary>
+public sealed class BadInputTests(TinySearch search) : IClassFixture<TinySearch>
+{
+    [Fact]
+    public void Run_with_a_missing_spec_file_is_bad_input()
+    {
+        var result = RunBad(dir => ["run", dir.File("nope.search.json")]);
+        Assert.Contains("nope.search.json", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("does not exist", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_with_malformed_json_names_the_line_and_column()
+    {
+        var result = RunBad(dir => ["run", dir.Write("bad.search.json", "{\n  \"format\": \"schedule-search/search@1\",\n  \"name\": oops\n}")]);
+        Assert.Contains("line 3", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("column", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_with_an_unknown_field_names_the_field()
+    {
+        var spec = TinySearch.Spec("bad unknown", 10, ",\n  \"budjet\": { \"evaluations\": 5 }");
+        var result = RunBad(dir => ["run", dir.Write("bad.search.json", spec)]);
+        Assert.Contains("budjet", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_with_a_card_pointing_to_a_missing_onnx_file_is_bad_input()
+    {
+        var result = RunBad(dir =>
+        {
+            var card = File.ReadAllText(CliProcess.ToyCard).Replace("\"model.onnx\"", "\"missing.onnx\"", StringComparison.Ordinal);
+            var cardPath = dir.Write("model.json", card);
+            var spec = TinySearch.Spec("bad card", 10).Replace(CliProcess.ToyCard.Replace("\\", "\\\\", StringComparison.Ordinal), cardPath.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
+            return ["run", dir.Write("bad.search.json", spec)];
+        });
+        Assert.Contains("missing.onnx", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_with_nfe_0_is_bad_input()
+    {
+        var spec = TinySearch.Spec("bad nfe", 10).Replace("\"nfe\": [4, 6]", "\"nfe\": [0]", StringComparison.Ordinal);
+        var result = RunBad(dir => ["run", dir.Write("bad.search.json", spec)]);
+        Assert.Contains("nfe", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_with_a_negative_budget_is_bad_input()
+    {
+        var result = RunBad(dir => ["run", dir.Write("bad.search.json", TinySearch.Spec("bad budget", -5))]);
+        Assert.Contains("budget", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Export_of_an_unknown_search_is_bad_input()
+    {
+        var result = RunBad(_ => ["export", "no such search", "--nfe", "4"]);
+        Assert.Contains("no such search", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Show_and_plot_of_an_unknown_search_are_bad_input()
+    {
+        RunBad(_ => ["show", "no such search"]);
+        RunBad(dir => ["plot", "no such search", "--out", dir.File("plots")]);
+    }
+
+    [Fact]
+    public void Schedule_preset_with_nfe_0_or_an_unknown_preset_is_bad_input()
+    {
+        RunBad(_ => ["schedule", "preset", "ddim", "--model", CliProcess.ToyCard, "--nfe", "0"]);
+        var unknown = RunBad(_ => ["schedule", "preset", "no-such-solver", "--model", CliProcess.ToyCard, "--nfe", "5"]);
+        Assert.Contains("no-such-solver", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_option_is_bad_input()
+    {
+        RunBad(_ => ["list", "--colour"]);
+    }
+
+    [Fact]
+    public void Evaluate_with_a_malformed_schedule_is_bad_input()
+    {
+        var result = RunBad(dir => ["evaluate", "--model", CliProcess.ToyCard, "--schedule", dir.Write("s.json", "{ \"format\": \"schedule-search/schedule@1\", ")]);
+        Assert.Contains("s.json", result.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Runs a bad command twice: with --db on a copy of a real search database (which must not change) where the
+    /// command takes --db, and without it in a fresh folder (where no db/ may appear).
+    /// </summary>
+    private CliResult RunBad(Func<TempFolder, string[]> arguments)
+    {
+        using var dir = new TempFolder();
+        var args = arguments(dir);
+        var plain = CliProcess.Run(dir.Path, args);
+        AssertBadInput(plain);
+        Assert.False(Directory.Exists(dir.File("db")), "bad input created a database folder");
+
+        if (args[0] is "run" or "export" or "show" or "plot" or "evaluate")
+        {
+            var database = dir.File("copy.db");
+            File.Copy(search.DatabasePath, database);
+            var before = SHA256.HashData(File.ReadAllBytes(database));
+            AssertBadInput(CliProcess.Run(dir.Path, [.. args, "--db", database]));
+            Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(database)));
+        }
+
+        return plain;
+    }
+
+    private static void AssertBadInput(CliResult result)
+    {
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.True(result.ErrorLines.Length == 1, "expected one line on stderr: " + result);
+        Assert.StartsWith("error: ", result.ErrorLines[0], StringComparison.Ordinal);
+    }
+}
