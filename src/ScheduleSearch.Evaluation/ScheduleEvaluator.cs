@@ -390,6 +390,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
                         Batch = options.TeacherBatch,
                         DegreeOfParallelism = options.DegreeOfParallelism,
                         Verify = options.VerifyTeacher,
+                        Progress = options.TeacherProgress,
                         Clock = options.Clock,
                     };
                     teacher = TeacherReferences.GetOrCompute(teacherModel, ModelContentHash, Spec.Teacher, noise, store, run, cancellationToken);

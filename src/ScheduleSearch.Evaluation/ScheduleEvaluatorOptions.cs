@@ -33,6 +33,9 @@ public sealed record ScheduleEvaluatorOptions
     /// <summary>Fixed data-set feature statistics for fd (in place of the teacher's samples); their name is part of the metric's key.</summary>
     public FeatureStatistics? ReferenceStatistics { get; init; }
 
+    /// <summary>Receives the fraction done of a teacher reference being computed (0 to 1), or null (for progress displays).</summary>
+    public IProgress<double>? TeacherProgress { get; init; }
+
     /// <summary>Clock for creation times of stored records.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

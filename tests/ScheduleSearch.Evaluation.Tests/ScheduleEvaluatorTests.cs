@@ -198,7 +198,8 @@ public sealed class ScheduleEvaluatorTests
     public void The_teacher_reference_is_stored_once_and_reused_with_its_accuracy()
     {
         using var store = new InMemoryScoreStore();
-        var options = TestModels.Options with { VerifyTeacher = true };
+        var reports = new List<double>();
+        var options = TestModels.Options with { VerifyTeacher = true, TeacherProgress = new SynchronousProgress(reports.Add) };
         var first = new ScheduleEvaluator(TestModels.Denoiser(), "model", TestModels.Spec(), store, options).Teacher()!;
         var denoiser = new CountingDenoiser(TestModels.Denoiser());
         var second = new ScheduleEvaluator(denoiser, "model", TestModels.Spec(), store, options).Teacher()!;
@@ -209,6 +210,8 @@ public sealed class ScheduleEvaluatorTests
         Assert.True(first.Samples.Span.SequenceEqual(second.Samples.Span));
         Assert.NotNull(second.Accuracy);
         Assert.InRange(second.Accuracy!.Value, 0.0, 1e-3);
+        Assert.Equal(1.0, reports[^1], 12);
+        Assert.Equal(reports.Order(), reports);
     }
 
     [Fact]
@@ -278,5 +281,10 @@ public sealed class ScheduleEvaluatorTests
 
         Assert.Equal(1, store.CountEvaluations());
         Assert.NotNull(store.GetEvaluation(evaluator.KeyOf(Ddim, EvaluationRequest.Default)));
+    }
+
+    private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
     }
 }

@@ -84,11 +84,14 @@ public static class TeacherReferences
         }
 
         var schedule = Schedule(denoiser, teacher);
-        var samples = Solve(denoiser, schedule, noise, options, cancellationToken);
+        // Progress in model-call units: the verification run costs twice the teacher run.
+        var share = options.Verify ? 1.0 / 3.0 : 1.0;
+        var samples = Solve(denoiser, schedule, noise, options with { Progress = Scaled(options.Progress, 0.0, share) }, cancellationToken);
         double? accuracy = null;
         if (options.Verify)
         {
-            var finer = Solve(denoiser, Schedule(denoiser, teacher, 2 * teacher.Nfe), noise, options, cancellationToken);
+            var finerOptions = options with { Progress = Scaled(options.Progress, share, 1.0 - share) };
+            var finer = Solve(denoiser, Schedule(denoiser, teacher, 2 * teacher.Nfe), noise, finerOptions, cancellationToken);
             var sum = 0.0;
             var size = noise.SampleSize;
             for (var i = 0; i < noise.Count; i++)
@@ -138,6 +141,7 @@ public static class TeacherReferences
         var batch = Math.Max(1, options.Batch);
         var chunks = (noise.Count + batch - 1) / batch;
         var result = new double[noise.Count * size];
+        var done = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.DegreeOfParallelism), CancellationToken = cancellationToken };
         Parallel.For(
             0,
@@ -152,14 +156,23 @@ public static class TeacherReferences
                 Sampler.InitialState(denoiser.Schedule, schedule.Timesteps[0], noise.Rows(start, rows), x);
                 sampler.Run(schedule, x, rows, null, cancellationToken);
                 x.CopyTo(result, start * size);
+                options.Progress?.Report((double)Interlocked.Increment(ref done) / chunks);
                 return sampler;
             },
             _ => { });
         return result;
     }
 
+    private static IProgress<double>? Scaled(IProgress<double>? progress, double offset, double scale) =>
+        progress is null ? null : new Progress(f => progress.Report(offset + (scale * f)));
+
     // Relaxed escaping keeps names such as "dpm-solver++-3m" readable in keys and descriptions; quotes,
     // backslashes and control characters are still escaped.
     private static string JsonText(string value) =>
         System.Text.Json.JsonEncodedText.Encode(value, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
+
+    private sealed class Progress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
 }

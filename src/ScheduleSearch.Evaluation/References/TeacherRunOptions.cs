@@ -12,6 +12,9 @@ public sealed record TeacherRunOptions
     /// <summary>Also run at twice the steps and record the difference as the reference's accuracy.</summary>
     public bool Verify { get; init; } = true;
 
+    /// <summary>Receives the fraction done (0 to 1, over the teacher run and its verification) after each batch, or null.</summary>
+    public IProgress<double>? Progress { get; init; }
+
     /// <summary>Clock for the stored creation time.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
