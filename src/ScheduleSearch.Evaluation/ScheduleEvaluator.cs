@@ -34,6 +34,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     private readonly GaussianMixture? mixture;
     private readonly MixtureLikelihood? likelihood;
     private readonly ConcurrentBag<Sampler> samplers = [];
+    private readonly Dictionary<string, IDenoiser> variants = new(StringComparer.Ordinal);
     private readonly Lock referenceGate = new();
     private readonly Dictionary<NoiseSpec, Prepared> sets = [];
     private long evaluations;
@@ -59,6 +60,10 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.HeldOutSamples, nameof(spec));
         model = new TimedDenoiser(denoiser);
         teacherModel = new TimedDenoiser(denoiser);
+        foreach (var (name, variant) in this.options.Variants ?? new Dictionary<string, IDenoiser>())
+        {
+            variants[name] = new TimedDenoiser(variant);
+        }
         ModelContentHash = modelContentHash;
         Spec = spec;
         this.store = store;
@@ -113,8 +118,8 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         CacheHits = Interlocked.Read(ref cacheHits),
         Diverged = Interlocked.Read(ref diverged),
         Failed = Interlocked.Read(ref failed),
-        ModelCalls = model.Calls,
-        ModelTime = model.Time,
+        ModelCalls = model.Calls + variants.Values.Sum(v => v.Calls),
+        ModelTime = model.Time + variants.Values.Aggregate(TimeSpan.Zero, (sum, v) => sum + ((TimedDenoiser)v).Time),
         TotalTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref totalTicks)),
         TeacherModelCalls = teacherModel.Calls,
         TeacherTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref teacherTicks)),
@@ -295,7 +300,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         {
             var x = new double[count * size];
             Sampler.InitialState(model.Schedule, schedule.Timesteps[0], noise.Prefix(count), x);
-            var sampler = samplers.TryTake(out var s) ? s : new Sampler(model);
+            var sampler = samplers.TryTake(out var s) ? s : new Sampler(model, this.options.Statistics, variants);
             string? runError = null;
             try
             {

@@ -36,6 +36,15 @@ public sealed record ScheduleEvaluatorOptions
     /// <summary>Receives the fraction done of a teacher reference being computed (0 to 1), or null (for progress displays).</summary>
     public IProgress<double>? TeacherProgress { get; init; }
 
+    /// <summary>
+    /// The data's mean and covariance (the card's statistics), for schedules that teleport, start with mean-x0 or match
+    /// variances; null refuses those schedules as failed. Fixed per model, so not part of the key.
+    /// </summary>
+    public DataStatistics? Statistics { get; init; }
+
+    /// <summary>The card's other networks by name, for schedules whose steps name a model variant.</summary>
+    public IReadOnlyDictionary<string, IDenoiser>? Variants { get; init; }
+
     /// <summary>Clock for creation times of stored records.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
