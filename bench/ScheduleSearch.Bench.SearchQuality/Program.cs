@@ -59,7 +59,11 @@ foreach (var seed in seeds)
         evaluator.Teacher(false);
         evaluator.Teacher(true);
         var watch = Stopwatch.StartNew();
-        var run = new SearchRun(spec, evaluator, store, noise);
+        ScheduleSearch.Search.Generators.ICandidateGenerator? generator = null;
+        var run = new SearchRun(spec, evaluator, store, noise, new SearchRunOptions
+        {
+            GeneratorFactory = ctx => generator = ScheduleSearch.Search.Generators.GeneratorCatalog.Create(strategy, ctx),
+        });
         var result = run.Run();
         var seconds = watch.Elapsed.TotalSeconds;
         var outcome = result.PerNfe.Single();
@@ -71,6 +75,12 @@ foreach (var seed in seeds)
             rows.Add((seed, nfe, Math.Min(checkpoint, history.Count), outcome.BaselineName!, outcome.BestBaseline!.Score, outcome.BaselineHeldOut ?? double.NaN, best.Score, held, history.Count, seconds));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"seed {seed} nfe {nfe} @{checkpoint,5}: baseline {outcome.BaselineName} {outcome.BestBaseline.Score:F5} (held-out {outcome.BaselineHeldOut:F5}); best {best.Score:F5} (held-out {held:F5}); reduction {1 - (best.Score / outcome.BestBaseline.Score):P1} / held-out {1 - (held / outcome.BaselineHeldOut!.Value):P1}; {seconds:F1} s"));
+        }
+
+        if (generator is ScheduleSearch.Search.Generators.ISurrogateDiagnostics diagnostics && diagnostics.KendallTauLog.Count > 0)
+        {
+            Console.WriteLine("  surrogate Kendall tau (trained on n real evaluations: tau): "
+                + string.Join(", ", diagnostics.KendallTauLog.Where((_, i) => i % 5 == 0).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.TrainedOn}: {t.Tau:F2}"))));
         }
 
         if (checkpoints.Length > 0)
