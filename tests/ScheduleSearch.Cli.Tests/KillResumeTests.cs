@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Cli.Tests;
+
+/// <summary>
+/// Issue 5's kill test: a real <c>run</c> process is SIGKILLed at random moments, resumed each time, and ends with
+/// the same evaluations and best schedules as an uninterrupted run with the same seed; the database opens cleanly
+/// after every kill.
+/// </summary>
+public sealed class KillResumeTests
+{
+    private const int Budget = 240;
+
+    [Fact]
+    public void A_search_killed_at_random_moments_and_resumed_ends_as_an_uninterrupted_run()
+    {
+        using var dir = new TempFolder();
+        var spec = dir.Write("kill.search.json", TinySearch.Spec("kill test", Budget).Replace("\"samples\": 128, \"seed\": 0", "\"samples\": 384, \"seed\": 0", StringComparison.Ordinal));
+        var reference = CliProcess.Run(dir.Path, "run", spec, "--db", "reference.db");
+        Assert.True(reference.ExitCode == 0, reference.ToString());
+
+        var random = new Random(20261127);
+        var kills = 0;
+        var midSearch = 0;
+        for (var attempt = 0; attempt < 12 && kills < 5; attempt++)
+        {
+            var stored = Stored(dir);
+            var target = Math.Min(stored + random.Next(10, 45), Budget - 8);
+            using var process = CliProcess.Start(dir.Path, "run", spec, "--db", "killed.db");
+            _ = process.StandardError.ReadToEndAsync();
+
+            // Kill on progress, not on a clock: once the log shows the search past a random point beyond where
+            // it resumed, wait a random moment more (usually inside the next batch) and SIGKILL the process.
+            string? line;
+            while ((line = process.StandardOutput.ReadLine()) is not null)
+            {
+                var match = Regex.Match(line, @"\| (\d+)/\d+ evals");
+                if (match.Success && int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) >= target)
+                {
+                    Thread.Sleep(random.Next(0, 60));
+                    break;
+                }
+            }
+
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                kills++;
+            }
+
+            process.WaitForExit();
+
+            // The database must open (read-only, as show does) after every kill, and never lose what it had.
+            var after = Stored(dir);
+            Assert.InRange(after, stored, Budget);
+            midSearch += after is > 0 and < Budget ? 1 : 0;
+        }
+
+        Assert.True(kills >= 5, $"only {kills} runs were still going when killed");
+        Assert.True(midSearch >= 5, $"only {midSearch} kills landed between the first and the last evaluation");
+        var finish = CliProcess.Run(dir.Path, "run", spec, "--db", "killed.db");
+        Assert.True(finish.ExitCode == 0, finish.ToString());
+
+        using (var expected = LiteDbScoreStore.OpenReadOnly(dir.File("reference.db")))
+        using (var actual = LiteDbScoreStore.OpenReadOnly(dir.File("killed.db")))
+        {
+            var a = expected.GetSearchEvaluations("kill test").Select(r => (r.ScheduleKey, r.Score)).OrderBy(p => p.ScheduleKey, StringComparer.Ordinal).ToArray();
+            var b = actual.GetSearchEvaluations("kill test").Select(r => (r.ScheduleKey, r.Score)).OrderBy(p => p.ScheduleKey, StringComparer.Ordinal).ToArray();
+            Assert.Equal(Budget, a.Length);
+            Assert.Equal(a, b);
+        }
+
+        Assert.Equal(Best(dir, "reference.db"), Best(dir, "killed.db"));
+    }
+
+    private static int Stored(TempFolder dir)
+    {
+        if (!File.Exists(dir.File("killed.db")))
+        {
+            return 0;
+        }
+
+        using var store = LiteDbScoreStore.OpenReadOnly(dir.File("killed.db"));
+        return store.CountSearchEvaluations("kill test");
+    }
+
+    private static string Best(TempFolder dir, string database)
+    {
+        var show = CliProcess.Run(dir.Path, "show", "kill test", "--db", database, "--json");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        using var doc = JsonDocument.Parse(show.Stdout);
+        return string.Join(";", doc.RootElement.GetProperty("per_nfe").EnumerateArray().Select(n =>
+            n.GetProperty("nfe").GetInt32() + ":" + n.GetProperty("best").GetProperty("key").GetString() + ":" + n.GetProperty("best").GetProperty("heldout").GetRawText()));
+    }
+}
