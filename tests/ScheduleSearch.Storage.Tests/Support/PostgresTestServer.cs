@@ -1,0 +1,70 @@
+using Npgsql;
+using ScheduleSearch.Storage.Postgres;
+
+namespace ScheduleSearch.Storage.Tests.Support;
+
+/// <summary>
+/// The PostgreSQL server the tests use: the URL in <see cref="Variable"/> (set by <c>eval "$(.ci/postgres-up)"</c>,
+/// which .ci/run does) with the password in PGPASSWORD. Each test gets a fresh schema, dropped when it ends.
+/// Without the variable the Postgres tests fail (they never pass silently) with a message saying how to start one.
+/// </summary>
+public sealed class PostgresTestServer : IDisposable
+{
+    /// <summary>The environment variable holding the server's URL.</summary>
+    public const string Variable = "SCHEDULE_SEARCH_TEST_POSTGRES";
+
+    public PostgresTestServer()
+    {
+        var url = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            throw new InvalidOperationException(
+                $"{Variable} is not set: start a throwaway server with `eval \"$(.ci/postgres-up)\"` (as root; installs Debian's postgresql when missing), "
+                + "or set it to postgresql://user@host:port/db of a server you own, with the password in PGPASSWORD");
+        }
+
+        Server = PostgresLocation.Parse(url);
+        Location = Server.InSchema("t_" + Guid.NewGuid().ToString("N")[..20]);
+    }
+
+    /// <summary>The server's database, default schema.</summary>
+    public PostgresLocation Server { get; }
+
+    /// <summary>This test's own schema on it.</summary>
+    public PostgresLocation Location { get; }
+
+    /// <summary>Another fresh schema on the same server (dropped with this one).</summary>
+    public PostgresLocation Another(string suffix) => Location with { Schema = Location.Schema + "_" + suffix };
+
+    /// <summary>Runs SQL on the server as the test user (to set up damaged or foreign databases).</summary>
+    public void Execute(string sql)
+    {
+        using var source = NpgsqlDataSource.Create(Server.ConnectionString("schedule-search tests"));
+        using var connection = source.OpenConnection();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Drops this test's schemas.</summary>
+    public void Dispose()
+    {
+        using var source = NpgsqlDataSource.Create(Server.ConnectionString("schedule-search tests"));
+        using var connection = source.OpenConnection();
+        using var find = new NpgsqlCommand("SELECT nspname FROM pg_namespace WHERE nspname LIKE @p", connection);
+        find.Parameters.AddWithValue("p", Location.Schema + "%");
+        var schemas = new List<string>();
+        using (var reader = find.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                schemas.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var schema in schemas)
+        {
+            using var drop = new NpgsqlCommand("DROP SCHEMA " + schema + " CASCADE", connection);
+            drop.ExecuteNonQuery();
+        }
+    }
+}
