@@ -39,7 +39,8 @@ public static class SampleCommand
             }
 
             var draws = InputFiles.Parse("--noise", () => Npy.Read(noisePath));
-            using var denoiser = ModelOpener.Open(parse.GetValue(model)!, parse.GetValue(device)!, console);
+            using var loaded = ModelOpener.OpenWithVariants(parse.GetValue(model)!, parse.GetValue(device)!, console);
+            var denoiser = loaded.Primary;
             var imageShape = ImageGrid.ImageShape(denoiser.Card.SampleShape);
             if (parse.GetValue(png) is not null && imageShape is null)
             {
@@ -55,7 +56,7 @@ public static class SampleCommand
             var batch = draws.Rows;
             var x = new double[draws.Data.Length];
             Sampler.InitialState(denoiser.Schedule, plan.Timesteps[0], draws.Data, x);
-            new Sampler(denoiser).Run(plan, x, batch, null, cancellationToken);
+            new Sampler(denoiser, loaded.Statistics, loaded.Variants).Run(plan, x, batch, null, cancellationToken);
             var outPath = parse.GetValue(output)!;
             InputFiles.EnsureFolder(outPath);
             Npy.Write(outPath, new NpyArray(draws.Shape, x), parse.GetValue(float32));

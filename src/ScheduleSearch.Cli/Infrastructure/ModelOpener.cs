@@ -21,6 +21,18 @@ public static partial class ModelOpener
         return OnnxDenoiser.Open(cardPath, new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn });
     }
 
+    /// <summary>Opens the card with its variants and data statistics (what teleport, mean-x0 and T-Stitch steps need).</summary>
+    public static LoadedModel OpenWithVariants(string cardPath, string device, CliOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!File.Exists(cardPath))
+        {
+            throw new BadInputException($"--model: model card '{cardPath}' does not exist");
+        }
+
+        return LoadedModel.Open(cardPath, new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn });
+    }
+
     [GeneratedRegex("^(cpu|auto|cuda:[0-9]+)$")]
     private static partial Regex DevicePattern();
 }
