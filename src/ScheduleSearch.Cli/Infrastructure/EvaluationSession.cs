@@ -53,7 +53,7 @@ public sealed class EvaluationSession : IDisposable
         {
             var hash = ModelIdentity.ContentHash(model.Card, cardPath);
             var mixture = MixtureOf(model);
-            var options = new ScheduleEvaluatorOptions { Mixture = mixture };
+            var options = new ScheduleEvaluatorOptions { Mixture = mixture, Statistics = model.Statistics, Variants = model.Variants };
             var store = LiteDbScoreStore.Open(databasePath);
             try
             {
