@@ -1,0 +1,59 @@
+using ScheduleSearch.Storage.Postgres;
+using ScheduleSearch.Storage.Tests.Support;
+
+namespace ScheduleSearch.Storage.Tests;
+
+/// <summary>Moving searches between the laptop's LiteDB file and the cluster's PostgreSQL.</summary>
+public sealed class ScoreStoreCopyTests : IDisposable
+{
+    private readonly PostgresTestServer _server = new();
+    private readonly TempDirectory _directory = new();
+
+    [Fact]
+    public void A_search_copied_from_litedb_to_postgres_and_back_has_identical_evaluations_history_and_counts()
+    {
+        var model = new ModelRecord { ContentHash = "abc", Path = "/m/model.json", CardJson = "{}", Updated = Records.Epoch };
+        using (var laptop = LiteDbScoreStore.Open(_directory.File("a.db")))
+        {
+            laptop.SaveModel(model);
+            laptop.BeginSearch("a", "{\"a\":1}");
+            laptop.BeginSearch("b", "{\"b\":1}");
+            laptop.AddEvaluations([.. Enumerable.Range(0, 7).Select(i => Records.Evaluation(i, "a", status: i == 4 ? EvaluationStatus.Diverged : EvaluationStatus.Ok))]);
+            laptop.AddEvaluations([Records.Evaluation(20, "b")]);
+            laptop.AddCacheHits("b", [Records.Evaluation(3).Key, Records.Evaluation(1).Key]);
+            laptop.AddEvaluations([Records.Evaluation(21, "b")]);
+            laptop.EndSearch("a", SearchStatus.Finished);
+        }
+
+        using (var laptop = LiteDbScoreStore.OpenReadOnly(_directory.File("a.db")))
+        using (var cluster = PostgresScoreStore.Open(_server.Location))
+        {
+            Assert.Equal(new CopyResult(2, 9, 11), ScoreStoreCopy.Copy(laptop, cluster));
+            Assert.Equal(new CopyResult(2, 0, 0), ScoreStoreCopy.Copy(laptop, cluster));
+        }
+
+        using (var cluster = PostgresScoreStore.OpenReadOnly(_server.Location))
+        using (var back = LiteDbScoreStore.Open(_directory.File("b.db")))
+        {
+            ScoreStoreCopy.Copy(cluster, back);
+        }
+
+        using var original = LiteDbScoreStore.OpenReadOnly(_directory.File("a.db"));
+        using var copy = LiteDbScoreStore.OpenReadOnly(_directory.File("b.db"));
+        foreach (var name in new[] { "a", "b" })
+        {
+            Assert.Equal(original.GetSearchEvaluations(name), copy.GetSearchEvaluations(name));
+            var (o, c) = (original.GetSearch(name)!, copy.GetSearch(name)!);
+            Assert.Equal((o.SpecJson, o.Evaluations, o.CacheHits, o.Diverged), (c.SpecJson, c.Evaluations, c.CacheHits, c.Diverged));
+        }
+
+        Assert.Equal(SearchStatus.Finished, copy.GetSearch("a")!.Status);
+        Assert.Equal(model, Assert.Single(copy.ListModels()));
+    }
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _directory.Dispose();
+    }
+}
