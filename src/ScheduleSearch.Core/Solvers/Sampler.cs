@@ -112,7 +112,10 @@ public sealed partial class Sampler
             }
 
             var order = EvaluationPlan.EffectiveOrder(plan, i);
-            var target = step.Corrector == CorrectorKind.None ? x : ws.Predicted;
+            // The predictor writes in place unless something still needs the state at s afterwards: the corrector
+            // (which restarts from x_s) or momentum (which recombines x_s with the averaged prediction).
+            var momentum = plan.Options.Momentum > 0.0;
+            var target = step.Corrector == CorrectorKind.None && !momentum ? x : ws.Predicted;
             switch (step.Method)
             {
                 case StepMethod.Multistep when step.Derivative is DerivativeForm.UniPcBh1 or DerivativeForm.UniPcBh2:
@@ -139,9 +142,13 @@ public sealed partial class Sampler
                     throw new InvalidOperationException($"step {i + 1}: unknown method {step.Method}");
             }
 
-            if (plan.Options.Momentum > 0.0)
+            if (momentum)
             {
                 ApplyMomentum(ws, step, x, t, target, plan.Options.Momentum);
+                if (step.Corrector == CorrectorKind.None)
+                {
+                    Array.Copy(target, x, size);
+                }
             }
 
             switch (step.Corrector)

@@ -75,6 +75,35 @@ public sealed class WiderSpaceTests
     }
 
     [Fact]
+    public void Momentum_on_ddim_averages_the_data_predictions_as_a_heavy_ball()
+    {
+        // Two DDIM steps with beta: x1 = r1 x0 + k1 m(x0), x2 = r2 x1 + k2 ((1 - beta) m(x1) + beta m(x0)),
+        // with r = sigma_t / sigma_s and k = alpha_t (1 - e^-h) (DPM-Solver++ eq. 9, order 1).
+        const double beta = 0.3;
+        var model = new ExactGaussian(Vp);
+        double[] ts = [1.0, 0.5, 0.1];
+        var schedule = new SamplerSchedule("hb-ddim", Vp.Kind, ts, [StepChoice.Ddim, StepChoice.Ddim], new ScheduleOptions { Momentum = beta });
+        var x = (double[])model.Noise.Clone();
+        new Sampler(model.Denoiser).Run(schedule, x, ExactGaussian.Batch);
+
+        var n = model.Noise.Length;
+        var x0 = (double[])model.Noise.Clone();
+        var m0 = new double[n];
+        var eps = new double[n];
+        model.Denoiser.Predict(x0, ExactGaussian.Batch, ts[0], m0, eps);
+        double R(double s, double t) => Vp.Sigma(t) / Vp.Sigma(s);
+        double K(double s, double t) => Vp.Alpha(t) * -Numerics.Special.Expm1(-(Vp.Lambda(t) - Vp.Lambda(s)));
+        var x1 = x0.Select((v, i) => (R(ts[0], ts[1]) * v) + (K(ts[0], ts[1]) * m0[i])).ToArray();
+        var m1 = new double[n];
+        model.Denoiser.Predict(x1, ExactGaussian.Batch, ts[1], m1, eps);
+        var expected = x1.Select((v, i) => (R(ts[1], ts[2]) * v) + (K(ts[1], ts[2]) * (((1 - beta) * m1[i]) + (beta * m0[i])))).ToArray();
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(expected[i], x[i], 1e-12);
+        }
+    }
+
+    [Fact]
     public void A_time_shift_of_zero_equals_none_and_a_shift_moves_only_the_model_call()
     {
         var plain = PresetCatalog.Create("unipc-bh2-2", Vp, 6);
