@@ -24,6 +24,8 @@ public static class RootCommandFactory
         root.Subcommands.Add(ScheduleCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(DbCommand.Create());
         return root;
     }
 

@@ -20,7 +20,8 @@ public static class RunCommand
         var specPath = new Argument<string>("SPEC") { Description = "The search spec (searches/*.search.json, format schedule-search/search@1)" };
         var database = CommonOptions.Database();
         var device = CommonOptions.Device();
-        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device };
+        var storage = StorageOption.Create();
+        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device, storage };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var path = parse.GetValue(specPath)!;
@@ -31,7 +32,12 @@ public static class RunCommand
 
             // Everything about the input is checked before the database is opened, so bad input never touches it.
             var spec = SearchSpec.Load(path);
-            var dbPath = parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
+            if (parse.GetValue(storage) is { } storageText && StorageOption.Shared(storageText) is { } shared)
+            {
+                return SharedSearchRunner.Run(spec, path, shared, parse.GetValue(device)!, console, cancellationToken);
+            }
+
+            var dbPath = parse.GetValue(storage) is { } liteDb ? StorageOption.LiteDbPath(liteDb) : parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
             using var session = EvaluationSession.Open(spec.ModelPath, parse.GetValue(device)!, spec.Metric, dbPath, console);
             var resumed = session.Store.CountSearchEvaluations(spec.Name);
             console.Log(resumed > 0

@@ -65,13 +65,13 @@ public sealed class QueuedEvaluator : IScheduleEvaluator
             Heartbeat(search);
             if (options.ProposerEvaluates && worker.TryWorkOnce(cancellationToken))
             {
-                EvaluatedHere = worker.Evaluated;
                 continue;
             }
 
             cancellationToken.WaitHandle.WaitOne(options.PollInterval);
         }
 
+        EvaluatedHere += worker.Evaluated;
         var records = store.GetEvaluations(wanted, cancellationToken);
         return [.. Enumerable.Range(0, accepted).Select(i => ToScored(candidates[i], records[keys[i]]))];
     }

@@ -1,0 +1,43 @@
+using System.Globalization;
+using ScheduleSearch.Cli.Progress;
+using ScheduleSearch.Search.Distributed;
+using ScheduleSearch.Search.Running;
+using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.Postgres;
+
+namespace ScheduleSearch.Cli.Infrastructure;
+
+/// <summary>
+/// <c>run SPEC --storage postgresql://...</c>: the proposer of a shared search. It runs the search exactly as one
+/// process would, but its evaluator queues each batch for the workers (<see cref="QueuedEvaluator"/>) and helps
+/// evaluate while it waits; the budget is counted in the database.
+/// </summary>
+public static class SharedSearchRunner
+{
+    /// <summary>Runs or resumes the search; returns the exit code.</summary>
+    public static int Run(SearchSpec spec, string specPath, PostgresLocation location, string device, CliOutput console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(console);
+        using var session = SharedSession.Open(spec.ModelPath, device, spec.Metric, location, console);
+        var resumed = session.Store.CountSearchEvaluations(spec.Name);
+        console.Log(string.Create(CultureInfo.InvariantCulture,
+            $"{(resumed > 0 ? "resuming" : "starting")} shared search '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({location}, device {session.Model.Primary.Device})"));
+        console.Log($"workers join with: schedule-search worker --storage {location} --search {RunQuote(spec.Name)}");
+        var evaluator = new QueuedEvaluator(session.Evaluator, session.Store, session.Store, session.Evaluator.KeyOf, spec.Budget.Evaluations);
+        var run = new SearchRun(spec, evaluator, session.Store, session.Model.Primary.Schedule);
+        var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
+        ResultTable.Write(console, result, session.Evaluator.Metric);
+        if (result.Status == SearchStatus.Interrupted)
+        {
+            console.Log(string.Create(CultureInfo.InvariantCulture, $"interrupted after {result.Evaluations} evaluations; resume with: schedule-search run {RunQuote(specPath)} --storage {location}"));
+            return ExitCodes.Interrupted;
+        }
+
+        console.Log(string.Create(CultureInfo.InvariantCulture, $"finished '{spec.Name}' ({result.StopReason}) after {result.Evaluations} evaluations, {evaluator.EvaluatedHere} of them here"));
+        return ExitCodes.Success;
+    }
+
+    private static string RunQuote(string value) => Commands.RunCommand.Quote(value);
+}
