@@ -27,6 +27,12 @@ public sealed class PythonSamplerTests
         // implicit corrector, DEIS, an analytical first step and denoise-to-zero: every code path of the format.
         File.Copy(Path.Combine(CliProcess.RepositoryRoot, "tests", "ScheduleSearch.Cli.Tests", "mixed-schedule.json"), dir.File("mixed.json"));
         names.Add("mixed");
+
+        // GHVB momentum on a third-order multistep schedule (the executor keeps x_s apart from the prediction for it).
+        var momentum = File.ReadAllText(dir.File("dpm-solver++-3m.json")).Replace("\"momentum\": 0", "\"momentum\": 0.3", StringComparison.Ordinal);
+        Assert.Contains("\"momentum\": 0.3", momentum, StringComparison.Ordinal);
+        File.WriteAllText(dir.File("momentum.json"), momentum);
+        names.Add("momentum");
         foreach (var name in names)
         {
             var sampled = CliProcess.Run(dir.Path, "sample", "--model", CliProcess.ToyCard, "--schedule", name + ".json", "--noise", "noise.npy", "--out", name + ".cs.npy");
