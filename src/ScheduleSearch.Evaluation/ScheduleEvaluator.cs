@@ -36,7 +36,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     private readonly ConcurrentBag<Sampler> samplers = [];
     private readonly Dictionary<string, IDenoiser> variants = new(StringComparer.Ordinal);
     private readonly Lock referenceGate = new();
-    private readonly Dictionary<NoiseSpec, Prepared> sets = [];
+    private readonly Dictionary<(NoiseSpec Noise, double? TStart, double? TEnd), Prepared> sets = [];
     private long evaluations;
     private long cacheHits;
     private long diverged;
@@ -249,7 +249,14 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         NoiseSpec noiseSpec,
         CancellationToken cancellationToken)
     {
-        var prepared = Prepare(request.HeldOut, cancellationToken);
+        // A teacher metric compares states at the same times: candidates over another time range get their own teacher.
+        var prepared = new Prepared[candidates.Count];
+        foreach (var i in misses)
+        {
+            var (tStart, tEnd) = TeacherRange(candidates[i]);
+            prepared[i] = Prepare(request.HeldOut, tStart, tEnd, cancellationToken);
+        }
+
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.DegreeOfParallelism), CancellationToken = cancellationToken };
@@ -257,13 +264,13 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             {
                 foreach (var i in misses)
                 {
-                    computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared, noiseSpec.Samples, cancellationToken);
+                    computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared[i], noiseSpec.Samples, cancellationToken);
                 }
             }
             else
             {
                 Parallel.ForEach(misses, parallel, i =>
-                    computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared, noiseSpec.Samples, cancellationToken));
+                    computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared[i], noiseSpec.Samples, cancellationToken));
             }
         }
         finally
@@ -373,12 +380,33 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         };
     }
 
-    private Prepared Prepare(bool heldOut, CancellationToken cancellationToken)
+    /// <summary>
+    /// The time range of <paramref name="schedule"/> where it differs from the default teacher's (null where it agrees,
+    /// and for metrics without a teacher or schedules that cannot run).
+    /// </summary>
+    private (double? TStart, double? TEnd) TeacherRange(SamplerSchedule schedule)
+    {
+        // Invalid schedules fail without running, so they never need a teacher of their own.
+        if (!metric.NeedsTeacher || ScheduleValidator.Problems(schedule, model.Schedule).Count > 0)
+        {
+            return (null, null);
+        }
+
+        static double? Differs(double value, double reference) =>
+            Math.Abs(value - reference) <= 1e-12 * Math.Max(1.0, Math.Abs(reference)) ? null : value;
+        var noise = model.Schedule;
+        return (Differs(schedule.Timesteps[0], noise.DefaultTStart), Differs(schedule.Timesteps[^1], noise.DefaultTEnd));
+    }
+
+    private Prepared Prepare(bool heldOut, CancellationToken cancellationToken) => Prepare(heldOut, null, null, cancellationToken);
+
+    private Prepared Prepare(bool heldOut, double? tStart, double? tEnd, CancellationToken cancellationToken)
     {
         var full = heldOut ? new NoiseSpec(Spec.HeldOutSeed, Spec.HeldOutSamples) : new NoiseSpec(Spec.Seed, Spec.Samples);
+        var setKey = (full, tStart, tEnd);
         lock (referenceGate)
         {
-            if (sets.TryGetValue(full, out var ready) && (ready.Teacher is not null || !metric.NeedsTeacher))
+            if (sets.TryGetValue(setKey, out var ready) && (ready.Teacher is not null || !metric.NeedsTeacher))
             {
                 return ready;
             }
@@ -398,12 +426,13 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
                         Progress = options.TeacherProgress,
                         Clock = options.Clock,
                     };
-                    teacher = TeacherReferences.GetOrCompute(teacherModel, ModelContentHash, Spec.Teacher, noise, store, run, cancellationToken);
+                    var teacherSpec = Spec.Teacher with { TStart = tStart, TEnd = tEnd };
+                    teacher = TeacherReferences.GetOrCompute(teacherModel, ModelContentHash, teacherSpec, noise, store, run, cancellationToken);
                 }
 
                 // The teacher's components are fixed: computed once here, not once per candidate's flip rate.
                 var components = teacher is not null && likelihood is not null ? likelihood.MostLikelyComponents(teacher.Samples.Span, teacher.Count) : null;
-                return sets[full] = new Prepared(noise, teacher, components);
+                return sets[setKey] = new Prepared(noise, teacher, components);
             }
             finally
             {

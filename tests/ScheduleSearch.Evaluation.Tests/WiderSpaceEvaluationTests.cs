@@ -50,4 +50,22 @@ public sealed class WiderSpaceEvaluationTests
         Assert.Equal(2, small.Calls);
         Assert.Equal(6, evaluator.Counters.ModelCalls);
     }
+
+    [Fact]
+    public void A_candidate_ending_at_another_time_is_compared_with_a_teacher_ending_there_too()
+    {
+        using var store = new InMemoryScoreStore();
+        var spec = TestModels.Spec();
+        var evaluator = new ScheduleEvaluator(TestModels.Denoiser(), "model", spec, store, TestModels.Options);
+        var teacherAtDefault = References.TeacherReferences.Schedule(TestModels.Denoiser(), spec.Teacher);
+        var teacherEndingLater = References.TeacherReferences.Schedule(TestModels.Denoiser(), spec.Teacher with { TEnd = 0.004 });
+        Assert.Equal(0.004, teacherEndingLater.Timesteps[^1], 12);
+
+        var results = evaluator.Evaluate([teacherAtDefault, teacherEndingLater], EvaluationRequest.Default);
+
+        // Each is the teacher of its own time range: zero error, not the distance between x(0.001) and x(0.004).
+        Assert.Equal(0.0, results[0].Score);
+        Assert.Equal(0.0, results[1].Score);
+        Assert.Equal(2, store.CountEvaluations());
+    }
 }

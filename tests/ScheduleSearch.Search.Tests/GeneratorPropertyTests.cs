@@ -152,6 +152,34 @@ public sealed class GeneratorPropertyTests
     }
 
     [Fact]
+    public void A_t_min_range_is_searched_over_a_few_end_points_each_with_its_own_teacher()
+    {
+        // Teacher metrics compare states at the same time: every distinct end point costs a teacher run.
+        var ctx = Context(5);
+        var allowed = Enumerable.Range(0, GeneratorContext.EndChoices).Select(k => ctx.SnapEnd(ctx.TEndLow * Math.Pow(ctx.TEndHigh / ctx.TEndLow, k / (GeneratorContext.EndChoices - 1.0)))).ToHashSet();
+        Assert.Equal(GeneratorContext.EndChoices, allowed.Count);
+        var seen = new HashSet<double>();
+        foreach (var kind in GeneratorCatalog.Names)
+        {
+            var generator = GeneratorCatalog.Create(kind, ctx);
+            var fakeScore = new Random(3);
+            for (var round = 0; round < 4; round++)
+            {
+                var batch = generator.Ask();
+                foreach (var s in batch)
+                {
+                    Assert.Contains(s.Timesteps[^1], allowed);
+                    seen.Add(s.Timesteps[^1]);
+                }
+
+                generator.Tell(batch.Select(s => Scored(s, fakeScore.NextDouble())).ToArray());
+            }
+        }
+
+        Assert.True(seen.Count > 1, "the search never moved the end point");
+    }
+
+    [Fact]
     public void A_space_without_singlestep_or_noise_prediction_is_respected()
     {
         var space = SearchSpace.Default with { Methods = [StepMethod.Multistep], Predictions = [Prediction.Data] };

@@ -24,9 +24,13 @@ public static class TeacherReferences
     public static string CanonicalJson(TeacherSpec teacher)
     {
         ArgumentNullException.ThrowIfNull(teacher);
+        // The time range only appears when it differs from the model's default, so default references keep their names.
+        var range = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{(teacher.TEnd is { } end ? $",\"t_end\":{end:R}" : string.Empty)}{(teacher.TStart is { } start ? $",\"t_start\":{start:R}" : string.Empty)}");
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{{\"nfe\":{teacher.Nfe},\"preset\":\"{JsonText(teacher.Preset)}\",\"spacing\":\"{JsonText(teacher.Spacing)}\"}}");
+            $"{{\"nfe\":{teacher.Nfe},\"preset\":\"{JsonText(teacher.Preset)}\",\"spacing\":\"{JsonText(teacher.Spacing)}\"{range}}}");
     }
 
     /// <summary>The store name of the reference: "teacher-" and the SHA-256 of model hash, teacher spec and noise spec.</summary>
@@ -43,7 +47,7 @@ public static class TeacherReferences
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(teacher);
-        return PresetCatalog.Create(teacher.Preset, denoiser.Schedule, nfe ?? teacher.Nfe, Spacing.Parse(teacher.Spacing));
+        return PresetCatalog.Create(teacher.Preset, denoiser.Schedule, nfe ?? teacher.Nfe, Spacing.Parse(teacher.Spacing), teacher.TStart, teacher.TEnd);
     }
 
     /// <summary>

@@ -36,4 +36,26 @@ public sealed record GeneratorContext
 
     /// <summary>Highest allowed last point.</summary>
     public double TEndHigh => Math.Max(Space.TMinHigh ?? Noise.DefaultTEnd, TEndLow);
+
+    /// <summary>Number of end points a t_min range is searched over (each needs a teacher of its own).</summary>
+    public const int EndChoices = 4;
+
+    /// <summary>
+    /// The allowed end point nearest to <paramref name="tEnd"/> (in log t): the range's two ends and log-spaced points
+    /// between them. Teacher metrics compare states at the same time, so every distinct end costs one teacher run;
+    /// a handful of choices keeps that bounded.
+    /// </summary>
+    public double SnapEnd(double tEnd)
+    {
+        var low = TEndLow;
+        var high = TEndHigh;
+        if (!(high > low) || low <= 0.0 || !(tEnd > 0.0))
+        {
+            return Math.Clamp(tEnd, low, high);
+        }
+
+        var position = (Math.Log(tEnd) - Math.Log(low)) / (Math.Log(high) - Math.Log(low));
+        var k = (int)Math.Round(Math.Clamp(position, 0.0, 1.0) * (EndChoices - 1));
+        return k == EndChoices - 1 ? high : k == 0 ? low : Math.Exp(Math.Log(low) + (k * (Math.Log(high) - Math.Log(low)) / (EndChoices - 1)));
+    }
 }

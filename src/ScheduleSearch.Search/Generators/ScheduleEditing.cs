@@ -91,7 +91,7 @@ internal static class ScheduleEditing
         }
 
         var tStart = timesteps[0];
-        var tEnd = Math.Clamp(timesteps[^1], ctx.TEndLow, ctx.TEndHigh);
+        var tEnd = ctx.SnapEnd(Math.Clamp(timesteps[^1], ctx.TEndLow, ctx.TEndHigh));
         var lambdas = OrderLambdas(ctx, timesteps.Select((t, i) => i == 0 ? ctx.Noise.Lambda(tStart) : i == timesteps.Count - 1 ? ctx.Noise.Lambda(tEnd) : ctx.Noise.Lambda(Math.Clamp(t, tEnd, tStart))).ToList());
         var choices = steps.ToList();
         options ??= ScheduleOptions.Default;
