@@ -79,7 +79,11 @@ public sealed class LiteDbScoreStore : IScoreStore
                 Create(path, options.Clock.GetUtcNow());
             }
 
-            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Upgrade = false });
+            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Upgrade = false })
+            {
+                // Checkpoint every 80 MB of log instead of 8 MB: each checkpoint rewrites the logged pages into the data file.
+                CheckpointSize = 10_000,
+            };
             try
             {
                 DatabaseInspector.CheckSchema(db, path);
@@ -622,7 +626,10 @@ public sealed class LiteDbScoreStore : IScoreStore
         public bool Add(string searchName, string key, bool cached, EvaluationStatus status, ref long sequence)
         {
             var id = searchName + Separator + key;
-            if (_pendingIds.Contains(id) || _history.FindById(id) is not null)
+
+            // A link only ever points at a stored evaluation, so an evaluation inserted in this batch has none yet:
+            // the index lookup is needed only for evaluations that were already stored.
+            if (_pendingIds.Contains(id) || (cached && _history.FindById(id) is not null))
             {
                 return false;
             }
