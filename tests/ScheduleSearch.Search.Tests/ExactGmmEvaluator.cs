@@ -17,6 +17,7 @@ namespace ScheduleSearch.Search.Tests;
 internal sealed class ExactGmmEvaluator : IScheduleEvaluator
 {
     private readonly GaussianMixtureDenoiser denoiser;
+    private readonly DataStatistics statistics;
     private readonly IScoreStore store;
     private readonly int samples;
     private readonly double[] noiseMain;
@@ -35,6 +36,7 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
             Enumerable.Range(0, components).Select(_ => Enumerable.Range(0, dimension).Select(_ => 0.05 + (0.3 * rng.NextDouble())).ToArray()).ToArray());
         Noise = VpDiscreteSchedule.Linear();
         denoiser = new GaussianMixtureDenoiser(mixture, Noise);
+        statistics = DataStatistics.Of(mixture);
         noiseMain = Normal(1, samples * dimension);
         noiseHeld = Normal(2, samples * dimension);
         var teacher = PresetCatalog.Create("dpm-solver++-3m", Noise, 60, Spacing.LogSnrUniform);
@@ -120,7 +122,7 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
     private double[] Run(SamplerSchedule schedule, double[] noise)
     {
         var x = (double[])noise.Clone();
-        new Sampler(denoiser).Run(schedule, x, samples);
+        new Sampler(denoiser, statistics).Run(schedule, x, samples);
         return x;
     }
 

@@ -26,6 +26,9 @@ public sealed class GeneratorPropertyTests
         Seeds = Seeds(nfe),
     };
 
+    private static GeneratorContext WideContext(int nfe) =>
+        Context(nfe, (SearchSpace.Default with { TMinLow = 0.0001, TMinHigh = 0.005 }).WithWideDecisions());
+
     private static ScoredSchedule[] Seeds(int nfe)
     {
         var result = new List<ScoredSchedule>();
@@ -195,5 +198,126 @@ public sealed class GeneratorPropertyTests
             }));
             generator.Tell(batch.Select((s, i) => Scored(s, i)).ToArray());
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Nfes))]
+    public void With_the_wide_space_every_mutation_and_crossover_output_validates_at_the_target_nfe(int nfe)
+    {
+        var ctx = WideContext(nfe);
+        var rng = new Random(nfe);
+        var parents = ctx.Seeds.Select(s => s.Schedule).Concat(Enumerable.Range(0, 8).Select(_ => Mutations.RandomSchedule(ctx, rng)).OfType<SamplerSchedule>()).ToList();
+        foreach (var parent in parents.ToArray())
+        {
+            foreach (var (name, apply) in Mutations.All)
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    if (apply(ctx, parent, rng) is { } child)
+                    {
+                        AssertValid(child, nfe, $"{name} of {parent.Name}");
+                        parents.Add(child);
+                    }
+                }
+            }
+        }
+
+        foreach (var (name, apply) in Crossovers.All)
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                var a = parents[rng.Next(parents.Count)];
+                var b = parents[rng.Next(parents.Count)];
+                if (apply(ctx, a, b, rng) is { } child)
+                {
+                    AssertValid(child, nfe, $"{name} of {a.Name} x {b.Name}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Nfes))]
+    public void With_the_wide_space_every_generator_asks_only_valid_schedules_at_the_target_nfe(int nfe)
+    {
+        foreach (var kind in GeneratorCatalog.Names)
+        {
+            var ctx = WideContext(nfe);
+            var generator = GeneratorCatalog.Create(kind, ctx);
+            var fakeScore = new Random(7);
+            for (var round = 0; round < 6; round++)
+            {
+                var batch = generator.Ask();
+                foreach (var s in batch)
+                {
+                    AssertValid(s, nfe, kind);
+                }
+
+                generator.Tell(batch.Select(s => Scored(s, fakeScore.NextDouble())).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void The_wide_space_is_explored_within_its_bounds_and_a_plain_space_never_leaves_the_plain_decisions()
+    {
+        var wide = WideContext(5);
+        var plain = Context(5);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (ctx, isWide) in new[] { (wide, true), (plain, false) })
+        {
+            foreach (var kind in new[] { "random", "evolutionary", "joint-cma" })
+            {
+                var generator = GeneratorCatalog.Create(kind, ctx);
+                var fakeScore = new Random(5);
+                for (var round = 0; round < 8; round++)
+                {
+                    var batch = generator.Ask();
+                    foreach (var s in batch)
+                    {
+                        var space = ctx.Space;
+                        if (!isWide)
+                        {
+                            Assert.Equal(ScheduleOptions.Default, s.Options);
+                            Assert.All(s.Steps, st => Assert.True(st.TimeShift == 0.0 && st.Compensation == 1.0 && st.Method != StepMethod.Teleport));
+                            continue;
+                        }
+
+                        Assert.InRange(s.Options.Momentum, 0.0, space.MomentumMax);
+                        for (var i = 0; i < s.Steps.Length; i++)
+                        {
+                            Assert.InRange(Math.Abs(s.Steps[i].TimeShift), 0.0, (space.TimeShiftBound * s.Timesteps[i]) + 1e-12);
+                            Assert.InRange(s.Steps[i].Compensation, 1.0 - space.CompensationBound, 1.0 + space.CompensationBound);
+                        }
+
+                        if (s.Steps[0].Method == StepMethod.Teleport)
+                        {
+                            Assert.True(s.Timesteps[1] >= (space.TeleportLowest * s.Timesteps[0]) - 1e-12, $"teleport lands at {s.Timesteps[1]}");
+                            seen.Add("teleport");
+                        }
+
+                        seen.Add(s.Options.Afs.ToString());
+                        if (s.Options.Momentum > 0)
+                        {
+                            seen.Add("momentum");
+                        }
+
+                        if (s.Steps.Any(st => st.TimeShift != 0.0))
+                        {
+                            seen.Add("time_shift");
+                        }
+
+                        if (s.Steps.Any(st => st.Compensation != 1.0))
+                        {
+                            seen.Add("compensation");
+                        }
+                    }
+
+                    generator.Tell(batch.Select(s => Scored(s, fakeScore.NextDouble())).ToArray());
+                }
+            }
+        }
+
+        Assert.Superset(new HashSet<string>(["teleport", "momentum", "time_shift", "compensation", "ZeroX0", "MeanX0", "None"]), seen);
     }
 }

@@ -6,10 +6,12 @@ namespace ScheduleSearch.Search.Tests;
 
 public sealed class SearchRunTests
 {
-    private static SearchSpec Spec(string strategy = "default", int budget = 120, int seed = 0) => SearchSpec.Parse($$"""
+    private const string WideSpace = """, "space": { "time_shift": 0.05, "compensation": true, "momentum": 0.4, "teleport": true, "afs": true }""";
+
+    private static SearchSpec Spec(string strategy = "default", int budget = 120, int seed = 0, string space = "") => SearchSpec.Parse($$"""
         {
           "format": "schedule-search/search@1", "name": "test", "model": "m/model.json", "nfe": [3, 5],
-          "metric": { "kind": "teacher-rmse", "samples": 48 },
+          "metric": { "kind": "teacher-rmse", "samples": 48 }{{space}},
           "strategy": { "kind": "{{strategy}}", "population": 10, "seed": {{seed}} },
           "budget": { "evaluations": {{budget}} },
           "baselines": ["ddim", "dpm-solver++-2m", "unipc-bh1-2", "dpm-solver-2s"],
@@ -37,6 +39,19 @@ public sealed class SearchRunTests
         Assert.Equal(a.Sequence, b.Sequence);
         Assert.Equal(a.Result.PerNfe.Select(o => o.Best!.ScheduleKey), b.Result.PerNfe.Select(o => o.Best!.ScheduleKey));
         Assert.Equal(a.Result.PerNfe.Select(o => o.Best!.Score), b.Result.PerNfe.Select(o => o.Best!.Score));
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("evolutionary")]
+    public void With_the_wide_space_the_same_spec_and_seed_give_the_same_sequence_and_the_wide_decisions_are_scored(string strategy)
+    {
+        var a = RunOnce(Spec(strategy, budget: 200, space: WideSpace));
+        var b = RunOnce(Spec(strategy, budget: 200, space: WideSpace));
+        Assert.Equal(a.Sequence, b.Sequence);
+        Assert.Equal(a.Result.PerNfe.Select(o => o.Best!.ScheduleKey), b.Result.PerNfe.Select(o => o.Best!.ScheduleKey));
+        Assert.Equal(a.Result.PerNfe.Select(o => o.Best!.Score), b.Result.PerNfe.Select(o => o.Best!.Score));
+        Assert.NotEqual(RunOnce(Spec(strategy, budget: 200)).Sequence, a.Sequence);
     }
 
     [Fact]

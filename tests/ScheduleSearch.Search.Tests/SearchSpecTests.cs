@@ -107,4 +107,49 @@ public sealed class SearchSpecTests
         var e = Assert.Throws<SearchSpecException>(() => SearchSpec.Parse(json, "a.json"));
         Assert.Contains("format", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_wide_space_switches_default_off_and_true_gives_the_default_bounds()
+    {
+        Assert.False(SearchSpec.Parse(Minimal(), "m.json", "/x").Space.IsWide);
+        var space = SearchSpec.Parse(Minimal(""", "space": { "time_shift": true, "compensation": true, "momentum": true, "teleport": true, "afs": true }"""), "m.json", "/x").Space;
+        Assert.True(space.TimeShift && space.Compensation && space.Momentum && space.Teleport);
+        Assert.Equal(SearchSpace.DefaultTimeShiftBound, space.TimeShiftBound);
+        Assert.Equal(SearchSpace.DefaultCompensationBound, space.CompensationBound);
+        Assert.Equal(SearchSpace.DefaultMomentumMax, space.MomentumMax);
+        Assert.Equal(SearchSpace.DefaultTeleportLowest, space.TeleportLowest);
+        Assert.Equal(new[] { Core.Schedules.AnalyticFirstStep.ZeroX0, Core.Schedules.AnalyticFirstStep.MeanX0 }, space.AfsModes.ToArray());
+        Assert.Equal(SearchSpace.Default.WithWideDecisions(), space);
+    }
+
+    [Fact]
+    public void Wide_space_numbers_are_the_bounds_and_afs_may_list_its_modes()
+    {
+        var space = SearchSpec.Parse(Minimal(""", "space": { "time_shift": 0.02, "compensation": 0.1, "momentum": 0.8, "teleport": 0.7, "afs": ["mean-x0"] }"""), "m.json", "/x").Space;
+        Assert.Equal(0.02, space.TimeShiftBound);
+        Assert.Equal(0.1, space.CompensationBound);
+        Assert.Equal(0.8, space.MomentumMax);
+        Assert.Equal(0.7, space.TeleportLowest);
+        Assert.Equal(new[] { Core.Schedules.AnalyticFirstStep.MeanX0 }, space.AfsModes.ToArray());
+        var off = SearchSpec.Parse(Minimal(""", "space": { "time_shift": false, "compensation": false, "momentum": false, "teleport": false, "afs": false }"""), "m.json", "/x").Space;
+        Assert.Equal(SearchSpace.Default, off);
+    }
+
+    [Theory]
+    [InlineData("\"time_shift\": 0.7", "space.time_shift")]
+    [InlineData("\"time_shift\": \"yes\"", "space.time_shift")]
+    [InlineData("\"compensation\": 0", "space.compensation")]
+    [InlineData("\"compensation\": 1.5", "space.compensation")]
+    [InlineData("\"momentum\": 1", "space.momentum")]
+    [InlineData("\"momentum\": -0.1", "space.momentum")]
+    [InlineData("\"teleport\": 1.2", "space.teleport")]
+    [InlineData("\"teleport\": [0.5]", "space.teleport")]
+    [InlineData("\"afs\": [\"zero-x0\", \"half-x0\"]", "space.afs[1]")]
+    [InlineData("\"afs\": [\"none\"]", "space.afs")]
+    [InlineData("\"afs\": 3", "space.afs[0]")]
+    public void Bad_wide_space_values_are_refused_naming_the_field(string field, string name)
+    {
+        var e = Assert.Throws<SearchSpecException>(() => SearchSpec.Parse(Minimal($", \"space\": {{ {field} }}"), "w.search.json"));
+        Assert.Contains(name + ":", e.Message, StringComparison.Ordinal);
+    }
 }

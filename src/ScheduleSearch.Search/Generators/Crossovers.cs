@@ -34,7 +34,7 @@ internal static class Crossovers
 
         var ts = a.Timesteps.Select((t, i) => rng.Chance(0.5) ? t : b.Timesteps[i]).ToArray();
         var steps = a.Steps.Select((s, i) => rng.Chance(0.5) ? s : b.Steps[i]).ToArray();
-        return Finish(ctx, ts, steps, rng, a);
+        return Finish(ctx, ts, steps, rng, a, CrossOptions(ctx, a, b, rng));
     }
 
     /// <summary>USF: each decision of each step from either parent independently; timesteps blended in lambda.</summary>
@@ -57,12 +57,21 @@ internal static class Crossovers
                 Corrector = rng.Chance(0.5) ? s.Corrector : o.Corrector,
             };
         }).ToArray();
+        if (ctx.Space.TimeShift || ctx.Space.Compensation)
+        {
+            steps = steps.Select((s, i) => s with
+            {
+                TimeShift = rng.Chance(0.5) ? a.Steps[i].TimeShift : b.Steps[i].TimeShift,
+                Compensation = rng.Chance(0.5) ? a.Steps[i].Compensation : b.Steps[i].Compensation,
+            }).ToArray();
+        }
+
         var w = rng.NextDouble();
         var la = ScheduleEditing.Lambdas(ctx, a.Timesteps);
         var lb = ScheduleEditing.Lambdas(ctx, b.Timesteps);
         var lambdas = la.Select((l, i) => (w * l) + ((1 - w) * lb[i])).ToList();
         var ts = ScheduleEditing.Times(ctx, ScheduleEditing.OrderLambdas(ctx, lambdas), a.Timesteps[0], rng.Chance(0.5) ? a.Timesteps[^1] : b.Timesteps[^1]);
-        return Finish(ctx, ts, steps, rng, a);
+        return Finish(ctx, ts, steps, rng, a, CrossOptions(ctx, a, b, rng));
     }
 
     /// <summary>One cut in lambda: the first parent's steps before it, the second's after (step counts may differ).</summary>
@@ -89,12 +98,27 @@ internal static class Crossovers
         }
 
         ts.Add(b.Timesteps[^1]);
-        return Finish(ctx, ts, steps, rng, a);
+        return Finish(ctx, ts, steps, rng, a, CrossOptions(ctx, a, b, rng));
     }
 
-    private static SamplerSchedule? Finish(GeneratorContext ctx, IReadOnlyList<double> ts, IReadOnlyList<StepChoice> steps, Random rng, SamplerSchedule a)
+    /// <summary>The schedule-wide wide decisions (momentum, afs) each from either parent; the first parent's options in a plain space.</summary>
+    private static ScheduleOptions CrossOptions(GeneratorContext ctx, SamplerSchedule a, SamplerSchedule b, Random rng)
+    {
+        if (!ctx.Space.Momentum && ctx.Space.AfsModes.Length == 0)
+        {
+            return a.Options;
+        }
+
+        return a.Options with
+        {
+            Momentum = rng.Chance(0.5) ? a.Options.Momentum : b.Options.Momentum,
+            Afs = rng.Chance(0.5) ? a.Options.Afs : b.Options.Afs,
+        };
+    }
+
+    private static SamplerSchedule? Finish(GeneratorContext ctx, IReadOnlyList<double> ts, IReadOnlyList<StepChoice> steps, Random rng, SamplerSchedule a, ScheduleOptions options)
     {
         var lambdas = ScheduleEditing.OrderLambdas(ctx, ts.Select(ctx.Noise.Lambda).ToList());
-        return ScheduleEditing.Repair(ctx, ScheduleEditing.Times(ctx, lambdas, ts[0], ts[^1]), steps, rng, a.Name, a.Options);
+        return ScheduleEditing.Repair(ctx, ScheduleEditing.Times(ctx, lambdas, ts[0], ts[^1]), steps, rng, a.Name, options);
     }
 }

@@ -62,7 +62,8 @@ public sealed class JointCmaGenerator : ICandidateGenerator
         {
             var z = cma.Sample(rng);
             var steps = template.Steps.Select((s, i) => Draw(s, i, good)).ToArray();
-            if (LambdaIncrements.Apply(context, template, z, steps, rng, template.Name) is { } schedule)
+            var options = DrawOptions(good);
+            if (LambdaIncrements.Apply(context, template, z, steps, rng, template.Name, options) is { } schedule)
             {
                 archive.MarkAsked(schedule);
                 batch.Add(schedule);
@@ -113,13 +114,58 @@ public sealed class JointCmaGenerator : ICandidateGenerator
         }
 
         var space = context.Space;
-        return step with
+        var drawn = step with
         {
             Order = Choose(space.Orders, good, g => g.Steps[index].Order, step.Order),
             Prediction = Choose(space.Predictions, good, g => g.Steps[index].Prediction, step.Prediction),
             Derivative = step.Method == StepMethod.Singlestep ? step.Derivative : Choose(space.Derivatives, good, g => g.Steps[index].Derivative, step.Derivative),
             Corrector = Choose(space.Correctors, good, g => g.Steps[index].Corrector, step.Corrector),
         };
+        if (space.TimeShift)
+        {
+            // Explore: off half the time, else uniform within the bound at the template's start time of the step.
+            var bound = space.TimeShiftBound * template!.Timesteps[index];
+            drawn = drawn with { TimeShift = ChooseNumber(good, g => g.Steps[index].TimeShift, () => rng.Chance(0.5) ? 0.0 : bound * ((2.0 * rng.NextDouble()) - 1.0), bound / 10.0) };
+        }
+
+        if (space.Compensation)
+        {
+            var bound = space.CompensationBound;
+            drawn = drawn with { Compensation = ChooseNumber(good, g => g.Steps[index].Compensation, () => rng.Chance(0.5) ? 1.0 : 1.0 + (bound * ((2.0 * rng.NextDouble()) - 1.0)), bound / 10.0) };
+        }
+
+        return drawn;
+    }
+
+    /// <summary>The schedule-wide wide decisions (momentum, afs) drawn as the step decisions are; the template's in a plain space.</summary>
+    private ScheduleOptions DrawOptions(IReadOnlyList<SamplerSchedule> good)
+    {
+        var space = context.Space;
+        var options = template!.Options;
+        if (space.AfsModes.Length > 0)
+        {
+            options = options with { Afs = Choose([AnalyticFirstStep.None, .. space.AfsModes], good, g => g.Options.Afs, options.Afs) };
+        }
+
+        if (space.Momentum)
+        {
+            var max = space.MomentumMax;
+            options = options with { Momentum = ChooseNumber(good, g => g.Options.Momentum, () => rng.Chance(0.5) ? 0.0 : max * rng.NextDouble(), max / 10.0) };
+        }
+
+        return options;
+    }
+
+    /// <summary>A continuous decision: a good schedule's value with a small Gaussian jitter, or (exploring) a fresh draw.</summary>
+    private double ChooseNumber(IReadOnlyList<SamplerSchedule> good, Func<SamplerSchedule, double> read, Func<double> explore, double jitter)
+    {
+        if (good.Count == 0 || rng.Chance(Explore))
+        {
+            return explore();
+        }
+
+        var value = read(good[rng.Next(good.Count)]);
+        return rng.Chance(0.5) ? value : value + (jitter * rng.Gaussian());
     }
 
     private T Choose<T>(IReadOnlyList<T> values, IReadOnlyList<SamplerSchedule> good, Func<SamplerSchedule, T> read, T fallback)

@@ -33,11 +33,11 @@ internal static class LambdaIncrements
         return ScheduleEditing.Times(ctx, ScheduleEditing.OrderLambdas(ctx, lambdas), tStart, tEnd);
     }
 
-    /// <summary>The template's decisions on the grid of <paramref name="z"/>, repaired (null when invalid).</summary>
-    public static SamplerSchedule? Apply(GeneratorContext ctx, SamplerSchedule template, IReadOnlyList<double> z, IReadOnlyList<StepChoice> steps, Random rng, string name)
+    /// <summary>The template's decisions on the grid of <paramref name="z"/>, repaired (null when invalid); options default to the template's.</summary>
+    public static SamplerSchedule? Apply(GeneratorContext ctx, SamplerSchedule template, IReadOnlyList<double> z, IReadOnlyList<StepChoice> steps, Random rng, string name, ScheduleOptions? options = null)
     {
         var ts = ToTimesteps(ctx, z, template.Timesteps[0], template.Timesteps[^1]);
-        var schedule = ScheduleEditing.Repair(ctx, ts, steps, rng, name, template.Options);
+        var schedule = ScheduleEditing.Repair(ctx, ts, steps, rng, name, options ?? template.Options);
         return schedule is not null && schedule.Steps.Length == steps.Count ? schedule : null;
     }
 }

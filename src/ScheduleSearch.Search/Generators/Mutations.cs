@@ -3,7 +3,8 @@ using ScheduleSearch.Core.Schedules;
 namespace ScheduleSearch.Search.Generators;
 
 /// <summary>
-/// AutoDiffusion's per-gene mutation extended with USF's moves. Each returns a valid schedule at the context's
+/// AutoDiffusion's per-gene mutation extended with USF's moves and, when the space has them, the wider space's
+/// (<see cref="WideDecisions"/>). Each returns a valid schedule at the context's
 /// NFE (through <see cref="ScheduleEditing.Repair"/>) or null when the move found none.
 /// </summary>
 internal static class Mutations
@@ -18,6 +19,7 @@ internal static class Mutations
         ("change-decisions-per-gene", ChangeDecisionsPerGene),
         ("move-step", MoveStep),
         ("restructure", Restructure),
+        .. WideDecisions.All,
     ];
 
     /// <summary>Applies one or two randomly chosen mutations (weighted towards timesteps and decisions).</summary>
@@ -27,6 +29,13 @@ internal static class Mutations
         var moves = rng.Chance(0.3) ? 2 : 1;
         for (var m = 0; m < moves; m++)
         {
+            // The wider space's moves (issue 9) take a share only when the space has them, so a plain space keeps its stream.
+            if (ctx.Space.IsWide && rng.Chance(0.3))
+            {
+                current = WideDecisions.MutateOne(ctx, current, rng) ?? current;
+                continue;
+            }
+
             var roll = rng.NextDouble();
             var index = roll switch
             {
@@ -167,9 +176,10 @@ internal static class Mutations
         }
 
         lambdas.Add(hi);
-        var steps = Enumerable.Range(0, n).Select(_ => ScheduleEditing.RandomChoice(ctx, rng)).ToArray();
-        var ts = ScheduleEditing.Times(ctx, lambdas, ctx.TStart, tEnd);
-        return ScheduleEditing.Repair(ctx, ts, steps, rng, "random");
+        var steps = Enumerable.Range(0, n).Select(_ => ScheduleEditing.RandomChoice(ctx, rng)).ToList();
+        var ts = ScheduleEditing.Times(ctx, lambdas, ctx.TStart, tEnd).ToList();
+        var options = WideDecisions.Randomize(ctx, ts, steps, rng);
+        return ScheduleEditing.Repair(ctx, ts, steps, rng, "random", options);
     }
 
     private static StepChoice ChangeOne(GeneratorContext ctx, StepChoice step, Random rng)

@@ -48,12 +48,24 @@ internal static class ScheduleEditing
     }
 
     /// <summary>Brings one step inside the rules for its position.</summary>
-    public static StepChoice Fix(GeneratorContext ctx, StepChoice step, int index, int count, bool endsAtZero)
+    /// <param name="ctx">The generator's context.</param>
+    /// <param name="step">The choice to fix.</param>
+    /// <param name="index">Its position.</param>
+    /// <param name="count">Number of steps.</param>
+    /// <param name="endsAtZero">Whether the step ends at t = 0.</param>
+    /// <param name="available">History points at this step (<see cref="EvaluationPlan.AvailableHistory"/>).</param>
+    public static StepChoice Fix(GeneratorContext ctx, StepChoice step, int index, int count, bool endsAtZero, int available)
     {
         var last = index == count - 1;
+        if (step.Method == StepMethod.Teleport)
+        {
+            // Teleport is a first step only, with every other field at its default; elsewhere it becomes DDIM.
+            return index == 0 && ctx.Space.Teleport && !last ? StepChoice.Ddim with { Method = StepMethod.Teleport } : StepChoice.Ddim;
+        }
+
         if (step.IsExponentialIntegrator)
         {
-            var maxOrder = step.Method == StepMethod.Multistep ? Math.Min(index + 1, EvaluationPlan.MaxHistory) : 3;
+            var maxOrder = step.Method == StepMethod.Multistep ? Math.Max(1, available) : 3;
             step = step with { Order = Math.Clamp(step.Order, 1, maxOrder) };
             if (step.Method == StepMethod.Singlestep && step.Order > 1 && step.Derivative is DerivativeForm.UniPcBh1 or DerivativeForm.UniPcBh2 or DerivativeForm.Deis)
             {
@@ -98,7 +110,10 @@ internal static class ScheduleEditing
         for (var attempt = 0; attempt < 64; attempt++)
         {
             FixAll(ctx, choices, tEnd == 0.0);
-            var schedule = new SamplerSchedule(name, ctx.Noise.Kind, Times(ctx, lambdas, tStart, tEnd), choices, options);
+            WideDecisions.ClampTeleport(ctx, lambdas, choices, tStart);
+            var grid = Times(ctx, lambdas, tStart, tEnd);
+            var fixedOptions = WideDecisions.Normalize(ctx, grid, choices, options);
+            var schedule = new SamplerSchedule(name, ctx.Noise.Kind, grid, choices, fixedOptions);
             var cost = EvaluationPlan.Count(schedule);
             if (cost == ctx.Nfe)
             {
@@ -188,9 +203,12 @@ internal static class ScheduleEditing
 
     private static void FixAll(GeneratorContext ctx, List<StepChoice> choices, bool endsAtZero)
     {
-        for (var i = 0; i < choices.Count; i++)
+        // Step 1 decides whether there is a teleport, which the history of every later step depends on.
+        choices[0] = Fix(ctx, choices[0], 0, choices.Count, endsAtZero && choices.Count == 1, 1);
+        var probe = new SamplerSchedule(string.Empty, ctx.Noise.Kind, [], choices);
+        for (var i = 1; i < choices.Count; i++)
         {
-            choices[i] = Fix(ctx, choices[i], i, choices.Count, endsAtZero && i == choices.Count - 1);
+            choices[i] = Fix(ctx, choices[i], i, choices.Count, endsAtZero && i == choices.Count - 1, EvaluationPlan.AvailableHistory(probe, i));
         }
     }
 

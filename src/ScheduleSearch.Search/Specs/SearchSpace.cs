@@ -37,8 +37,57 @@ public sealed record SearchSpace
     /// <summary>Highest allowed last point t_0 (equal to <see cref="TMinLow"/> when the end is fixed).</summary>
     public double? TMinHigh { get; init; }
 
-    /// <summary>Whether per-step time shifts may be searched (not supported by this executor version; must be false).</summary>
+    /// <summary>Whether per-step time shifts (TS-DPM) are searched, each within +/- <see cref="TimeShiftBound"/> times the step's start t.</summary>
     public bool TimeShift { get; init; }
+
+    /// <summary>Largest |time_shift| as a fraction of the step's start time t_i (spec: a number for <c>time_shift</c>).</summary>
+    public double TimeShiftBound { get; init; } = DefaultTimeShiftBound;
+
+    /// <summary>Whether per-step DC-Solver compensation ratios are searched (on steps with a corrector), within 1 +/- <see cref="CompensationBound"/>.</summary>
+    public bool Compensation { get; init; }
+
+    /// <summary>Largest |rho - 1| of a compensation ratio.</summary>
+    public double CompensationBound { get; init; } = DefaultCompensationBound;
+
+    /// <summary>Whether GHVB heavy-ball momentum (options.momentum) is searched, within [0, <see cref="MomentumMax"/>].</summary>
+    public bool Momentum { get; init; }
+
+    /// <summary>Largest momentum beta searched (below 1).</summary>
+    public double MomentumMax { get; init; } = DefaultMomentumMax;
+
+    /// <summary>Whether a Gaussian teleport first step (0 evaluations) is searched, landing at t_skip &gt;= <see cref="TeleportLowest"/> t_T.</summary>
+    public bool Teleport { get; init; }
+
+    /// <summary>Lowest teleport landing point t_skip as a fraction of the start t_T.</summary>
+    public double TeleportLowest { get; init; } = DefaultTeleportLowest;
+
+    /// <summary>The analytical first steps searched (empty = off); each saves the first evaluation.</summary>
+    public ImmutableArray<AnalyticFirstStep> AfsModes { get; init; } = [];
+
+    /// <summary>Default of <see cref="TimeShiftBound"/>.</summary>
+    public const double DefaultTimeShiftBound = 0.1;
+
+    /// <summary>Default of <see cref="CompensationBound"/>.</summary>
+    public const double DefaultCompensationBound = 0.3;
+
+    /// <summary>Default of <see cref="MomentumMax"/>.</summary>
+    public const double DefaultMomentumMax = 0.5;
+
+    /// <summary>Default of <see cref="TeleportLowest"/>.</summary>
+    public const double DefaultTeleportLowest = 0.5;
+
+    /// <summary>True when any decision of the wider space (issue 9) is searched.</summary>
+    public bool IsWide => TimeShift || Compensation || Momentum || Teleport || AfsModes.Length > 0;
+
+    /// <summary>This space with every decision of the wider space switched on at its default bound.</summary>
+    public SearchSpace WithWideDecisions() => this with
+    {
+        TimeShift = true,
+        Compensation = true,
+        Momentum = true,
+        Teleport = true,
+        AfsModes = [AnalyticFirstStep.ZeroX0, AnalyticFirstStep.MeanX0],
+    };
 
     /// <summary>Highest order in <see cref="Orders"/>.</summary>
     public int MaxOrder => Orders.Max();
@@ -48,7 +97,10 @@ public sealed record SearchSpace
         other is not null && Predictions.SequenceEqual(other.Predictions) && Orders.SequenceEqual(other.Orders)
         && Methods.SequenceEqual(other.Methods) && Derivatives.SequenceEqual(other.Derivatives)
         && Correctors.SequenceEqual(other.Correctors) && TMax == other.TMax && TMinLow == other.TMinLow
-        && TMinHigh == other.TMinHigh && TimeShift == other.TimeShift;
+        && TMinHigh == other.TMinHigh && TimeShift == other.TimeShift && TimeShiftBound == other.TimeShiftBound
+        && Compensation == other.Compensation && CompensationBound == other.CompensationBound && Momentum == other.Momentum
+        && MomentumMax == other.MomentumMax && Teleport == other.Teleport && TeleportLowest == other.TeleportLowest
+        && AfsModes.SequenceEqual(other.AfsModes);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Orders.Length, Predictions.Length, TMax, TMinLow);

@@ -59,7 +59,7 @@ internal static class SearchSpecReader
             };
             if (root.Has("space"))
             {
-                spec = spec with { Space = ReadSpace(root.Object("space", "prediction", "order", "method", "derivative", "corrector", "t_max", "t_min", "time_shift")) };
+                spec = spec with { Space = ReadSpace(root.Object("space", "prediction", "order", "method", "derivative", "corrector", "t_max", "t_min", "time_shift", "compensation", "momentum", "teleport", "afs")) };
             }
 
             if (root.Has("strategy"))
@@ -249,9 +249,43 @@ internal static class SearchSpecReader
             space = space with { TMinLow = values.Min(), TMinHigh = values.Max() };
         }
 
-        if (f.Has("time_shift") && f.Bool("time_shift"))
+        if (Switch(f, "time_shift", 0.0, 0.5, "the largest |time_shift| as a fraction of the step's start t", SearchSpace.DefaultTimeShiftBound, out var shift))
         {
-            throw f.Error(f.Field("time_shift"), "time shifts are not supported by this executor version; use false");
+            space = space with { TimeShift = true, TimeShiftBound = shift };
+        }
+
+        if (Switch(f, "compensation", 0.0, 1.0, "the largest |rho - 1| of a compensation ratio", SearchSpace.DefaultCompensationBound, out var compensation))
+        {
+            space = space with { Compensation = true, CompensationBound = compensation };
+        }
+
+        if (Switch(f, "momentum", 0.0, 1.0, "the largest momentum beta", SearchSpace.DefaultMomentumMax, out var momentum))
+        {
+            space = space with { Momentum = true, MomentumMax = momentum };
+        }
+
+        if (Switch(f, "teleport", 0.0, 1.0, "the lowest landing point t_skip as a fraction of t_T", SearchSpace.DefaultTeleportLowest, out var teleport))
+        {
+            space = space with { Teleport = true, TeleportLowest = teleport };
+        }
+
+        if (f.Has("afs"))
+        {
+            var value = f.Get("afs");
+            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                space = space with { AfsModes = value.ValueKind == JsonValueKind.True ? [AnalyticFirstStep.ZeroX0, AnalyticFirstStep.MeanX0] : [] };
+            }
+            else
+            {
+                var modes = Names(f, "afs", ScheduleNames.ParseFirstStep, "zero-x0, mean-x0");
+                if (modes.Contains(AnalyticFirstStep.None))
+                {
+                    throw f.Error(f.Field("afs"), "lists \"none\"; list only the first steps to search (zero-x0, mean-x0) or use false");
+                }
+
+                space = space with { AfsModes = [.. modes] };
+            }
         }
 
         if (space.TMax is { } top && space.TMinHigh is { } bottom && !(top > bottom))
@@ -260,6 +294,35 @@ internal static class SearchSpecReader
         }
 
         return space;
+    }
+
+    /// <summary>
+    /// A wider-space switch: absent or false is off; true is on with <paramref name="fallback"/> as the bound; a number
+    /// strictly between <paramref name="low"/> and <paramref name="high"/> is on with that bound.
+    /// </summary>
+    private static bool Switch(JsonFields f, string name, double low, double high, string meaning, double fallback, out double bound)
+    {
+        bound = fallback;
+        if (!f.Has(name))
+        {
+            return false;
+        }
+
+        var value = f.Get(name);
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
+                bound = number > low && number < high
+                    ? number
+                    : throw f.Error(f.Field(name), $"is {number.ToString("R", CultureInfo.InvariantCulture)}; as a number it is {meaning} and must be above {low.ToString("R", CultureInfo.InvariantCulture)} and below {high.ToString("R", CultureInfo.InvariantCulture)}");
+                return true;
+            default:
+                throw f.Error(f.Field(name), $"must be true, false or a number ({meaning}), not {JsonFields.Describe(value)}");
+        }
     }
 
     private static StrategySpec ReadStrategy(JsonFields f)
