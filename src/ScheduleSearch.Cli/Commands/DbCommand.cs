@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Cli.Reports;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
 /// <c>db copy --from LOCATION --to LOCATION [--search NAME]</c>: moves searches between a LiteDB file and a
-/// PostgreSQL store, either way (<see cref="ScoreStoreCopy"/>). The source is opened read-only.
+/// PostgreSQL store, either way (<see cref="ScoreStoreCopy"/>, then the searches' held-out scores,
+/// <see cref="HeldOutCopy"/>). The source is opened read-only.
 /// </summary>
 public static class DbCommand
 {
@@ -24,9 +26,11 @@ public static class DbCommand
             using var reader = StorageOption.Open(source, readOnly: true);
             using var writer = StorageOption.Open(target, readOnly: false);
             CopyResult result;
+            int heldOut;
             try
             {
                 result = ScoreStoreCopy.Copy(reader, writer, parse.GetValue(search), cancellationToken);
+                heldOut = HeldOutCopy.Copy(reader, writer, parse.GetValue(search), cancellationToken);
             }
             catch (KeyNotFoundException e)
             {
@@ -34,7 +38,7 @@ public static class DbCommand
             }
 
             console.Log(string.Create(CultureInfo.InvariantCulture,
-                $"copied {result.Searches} searches: {result.Evaluations} new evaluations, {result.HistoryEntries} history entries ({Printable(source)} -> {Printable(target)})"));
+                $"copied {result.Searches} searches: {result.Evaluations} new evaluations, {result.HistoryEntries} history entries, {heldOut} held-out scores ({Printable(source)} -> {Printable(target)})"));
             return ExitCodes.Success;
         });
         return new Command("db", "Move scores between stores") { copy };

@@ -28,9 +28,10 @@ public static class ExportCommand
         format.AcceptOnlyFromAmong([.. ScheduleExporters.Names, "all"]);
         var output = new Option<string?>("--out") { Description = "The file to write, or a folder (existing, or ending in '/') for the default file names; default: print", HelpName = "PATH" };
         var database = CommonOptions.Database();
+        var storage = StorageOption.Create();
         var command = new Command("export", "Write a search's best schedules at one NFE for diffusers, k-diffusion, ComfyUI or the Python sampler")
         {
-            search, nfe, top, format, output, database,
+            search, nfe, top, format, output, database, storage,
         };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
@@ -41,7 +42,7 @@ public static class ExportCommand
                 throw new BadInputException($"--top: must be at least 1, not {k}");
             }
 
-            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database));
+            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
             using (store)
             {
                 var summary = SearchSummary.Load(store, record, path, k, cancellationToken);

@@ -9,21 +9,25 @@ using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Commands;
 
-/// <summary><c>list [--db PATH] [--json]</c>: every search in the database (default: every db/*.db) with status and evaluations.</summary>
+/// <summary>
+/// <c>list [--db PATH | --storage litedb:PATH|postgresql://...] [--json]</c>: every search in the database (default: every
+/// db/*.db) or the shared store, with status and evaluations.
+/// </summary>
 public static class ListCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var database = CommonOptions.Database();
+        var storage = StorageOption.Create();
         var json = CommonOptions.Json();
-        var command = new Command("list", "List the searches: status, evaluations, last update (every db/*.db unless --db is given)") { database, json };
+        var command = new Command("list", "List the searches: status, evaluations, last update (every db/*.db unless --db is given)") { database, storage, json };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var rows = new List<(SearchRecord Search, string Path)>();
-            foreach (var path in DatabaseLocator.ForListing(parse.GetValue(database)))
+            foreach (var (store, path) in DatabaseLocator.OpenForListing(parse.GetValue(database), parse.GetValue(storage)))
             {
-                using var store = LiteDbScoreStore.OpenReadOnly(path);
+                using var opened = store;
                 rows.AddRange(store.ListSearches(cancellationToken).Select(s => (s, path)));
             }
 

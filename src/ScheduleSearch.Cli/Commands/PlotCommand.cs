@@ -14,13 +14,14 @@ public static class PlotCommand
         var search = new Argument<string>("SEARCH") { Description = "The search's name" };
         var output = new Option<string>("--out") { Description = "The folder for history.png, front.png and timesteps-nfe<N>.png", Required = true, HelpName = "DIR" };
         var database = CommonOptions.Database();
+        var storage = StorageOption.Create();
         var command = new Command("plot", "Write PNGs: optimisation history, NFE-vs-score front, timesteps of the best schedules vs the baselines (log-SNR)")
         {
-            search, output, database,
+            search, output, database, storage,
         };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
-            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database));
+            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
             using (store)
             {
                 var summary = SearchSummary.Load(store, record, path, 1, cancellationToken);

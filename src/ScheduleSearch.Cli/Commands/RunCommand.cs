@@ -21,7 +21,8 @@ public static class RunCommand
         var database = CommonOptions.Database();
         var device = CommonOptions.Device();
         var storage = StorageOption.Create();
-        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device, storage };
+        var grace = GraceOption.Create();
+        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device, storage, grace };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var path = parse.GetValue(specPath)!;
@@ -34,7 +35,7 @@ public static class RunCommand
             var spec = SearchSpec.Load(path);
             if (parse.GetValue(storage) is { } storageText && StorageOption.Shared(storageText) is { } shared)
             {
-                return SharedSearchRunner.Run(spec, path, shared, parse.GetValue(device)!, console, cancellationToken);
+                return SharedSearchRunner.Run(spec, path, shared, parse.GetValue(device)!, GraceOption.ToOptions(parse.GetValue(grace)), console, cancellationToken);
             }
 
             var dbPath = parse.GetValue(storage) is { } liteDb ? StorageOption.LiteDbPath(liteDb) : parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);

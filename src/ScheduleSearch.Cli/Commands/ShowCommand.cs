@@ -6,7 +6,7 @@ using ScheduleSearch.Cli.Reports;
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
-/// <c>show SEARCH [--db PATH] [--json] [--top K]</c>: a search's history: status, evaluations, cache hits, diverged,
+/// <c>show SEARCH [--db PATH | --storage litedb:PATH|postgresql://...] [--json] [--top K]</c>: a search's history: status, evaluations, cache hits, diverged,
 /// per NFE the best found vs the best baseline (held-out first) and the top schedules in compact form.
 /// </summary>
 public static class ShowCommand
@@ -16,9 +16,10 @@ public static class ShowCommand
     {
         var search = new Argument<string>("SEARCH") { Description = "The search's name (its spec's \"name\")" };
         var database = CommonOptions.Database();
+        var storage = StorageOption.Create();
         var json = CommonOptions.Json();
         var top = new Option<int>("--top") { Description = "Schedules listed per NFE", DefaultValueFactory = _ => 3, HelpName = "K" };
-        var command = new Command("show", "Show a search: status, counts, best per NFE vs the best baseline (held-out scores are the headline)") { search, database, json, top };
+        var command = new Command("show", "Show a search: status, counts, best per NFE vs the best baseline (held-out scores are the headline)") { search, database, storage, json, top };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var k = parse.GetValue(top);
@@ -27,7 +28,7 @@ public static class ShowCommand
                 throw new BadInputException($"--top: must be at least 1, not {k}");
             }
 
-            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database));
+            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
             using (store)
             {
                 var summary = SearchSummary.Load(store, record, path, k, cancellationToken);

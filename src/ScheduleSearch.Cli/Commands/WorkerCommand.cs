@@ -3,12 +3,11 @@ using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Search.Distributed;
 using ScheduleSearch.Search.Specs;
-using ScheduleSearch.Storage.Postgres;
 
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
-/// <c>worker --storage postgresql://... --search NAME [--device ...] [--model CARD]</c>: joins a search started
+/// <c>worker --storage postgresql://... --search NAME [--device ...] [--model CARD] [--batch N] [--grace SECONDS]</c>: joins a search started
 /// with <c>run SPEC --storage postgresql://...</c>, claims its queued candidates, evaluates them on this
 /// machine's device and stores the scores, until the search finishes (see docs/scale-out.md).
 /// </summary>
@@ -26,7 +25,8 @@ public static class WorkerCommand
             HelpName = "CARD",
         };
         var batch = new Option<int>("--batch") { Description = "Candidates claimed and evaluated at once", DefaultValueFactory = _ => 1 };
-        var command = new Command("worker", "Join a shared search (run --storage postgresql://...) and evaluate its queued candidates on this machine") { storage, search, device, model, batch };
+        var grace = GraceOption.Create();
+        var command = new Command("worker", "Join a shared search (run --storage postgresql://...) and evaluate its queued candidates on this machine") { storage, search, device, model, batch, grace };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var location = StorageOption.Shared(parse.GetValue(storage)!)
@@ -39,7 +39,7 @@ public static class WorkerCommand
 
             SearchSpec spec;
             string? registered;
-            using (var reader = PostgresScoreStore.OpenReadOnly(location))
+            using (var reader = StorageOption.OpenShared(location, readOnly: true))
             {
                 var record = reader.GetSearch(name) ?? throw new BadInputException($"--search: no search named '{name}' in {location}; start it with run SPEC --storage {location}");
                 spec = SearchSpec.Parse(record.SpecJson, $"the spec of '{name}'", Directory.GetCurrentDirectory());
@@ -50,7 +50,7 @@ public static class WorkerCommand
                 ?? throw new BadInputException($"the model of '{name}' ({spec.ModelPath}) is not on this machine; pass --model CARD");
             using var session = SharedSession.Open(card, parse.GetValue(device)!, spec.Metric, location, console);
             var worker = new SearchWorker(session.Evaluator, session.Store, session.Store, name, session.Evaluator.KeyOf,
-                new DistributedOptions { ClaimBatch = parse.GetValue(batch) });
+                GraceOption.ToOptions(parse.GetValue(grace), parse.GetValue(batch)));
             worker.Stored += (_, claim) => console.Log(string.Create(CultureInfo.InvariantCulture,
                 $"stored {claim.Candidate.Key[..12]} (generation {claim.Candidate.Generation}{(claim.Attempts > 1 ? ", re-done after a lost claim" : string.Empty)}); {worker.Evaluated} here"));
             console.Log($"worker {worker.WorkerId} joined '{name}' ({location}, device {session.Model.Primary.Device})");

@@ -35,10 +35,53 @@ public static class DatabaseLocator
     }
 
     /// <summary>
+    /// Every store to list, opened read-only in turn: the one <c>--storage</c> names (a LiteDB file or the shared
+    /// PostgreSQL store), else those of <see cref="ForListing"/>; each with the location a table prints for it.
+    /// </summary>
+    public static IEnumerable<(IScoreStore Store, string Location)> OpenForListing(string? database, string? storage)
+    {
+        if (CheckStorage(database, storage) is { } location)
+        {
+            yield return (StorageOption.OpenShared(location, readOnly: true), location.ToString());
+            yield break;
+        }
+
+        foreach (var path in ForListing(storage is null ? database : StorageOption.LiteDbPath(storage)))
+        {
+            yield return (LiteDbScoreStore.OpenReadOnly(path), path);
+        }
+    }
+
+    /// <summary>
+    /// Opens, read-only, the store holding <paramref name="searchName"/>: the shared PostgreSQL store when
+    /// <paramref name="storage"/> names one, else the LiteDB file as <see cref="OpenSearch(string, string?)"/> finds
+    /// it (<c>--storage litedb:PATH</c> reads as <c>--db PATH</c>). The location returned is the one show prints.
+    /// </summary>
+    public static (IScoreStore Store, SearchRecord Search, string Path) OpenSearch(string searchName, string? database, string? storage)
+    {
+        if (CheckStorage(database, storage) is not { } location)
+        {
+            return OpenSearch(searchName, storage is null ? database : StorageOption.LiteDbPath(storage));
+        }
+
+        var store = StorageOption.OpenShared(location, readOnly: true);
+        try
+        {
+            var record = store.GetSearch(searchName) ?? throw new BadInputException($"SEARCH: no search named '{searchName}' in {location}");
+            return (store, record, location.ToString());
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Opens, read-only, the database holding <paramref name="searchName"/>: --db when given, else its default file,
     /// else any db/*.db that has it. Throws a bad-input error naming the search when none has it; writes nothing.
     /// </summary>
-    public static (LiteDbScoreStore Store, SearchRecord Search, string Path) OpenSearch(string searchName, string? database)
+    public static (IScoreStore Store, SearchRecord Search, string Path) OpenSearch(string searchName, string? database)
     {
         var candidates = database is not null ? [database] : new[] { ForSearch(searchName) }.Concat(ForListing(null)).Distinct().ToArray();
         foreach (var path in candidates.Where(File.Exists))
@@ -60,5 +103,16 @@ public static class DatabaseLocator
 
         var where = database ?? (candidates.Length == 0 ? $"{Folder}/ (no databases there)" : string.Join(", ", candidates));
         throw new BadInputException($"SEARCH: no search named '{searchName}' in {where}");
+    }
+
+    /// <summary>The shared location of <c>--storage</c>, or null for none or a LiteDB file; refuses <c>--db</c> and <c>--storage</c> together.</summary>
+    private static Storage.Postgres.PostgresLocation? CheckStorage(string? database, string? storage)
+    {
+        if (storage is null)
+        {
+            return null;
+        }
+
+        return database is null ? StorageOption.Shared(storage) : throw new BadInputException("--db and --storage name the same thing; give one of them");
     }
 }

@@ -15,8 +15,8 @@ namespace ScheduleSearch.Cli.Infrastructure;
 /// </summary>
 public static class SharedSearchRunner
 {
-    /// <summary>Runs or resumes the search; returns the exit code.</summary>
-    public static int Run(SearchSpec spec, string specPath, PostgresLocation location, string device, CliOutput console, CancellationToken cancellationToken)
+    /// <summary>Runs or resumes the search with the claim timing <paramref name="options"/>; returns the exit code.</summary>
+    public static int Run(SearchSpec spec, string specPath, PostgresLocation location, string device, DistributedOptions options, CliOutput console, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(console);
@@ -25,7 +25,7 @@ public static class SharedSearchRunner
         console.Log(string.Create(CultureInfo.InvariantCulture,
             $"{(resumed > 0 ? "resuming" : "starting")} shared search '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({location}, device {session.Model.Primary.Device})"));
         console.Log($"workers join with: schedule-search worker --storage {location} --search {RunQuote(spec.Name)}");
-        var evaluator = new QueuedEvaluator(session.Evaluator, session.Store, session.Store, session.Evaluator.KeyOf, spec.Budget.Evaluations);
+        var evaluator = new QueuedEvaluator(session.Evaluator, session.Store, session.Store, session.Evaluator.KeyOf, spec.Budget.Evaluations, options);
         var run = new SearchRun(spec, evaluator, session.Store, session.Model.Primary.Schedule);
         var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
         ResultTable.Write(console, result, session.Evaluator.Metric);

@@ -42,7 +42,7 @@ public sealed class SharedSession : IDisposable
         {
             var hash = ModelIdentity.ContentHash(model.Card, cardPath);
             var options = new ScheduleEvaluatorOptions { Mixture = EvaluationSession.MixtureOf(model), Statistics = model.Statistics, Variants = model.Variants };
-            var store = PostgresScoreStore.Open(location);
+            var store = StorageOption.OpenShared(location, readOnly: false);
             try
             {
                 store.SaveModel(new ModelRecord { ContentHash = hash, Path = Path.GetFullPath(cardPath), CardJson = File.ReadAllText(cardPath), Updated = DateTimeOffset.UtcNow });

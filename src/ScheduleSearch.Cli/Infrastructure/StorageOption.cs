@@ -43,6 +43,31 @@ public static class StorageOption
             : throw new BadInputException($"--storage: '{text}' is neither litedb:PATH nor postgresql://user@host:port/db");
     }
 
+    /// <summary>
+    /// Connects to the shared store at <paramref name="location"/>. What the user can fix (a wrong password, an
+    /// unreachable server, a missing database, a schema of another version or tool) becomes a one-line
+    /// <see cref="BadInputException"/> naming the location, never the password; nothing is written then.
+    /// </summary>
+    public static PostgresScoreStore OpenShared(PostgresLocation location, bool readOnly)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        try
+        {
+            return readOnly ? PostgresScoreStore.OpenReadOnly(location) : PostgresScoreStore.Open(location);
+        }
+        catch (ScoreStoreException e)
+        {
+            throw new BadInputException(e.Message, e);
+        }
+    }
+
+    /// <summary>The location as messages and tables print it: the URL without a password, or the LiteDB file.</summary>
+    public static string Printable(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Shared(text)?.ToString() ?? LiteDbPath(text);
+    }
+
     /// <summary>The file of a <c>litedb:PATH</c> location.</summary>
     public static string LiteDbPath(string text)
     {
@@ -55,7 +80,7 @@ public static class StorageOption
     {
         if (Shared(text) is { } location)
         {
-            return readOnly ? PostgresScoreStore.OpenReadOnly(location) : PostgresScoreStore.Open(location);
+            return OpenShared(location, readOnly);
         }
 
         var path = LiteDbPath(text);

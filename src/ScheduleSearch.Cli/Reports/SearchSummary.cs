@@ -86,7 +86,7 @@ public sealed record SearchSummary
         };
     }
 
-    private static SamplerSchedule? TryRead(EvaluationRecord record)
+    internal static SamplerSchedule? TryRead(EvaluationRecord record)
     {
         try
         {
@@ -110,7 +110,7 @@ public sealed record SearchSummary
     }
 
     /// <summary>The model the search ran on: the registered model whose path ends like the spec's "model" field, or the only one.</summary>
-    private static ModelRecord? FindModel(IScoreStore store, SearchSpec? spec, string specJson)
+    internal static ModelRecord? FindModel(IScoreStore store, SearchSpec? spec, string specJson)
     {
         var models = store.ListModels();
         if (models.Count <= 1)
