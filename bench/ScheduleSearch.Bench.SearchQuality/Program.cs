@@ -13,6 +13,7 @@ using ScheduleSearch.Storage;
 // Search quality: best baseline vs best found, on the scoring set and on held-out noise, median over seeds.
 // Usage: --model models/gmm-64 --nfe 5 --seeds 0,1,2 --budget 1500 --checkpoints 600 --strategy default
 //        --samples 1024 --heldout 1024 --parallel 2 [--baselines a,b,...]
+//        [--wide time_shift,compensation,momentum,teleport,afs | all]  (issue 9: the spec's space switches, each true)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var opts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -32,6 +33,9 @@ var samples = int.Parse(Opt("samples", "1024"), CultureInfo.InvariantCulture);
 var heldout = int.Parse(Opt("heldout", "1024"), CultureInfo.InvariantCulture);
 var parallel = int.Parse(Opt("parallel", "2"), CultureInfo.InvariantCulture);
 var population = int.Parse(Opt("population", "50"), CultureInfo.InvariantCulture);
+var wideNames = new[] { "time_shift", "compensation", "momentum", "teleport", "afs" };
+var wide = Opt("wide", string.Empty) is "all" ? wideNames : Opt("wide", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+var spaceJson = wide.Length == 0 ? string.Empty : $", \"space\": {{ {string.Join(", ", wide.Select(w => $"\"{w}\": true"))} }}";
 var baselines = Opt("baselines", "ddim,dpm-solver++-2m,dpm-solver++-3m,dpm-solver++-2s,dpm-solver-3s,unipc-bh1-2,unipc-bh1-3,unipc-bh2-2,unipc-bh2-3,deis-tab-3,ipndm");
 
 var paramsPath = Path.Combine(modelDir, "params.json");
@@ -39,7 +43,8 @@ var mixture = GmmParametersJson.Read(paramsPath);
 var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(paramsPath)));
 var noise = VpDiscreteSchedule.Linear();
 var denoiser = new GaussianMixtureDenoiser(mixture, noise);
-Console.WriteLine($"model {modelDir} (exact float64 GMM, {mixture.Dimension} dims, {mixture.Components} components), strategy {strategy}, budget {budget}, samples {samples}/{heldout} held-out, seeds {string.Join(",", seeds)}");
+var statistics = DataStatistics.Of(mixture); // the mixture's exact moments, as the card's stats.npz holds them (teleport, mean-x0)
+Console.WriteLine($"model {modelDir} (exact float64 GMM, {mixture.Dimension} dims, {mixture.Components} components), strategy {strategy}, space {(wide.Length == 0 ? "plain" : string.Join("+", wide))}, budget {budget}, samples {samples}/{heldout} held-out, seeds {string.Join(",", seeds)}");
 
 var rows = new List<(int Seed, int Nfe, int Checkpoint, string Baseline, double BaseScore, double BaseHeld, double Score, double Held, int Evals, double Seconds)>();
 foreach (var seed in seeds)
@@ -49,13 +54,13 @@ foreach (var seed in seeds)
         var spec = SearchSpec.Parse($$"""
             { "format": "schedule-search/search@1", "name": "bench {{strategy}} nfe {{nfe}} seed {{seed}}", "model": "{{Path.GetFullPath(modelDir)}}/model.json",
               "nfe": [{{nfe}}],
-              "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 } },
+              "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 } }{{spaceJson}},
               "strategy": { "kind": "{{strategy}}", "population": {{population}}, "seed": {{seed}} },
               "budget": { "evaluations": {{budget}} },
               "baselines": [{{string.Join(",", baselines.Split(',').Select(b => $"\"{b}\""))}}] }
             """, "bench");
         using var store = new InMemoryScoreStore();
-        var evaluator = new ScheduleEvaluator(denoiser, hash, spec.Metric, store, new ScheduleEvaluatorOptions { DegreeOfParallelism = parallel, VerifyTeacher = false });
+        var evaluator = new ScheduleEvaluator(denoiser, hash, spec.Metric, store, new ScheduleEvaluatorOptions { DegreeOfParallelism = parallel, VerifyTeacher = false, Statistics = statistics });
         evaluator.Teacher(false);
         evaluator.Teacher(true);
         var watch = Stopwatch.StartNew();
@@ -87,7 +92,8 @@ foreach (var seed in seeds)
         {
             var s = outcome.Best!.Schedule;
             Console.WriteLine($"  winner: t = [{string.Join(", ", s.Timesteps.Select(t => t.ToString("F4", CultureInfo.InvariantCulture)))}]");
-            Console.WriteLine($"          steps = {string.Join(" | ", s.Steps.Select(st => $"{ScheduleNames.Name(st.Method)[..5]} o{st.Order} {ScheduleNames.Name(st.Prediction)} {ScheduleNames.Name(st.Derivative, st.LinearC)} {ScheduleNames.Name(st.Corrector)}"))}");
+            Console.WriteLine($"          steps = {string.Join(" | ", s.Steps.Select(st => string.Create(CultureInfo.InvariantCulture, $"{ScheduleNames.Name(st.Method)[..5]} o{st.Order} {ScheduleNames.Name(st.Prediction)} {ScheduleNames.Name(st.Derivative, st.LinearC)} {ScheduleNames.Name(st.Corrector)}{(st.TimeShift != 0 ? $" shift {st.TimeShift:G3}" : "")}{(st.Compensation != 1 ? $" rho {st.Compensation:F3}" : "")}")))}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"          options: afs {ScheduleNames.Name(s.Options.Afs)}, momentum {s.Options.Momentum:F3}"));
         }
     }
 }
