@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.Postgres;
+
+namespace ScheduleSearch.Cli.Tests;
+
+/// <summary>
+/// Issue 11's kill test: a shared search on PostgreSQL (a <c>run --storage</c> proposer and three <c>worker</c>
+/// processes), one worker SIGKILLed while it holds claims, ends with exactly the budget, no key twice, the killed
+/// worker's claims re-done by others after the grace period, and the same evaluations and winners as one process.
+/// </summary>
+public sealed class SharedSearchKillTests
+{
+    private const int Budget = 128;
+    private const string Name = "shared kill";
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public void A_shared_search_with_a_worker_killed_mid_evaluation_ends_as_a_one_process_run()
+    {
+        using var schema = new PostgresTestSchema();
+        using var dir = new TempFolder();
+        var spec = dir.Write("shared.search.json", TinySearch.Spec(Name, Budget).Replace("\"samples\": 128, \"seed\": 0", "\"samples\": 2048, \"seed\": 0", StringComparison.Ordinal));
+        var reference = CliProcess.Run(dir.Path, "run", spec, "--db", "reference.db");
+        Assert.True(reference.ExitCode == 0, reference.ToString());
+
+        // The proposer first; the workers join once it says the search exists (progress, not a clock).
+        var processes = new List<Process>();
+        try
+        {
+            var proposer = Watch(CliProcess.Start(dir.Path, "run", spec, "--storage", schema.Url, "--grace", "3"), processes);
+            Assert.True(proposer.WaitFor(l => l.Contains("workers join with", StringComparison.Ordinal), Limit), "the proposer never started: " + proposer);
+            var victim = Watch(CliProcess.Start(dir.Path, "worker", "--storage", schema.Url, "--search", Name, "--grace", "3", "--batch", "4"), processes);
+            var workers = new[]
+            {
+                Watch(CliProcess.Start(dir.Path, "worker", "--storage", schema.Url, "--search", Name, "--grace", "3"), processes),
+                Watch(CliProcess.Start(dir.Path, "worker", "--storage", schema.Url, "--search", Name, "--grace", "3"), processes),
+            };
+
+            // Kill on progress: once the victim has stored a candidate and holds claims on others, SIGKILL it.
+            string? victimId = null;
+            Assert.True(victim.WaitFor(l => (victimId ??= Regex.Match(l, "worker (.+ worker [0-9a-f]{8}) joined") is { Success: true } m ? m.Groups[1].Value : null) is not null, Limit),
+                "the victim never joined: " + victim);
+            Assert.True(victim.WaitFor(l => l.Contains(" stored ", StringComparison.Ordinal), Limit), "the victim stored nothing: " + victim);
+            var held = Array.Empty<string>();
+            var watch = Stopwatch.StartNew();
+            while (held.Length == 0 && watch.Elapsed < Limit && !proposer.Process.HasExited)
+            {
+                if (HeldBy(schema, victimId!).Length > 0)
+                {
+                    victim.Process.Kill();
+                    victim.Process.WaitForExit();
+                    held = HeldBy(schema, victimId!);
+                }
+            }
+
+            Assert.True(held.Length > 0, "the victim was never killed while holding a claim: " + victim);
+            Assert.True(proposer.Process.WaitForExit(Limit), "the proposer did not finish: " + proposer);
+            Assert.True(proposer.Process.ExitCode == 0, proposer.ToString());
+            foreach (var worker in workers)
+            {
+                Assert.True(worker.Process.WaitForExit(Limit), "a worker did not leave: " + worker);
+                Assert.True(worker.Process.ExitCode == 0, worker.ToString());
+                Assert.Contains("(finished)", worker.ToString(), StringComparison.Ordinal);
+            }
+
+            // Exactly the budget, each key once, every claim done, the victim's claims re-done by another process.
+            Assert.Equal((long)Budget, schema.Scalar<long>("SELECT count(*) FROM history WHERE search = @s", ("s", Name)));
+            Assert.Equal((long)Budget, schema.Scalar<long>("SELECT count(DISTINCT key) FROM history WHERE search = @s", ("s", Name)));
+            Assert.Equal(0L, schema.Scalar<long>("SELECT count(*) FROM claims WHERE search = @s AND state <> 2", ("s", Name)));
+            foreach (var key in held)
+            {
+                Assert.Equal(1L, schema.Scalar<long>("SELECT count(*) FROM history WHERE search = @s AND key = @k", ("s", Name), ("k", key)));
+                Assert.True(schema.Scalar<int>("SELECT attempts FROM claims WHERE search = @s AND key = @k", ("s", Name), ("k", key)) >= 2, $"claim {key} was not re-done");
+            }
+
+            using (var expected = LiteDbScoreStore.OpenReadOnly(dir.File("reference.db")))
+            using (var actual = PostgresScoreStore.OpenReadOnly(schema.Location))
+            {
+                var a = expected.GetSearchEvaluations(Name).Select(r => (r.ScheduleKey, r.Score)).OrderBy(p => p.ScheduleKey, StringComparer.Ordinal).ToArray();
+                var b = actual.GetSearchEvaluations(Name).Select(r => (r.ScheduleKey, r.Score)).OrderBy(p => p.ScheduleKey, StringComparer.Ordinal).ToArray();
+                Assert.Equal(Budget, a.Length);
+                Assert.Equal(a, b);
+            }
+
+            Assert.Equal(Best(dir, "--db", "reference.db"), Best(dir, "--storage", schema.Url));
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
+                process.Dispose();
+            }
+        }
+    }
+
+    private static string[] HeldBy(PostgresTestSchema schema, string workerId)
+    {
+        var keys = schema.Scalar<string[]>("SELECT coalesce(array_agg(key), '{}') FROM claims WHERE owner = @w AND state = 1", ("w", workerId));
+        return keys;
+    }
+
+    private static WatchedProcess Watch(Process process, List<Process> all)
+    {
+        all.Add(process);
+        return new WatchedProcess(process);
+    }
+
+    private static string Best(TempFolder dir, string option, string store)
+    {
+        var show = CliProcess.Run(dir.Path, "show", Name, option, store, "--json");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        using var doc = JsonDocument.Parse(show.Stdout);
+        return string.Join(";", doc.RootElement.GetProperty("per_nfe").EnumerateArray().Select(n =>
+            n.GetProperty("nfe").GetInt32() + ":" + n.GetProperty("best").GetProperty("key").GetString() + ":" + n.GetProperty("best").GetProperty("heldout").GetRawText()));
+    }
+
+    /// <summary>A started CLI process whose output lines are collected as they come.</summary>
+    private sealed class WatchedProcess
+    {
+        private readonly ConcurrentQueue<string> lines = new();
+        private readonly SemaphoreSlim arrived = new(0);
+        private int seen;
+
+        public WatchedProcess(Process process)
+        {
+            Process = process;
+            _ = Task.Run(() => Pump(process.StandardOutput));
+            _ = Task.Run(() => Pump(process.StandardError));
+        }
+
+        public Process Process { get; }
+
+        /// <summary>Waits until a line not yet looked at satisfies <paramref name="predicate"/>; false after <paramref name="timeout"/>.</summary>
+        public bool WaitFor(Func<string, bool> predicate, TimeSpan timeout)
+        {
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < timeout)
+            {
+                var all = lines.ToArray();
+                while (seen < all.Length)
+                {
+                    if (predicate(all[seen++]))
+                    {
+                        return true;
+                    }
+                }
+
+                if (Process.HasExited && lines.Count == seen)
+                {
+                    return false;
+                }
+
+                arrived.Wait(TimeSpan.FromMilliseconds(100));
+            }
+
+            return false;
+        }
+
+        public override string ToString() => string.Join('\n', lines);
+
+        private void Pump(StreamReader reader)
+        {
+            string? line;
+            while ((line = reader.ReadLine()) is not null)
+            {
+                lines.Enqueue(line);
+                arrived.Release();
+            }
+        }
+    }
+}
