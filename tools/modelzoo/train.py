@@ -458,8 +458,8 @@ def write_readme(kind, args, out, info):
     else:
         lines += ["", "Exported weights are the EMA (decay 0.999) of the training weights. `samples.png` holds 80 samples "
                   "drawn from `model.onnx` by `dotnet run --project bench/ScheduleSearch.Bench.Zoo -c Release -- grid "
-                  + kind + "` (DPM-Solver++ 3M, 20 NFE, logSNR-uniform; the conditional model at guidance 3 with column k "
-                  "asking for class k)."]
+                  + kind + "` (DPM-Solver++ 3M, 20 NFE, logSNR-uniform, noise seed 0"
+                  + ("; guidance 3, column k asking for class k" if kind == "fashion-unet-eps" else "") + ")."]
     with open(os.path.join(out, "README.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
