@@ -19,7 +19,7 @@ public sealed class GeneratorPropertyTests
     {
         Noise = Vp,
         Nfe = nfe,
-        Space = space ?? SearchSpace.Default with { TMinLow = 0.0001, TMinHigh = 0.005 },
+        Space = space ?? SearchSpace.Plain with { TMinLow = 0.0001, TMinHigh = 0.005 },
         Population = 20,
         Seed = nfe,
         Budget = 200,

@@ -111,7 +111,10 @@ public sealed class SearchSpecTests
     [Fact]
     public void The_wide_space_switches_default_off_and_true_gives_the_default_bounds()
     {
-        Assert.False(SearchSpec.Parse(Minimal(), "m.json", "/x").Space.IsWide);
+        var defaults = SearchSpec.Parse(Minimal(), "m.json", "/x").Space;
+        Assert.False(defaults.TimeShift || defaults.Compensation || defaults.Momentum || defaults.Teleport);
+        Assert.Equal(2, defaults.AfsModes.Length); // the one that measured better is on by default
+        Assert.False(SearchSpec.Parse(Minimal(""", "space": { "afs": false }"""), "m.json", "/x").Space.IsWide);
         var space = SearchSpec.Parse(Minimal(""", "space": { "time_shift": true, "compensation": true, "momentum": true, "teleport": true, "afs": true }"""), "m.json", "/x").Space;
         Assert.True(space.TimeShift && space.Compensation && space.Momentum && space.Teleport);
         Assert.Equal(SearchSpace.DefaultTimeShiftBound, space.TimeShiftBound);
@@ -132,7 +135,7 @@ public sealed class SearchSpecTests
         Assert.Equal(0.7, space.TeleportLowest);
         Assert.Equal(new[] { Core.Schedules.AnalyticFirstStep.MeanX0 }, space.AfsModes.ToArray());
         var off = SearchSpec.Parse(Minimal(""", "space": { "time_shift": false, "compensation": false, "momentum": false, "teleport": false, "afs": false }"""), "m.json", "/x").Space;
-        Assert.Equal(SearchSpace.Default, off);
+        Assert.Equal(SearchSpace.Plain, off);
     }
 
     [Theory]
