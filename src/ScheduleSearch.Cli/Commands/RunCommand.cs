@@ -44,7 +44,7 @@ public static class RunCommand
             console.Log(resumed > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, device {session.Model.Primary.Device})")
                 : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, device {session.Model.Primary.Device})"));
-            var run = new SearchRun(spec, session.Evaluator, session.Store, session.Noise);
+            var run = new SearchRun(ForModel(spec, session.Model), session.Evaluator, session.Store, session.Noise);
             var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
             ResultTable.Write(console, result, session.Evaluator.Metric);
             if (result.Status == SearchStatus.Interrupted)
@@ -68,5 +68,16 @@ public static class RunCommand
         return value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '&' or ';' or '(' or ')')
             ? "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
             : value;
+    }
+
+    /// <summary>
+    /// The spec as searched on <paramref name="model"/>: a card without data statistics cannot run mean-x0 first steps
+    /// or teleports, so those leave the space (the stored spec text is unchanged, so resuming still matches).
+    /// </summary>
+    public static SearchSpec ForModel(SearchSpec spec, ScheduleSearch.Models.Onnx.LoadedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Statistics is null ? spec with { Space = spec.Space.WithoutDataStatistics() } : spec;
     }
 }

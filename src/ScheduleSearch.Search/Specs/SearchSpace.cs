@@ -96,6 +96,16 @@ public sealed record SearchSpace
         AfsModes = [AnalyticFirstStep.ZeroX0, AnalyticFirstStep.MeanX0],
     };
 
+    /// <summary>
+    /// This space for a model whose card has no data statistics: without the mean-x0 first step and the teleport, which
+    /// need the data's mean and covariance (their candidates would only fail and waste budget).
+    /// </summary>
+    public SearchSpace WithoutDataStatistics() => this with
+    {
+        Teleport = false,
+        AfsModes = [.. AfsModes.Where(m => m != AnalyticFirstStep.MeanX0)],
+    };
+
     /// <summary>Highest order in <see cref="Orders"/>.</summary>
     public int MaxOrder => Orders.Max();
 
