@@ -14,6 +14,7 @@ using ScheduleSearch.Storage;
 // Usage: --model models/gmm-64 --nfe 5 --seeds 0,1,2 --budget 1500 --checkpoints 600 --strategy default
 //        --samples 1024 --heldout 1024 --parallel 2 [--baselines a,b,...]
 //        [--wide time_shift,compensation,momentum,teleport,afs | all]  (issue 9: the spec's space switches, each true)
+//        [--phases dp-timesteps:0.05,joint-cma:0.75,evolutionary:0.2]  (a composite of catalog generators instead of --strategy)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var opts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -36,6 +37,8 @@ var population = int.Parse(Opt("population", "50"), CultureInfo.InvariantCulture
 var wideNames = new[] { "time_shift", "compensation", "momentum", "teleport", "afs" };
 var wide = Opt("wide", string.Empty) is "all" ? wideNames : Opt("wide", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var spaceJson = wide.Length == 0 ? string.Empty : $", \"space\": {{ {string.Join(", ", wide.Select(w => $"\"{w}\": true"))} }}";
+var phases = Opt("phases", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
+    .Select(p => (Kind: p.Split(':')[0], Fraction: double.Parse(p.Split(':')[1], CultureInfo.InvariantCulture))).ToArray();
 var baselines = Opt("baselines", "ddim,dpm-solver++-2m,dpm-solver++-3m,dpm-solver++-2s,dpm-solver-3s,unipc-bh1-2,unipc-bh1-3,unipc-bh2-2,unipc-bh2-3,deis-tab-3,ipndm");
 
 var paramsPath = Path.Combine(modelDir, "params.json");
@@ -44,7 +47,7 @@ var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(paramsPath
 var noise = VpDiscreteSchedule.Linear();
 var denoiser = new GaussianMixtureDenoiser(mixture, noise);
 var statistics = DataStatistics.Of(mixture); // the mixture's exact moments, as the card's stats.npz holds them (teleport, mean-x0)
-Console.WriteLine($"model {modelDir} (exact float64 GMM, {mixture.Dimension} dims, {mixture.Components} components), strategy {strategy}, space {(wide.Length == 0 ? "plain" : string.Join("+", wide))}, budget {budget}, samples {samples}/{heldout} held-out, seeds {string.Join(",", seeds)}");
+Console.WriteLine($"model {modelDir} (exact float64 GMM, {mixture.Dimension} dims, {mixture.Components} components), strategy {(phases.Length > 0 ? string.Join("->", phases.Select(p => $"{p.Kind} {p.Fraction:F2}")) : strategy)}, space {(wide.Length == 0 ? "plain" : string.Join("+", wide))}, budget {budget}, samples {samples}/{heldout} held-out, seeds {string.Join(",", seeds)}");
 
 var rows = new List<(int Seed, int Nfe, int Checkpoint, string Baseline, double BaseScore, double BaseHeld, double Score, double Held, int Evals, double Seconds)>();
 foreach (var seed in seeds)
@@ -67,7 +70,10 @@ foreach (var seed in seeds)
         ScheduleSearch.Search.Generators.ICandidateGenerator? generator = null;
         var run = new SearchRun(spec, evaluator, store, noise, new SearchRunOptions
         {
-            GeneratorFactory = ctx => generator = ScheduleSearch.Search.Generators.GeneratorCatalog.Create(strategy, ctx),
+            GeneratorFactory = ctx => generator = phases.Length > 0
+                ? new ScheduleSearch.Search.Generators.CompositeGenerator(ctx, phases)
+                : ScheduleSearch.Search.Generators.GeneratorCatalog.Create(strategy, ctx),
+            Model = denoiser,
         });
         var result = run.Run();
         var seconds = watch.Elapsed.TotalSeconds;
@@ -84,9 +90,45 @@ foreach (var seed in seeds)
 
         if (generator is ScheduleSearch.Search.Generators.ISurrogateDiagnostics diagnostics && diagnostics.KendallTauLog.Count > 0)
         {
-            Console.WriteLine("  surrogate Kendall tau (trained on n real evaluations: tau): "
-                + string.Join(", ", diagnostics.KendallTauLog.Where((_, i) => i % 5 == 0).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.TrainedOn}: {t.Tau:F2}"))));
+            Console.WriteLine("  surrogate Kendall tau on each new batch of real evaluations (trained on n real evaluations: tau): "
+                + string.Join(", ", diagnostics.KendallTauLog.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.TrainedOn}: {t.Tau:F2}"))));
+            var late = diagnostics.KendallTauLog.Where(t => t.TrainedOn >= 300).Select(t => t.Tau).Order().ToArray();
+            if (late.Length > 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  tau after 300 evaluations: {late.Length} batches, median {late[late.Length / 2]:F2}, min {late[0]:F2}, max {late[^1]:F2}, {late.Count(t => t >= 0.6)} at or above 0.6"));
+            }
         }
+
+        if (generator is ScheduleSearch.Search.Generators.DpTimestepsGenerator dp)
+        {
+            // One real evaluation costs nfe model calls on the scoring set; the DP's calls are on its own small batch.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  dp-timesteps: {dp.ModelCalls} model calls on 64 samples = {dp.ModelCalls * 64.0 / (nfe * samples):F1} evaluation-equivalents ({nfe} calls x {samples} samples each); optimal summed local error: {string.Join(", ", dp.PathCosts.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F4}")))}"));
+            var baselineCount = history.Count(r => r.Generation == 0);
+            foreach (var r in history.Skip(baselineCount).OrderBy(r => r.Score).Take(6))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {ScheduleJson.Read(r.ScheduleJson).Name}: {r.Score:F5} ({1 - (r.Score / outcome.BestBaseline!.Score):P1} vs best baseline)"));
+            }
+        }
+
+        // Best-so-far scoring value every 50 evaluations (baselines included), for evaluations-to-target comparisons.
+        var curve = new List<string>();
+        var bestSoFar = double.PositiveInfinity;
+        for (var i = 0; i < history.Count; i++)
+        {
+            if (history[i].Nfe == nfe && double.IsFinite(history[i].Score))
+            {
+                bestSoFar = Math.Min(bestSoFar, history[i].Score);
+            }
+
+            if ((i + 1) % 50 == 0 || i == history.Count - 1)
+            {
+                curve.Add(string.Create(CultureInfo.InvariantCulture, $"{i + 1}: {bestSoFar:F5}"));
+            }
+        }
+
+        Console.WriteLine("  best so far (evaluations: scoring): " + string.Join(", ", curve));
 
         if (checkpoints.Length > 0)
         {

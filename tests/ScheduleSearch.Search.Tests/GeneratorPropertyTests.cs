@@ -1,3 +1,4 @@
+using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
@@ -13,6 +14,9 @@ public sealed class GeneratorPropertyTests
 {
     private static readonly NoiseSchedule Vp = VpDiscreteSchedule.Linear();
 
+    /// <summary>A small exact mixture, for the generators that run the teacher themselves (dp-timesteps).</summary>
+    private static readonly GaussianMixtureDenoiser Model = SmallModel();
+
     public static TheoryData<int> Nfes => [2, 3, 4, 5, 6, 8, 10];
 
     private static GeneratorContext Context(int nfe, SearchSpace? space = null) => new()
@@ -24,7 +28,18 @@ public sealed class GeneratorPropertyTests
         Seed = nfe,
         Budget = 200,
         Seeds = Seeds(nfe),
+        Model = Model,
     };
+
+    private static GaussianMixtureDenoiser SmallModel()
+    {
+        var rng = new Random(3);
+        var mixture = new GaussianMixture(
+            [0.5, 0.5],
+            [[.. Enumerable.Range(0, 4).Select(_ => (rng.NextDouble() * 4) - 2)], [.. Enumerable.Range(0, 4).Select(_ => (rng.NextDouble() * 4) - 2)]],
+            [[.. Enumerable.Range(0, 4).Select(_ => 0.1 + (0.2 * rng.NextDouble()))], [.. Enumerable.Range(0, 4).Select(_ => 0.1 + (0.2 * rng.NextDouble()))]]);
+        return new GaussianMixtureDenoiser(mixture, Vp);
+    }
 
     private static GeneratorContext WideContext(int nfe) =>
         Context(nfe, (SearchSpace.Default with { TMinLow = 0.0001, TMinHigh = 0.005 }).WithWideDecisions());
@@ -319,5 +334,53 @@ public sealed class GeneratorPropertyTests
         }
 
         Assert.Superset(new HashSet<string>(["teleport", "momentum", "time_shift", "compensation", "ZeroX0", "MeanX0", "None"]), seen);
+    }
+
+    [Theory]
+    [MemberData(nameof(Nfes))]
+    public void Dp_timesteps_proposes_only_valid_schedules_at_the_target_nfe_with_the_templates_decisions(int nfe)
+    {
+        var ctx = Context(nfe);
+        var generator = new DpTimestepsGenerator(ctx, fineIntervals: 40, samples: 8, substeps: 2);
+        var batch = generator.Ask();
+        Assert.NotEmpty(batch);
+        foreach (var s in batch)
+        {
+            AssertValid(s, nfe, s.Name);
+            Assert.Contains(ctx.Seeds, seed => seed.Schedule.Steps.SequenceEqual(s.Steps) && seed.Schedule.Timesteps[0] == s.Timesteps[0] && seed.Schedule.Timesteps[^1] == s.Timesteps[^1]);
+        }
+
+        Assert.Equal(batch.Count, batch.Select(ScheduleKey.Compute).Distinct().Count());
+        Assert.True(generator.ModelCalls > 0);
+        Assert.Empty(generator.Ask());
+    }
+
+    [Fact]
+    public void Dp_timesteps_without_a_model_proposes_nothing()
+    {
+        var generator = GeneratorCatalog.Create("dp-timesteps", Context(5) with { Model = null });
+        Assert.Empty(generator.Ask());
+    }
+
+    [Fact]
+    public void The_dp_finds_the_cheapest_path_of_exactly_n_steps_and_the_next_best_ones_in_order()
+    {
+        // Costs grow with the square of the jump, so the best 2-step path over 0..4 goes through the middle.
+        var cost = new double[5, 5];
+        for (var i = 0; i < 5; i++)
+        {
+            for (var j = i + 1; j < 5; j++)
+            {
+                cost[i, j] = (j - i) * (j - i);
+            }
+        }
+
+        var paths = DpTimestepsGenerator.KBestPaths(cost, 2, 3);
+        Assert.Equal([0, 2, 4], paths[0].Path);
+        Assert.Equal(8.0, paths[0].Cost);
+        Assert.Equal(10.0, paths[1].Cost);
+        Assert.Equal(10.0, paths[2].Cost);
+        Assert.All(paths, p => Assert.Equal(3, p.Path.Length));
+        Assert.Equal([0, 1, 2, 3, 4], DpTimestepsGenerator.KBestPaths(cost, 4, 1)[0].Path);
     }
 }

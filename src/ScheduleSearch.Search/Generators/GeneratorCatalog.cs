@@ -14,7 +14,7 @@ public static class GeneratorCatalog
 
     /// <summary>Every name.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["default", "random", "evolutionary", "cma-timesteps", "joint-cma", "predictor-guided", "refine"];
+        ["default", "random", "evolutionary", "cma-timesteps", "joint-cma", "predictor-guided", "refine", "dp-timesteps"];
 
     /// <summary>Creates the generator named <paramref name="kind"/> for one NFE.</summary>
     public static ICandidateGenerator Create(string kind, GeneratorContext context) => kind switch
@@ -26,6 +26,7 @@ public static class GeneratorCatalog
         "joint-cma" => new JointCmaGenerator(context),
         "predictor-guided" => new PredictorGuidedGenerator(context),
         "refine" => new RefineGenerator(context),
+        "dp-timesteps" => new DpTimestepsGenerator(context),
         _ => throw new ArgumentException($"unknown strategy '{kind}'; expected one of {string.Join(", ", Names)}", nameof(kind)),
     };
 }

@@ -1,3 +1,4 @@
+using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Search.Specs;
@@ -27,6 +28,12 @@ public sealed record GeneratorContext
 
     /// <summary>Scored schedules at this NFE known before the first ask (baselines, resumed winners), best first.</summary>
     public IReadOnlyList<ScoredSchedule> Seeds { get; init; } = [];
+
+    /// <summary>
+    /// The model, for generators that measure the teacher trajectory themselves (dp-timesteps); null when the run
+    /// was given none (such generators then propose nothing). Its calls are not evaluations.
+    /// </summary>
+    public IDenoiser? Model { get; init; }
 
     /// <summary>First point of every grid.</summary>
     public double TStart => Math.Min(Space.TMax ?? Noise.DefaultTStart, Noise.TMax);

@@ -183,6 +183,7 @@ public sealed class SearchRun
                 Seed = unchecked((spec.Strategy.Seed * 7919) + nfe),
                 Budget = perNfeBudget,
                 Seeds = state.Baselines.Where(b => double.IsFinite(b.Score)).OrderBy(b => b.Score).ToArray(),
+                Model = options.Model,
             };
             state.Generator = options.GeneratorFactory?.Invoke(context) ?? GeneratorCatalog.Create(spec.Strategy.Kind, context);
         }

@@ -1,3 +1,4 @@
+using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Search.Generators;
 
 namespace ScheduleSearch.Search.Running;
@@ -7,6 +8,9 @@ public sealed record SearchRunOptions
 {
     /// <summary>Creates the generator for one NFE (null = <see cref="GeneratorCatalog.Create"/> with the spec's strategy.kind).</summary>
     public Func<GeneratorContext, ICandidateGenerator>? GeneratorFactory { get; init; }
+
+    /// <summary>The model, handed to generators that measure the teacher trajectory themselves (<see cref="GeneratorContext.Model"/>).</summary>
+    public IDenoiser? Model { get; init; }
 
     /// <summary>The clock behind budget.hours and heartbeats.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
