@@ -106,9 +106,9 @@ foreach (var seed in seeds)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  dp-timesteps: {dp.ModelCalls} model calls on 64 samples = {dp.ModelCalls * 64.0 / (nfe * samples):F1} evaluation-equivalents ({nfe} calls x {samples} samples each); optimal summed local error: {string.Join(", ", dp.PathCosts.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F4}")))}"));
             var baselineCount = history.Count(r => r.Generation == 0);
-            foreach (var r in history.Skip(baselineCount).OrderBy(r => r.Score).Take(6))
+            foreach (var r in history.Skip(baselineCount).OrderBy(r => r.Score).Take(8))
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {ScheduleJson.Read(r.ScheduleJson).Name}: {r.Score:F5} ({1 - (r.Score / outcome.BestBaseline!.Score):P1} vs best baseline)"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {ScheduleJson.Read(r.ScheduleJson).Name}: {r.Score:F5} (reduction {1 - (r.Score / outcome.BestBaseline!.Score):P1} against the best baseline), t = [{string.Join(", ", ScheduleJson.Read(r.ScheduleJson).Timesteps.Select(t => t.ToString("F4", CultureInfo.InvariantCulture)))}]"));
             }
         }
 

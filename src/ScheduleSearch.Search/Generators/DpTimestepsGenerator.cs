@@ -86,7 +86,9 @@ public sealed class DpTimestepsGenerator : ICandidateGenerator
         foreach (var seed in context.Seeds.Where(s => double.IsFinite(s.Score)).OrderBy(s => s.Score))
         {
             var s = seed.Schedule;
-            if (s.Nfe != context.Nfe || s.Steps.Any(st => st.Method == StepMethod.Teleport))
+            // A grid uniform in lambda needs finite ends (a template ending at t = 0 is left out).
+            if (s.Nfe != context.Nfe || s.Steps.Any(st => st.Method == StepMethod.Teleport)
+                || !double.IsFinite(context.Noise.Lambda(s.Timesteps[0])) || !double.IsFinite(context.Noise.Lambda(s.Timesteps[^1])))
             {
                 continue;
             }
@@ -111,10 +113,11 @@ public sealed class DpTimestepsGenerator : ICandidateGenerator
             {
                 foreach (var template in templateList)
                 {
-                    var ends = (template.Timesteps[0], template.Timesteps[^1]);
+                    // Presets' ends agree up to rounding: one teacher per end pair at 1e-9 relative.
+                    var ends = (Math.Round(Math.Log(template.Timesteps[0]), 9), Math.Round(Math.Log(template.Timesteps[^1]), 9));
                     if (!tables.TryGetValue(ends, out var table))
                     {
-                        table = tables[ends] = Costs(ends.Item1, ends.Item2);
+                        table = tables[ends] = Costs(template.Timesteps[0], template.Timesteps[^1]);
                     }
 
                     var best = KBestPaths(table.Cost[rule], template.Steps.Length, Paths);
@@ -128,7 +131,10 @@ public sealed class DpTimestepsGenerator : ICandidateGenerator
                         pathCosts[$"{template.Name}/{rule}"] = best[0].Cost;
                     }
 
+                    // The template's own ends exactly: the evaluator's teacher is chosen by them.
                     var grid = best[rank].Path.Select(k => table.Times[k]).ToArray();
+                    grid[0] = template.Timesteps[0];
+                    grid[^1] = template.Timesteps[^1];
                     var candidate = template with { Name = $"dp-{rule}-{rank + 1} {template.Name}", Timesteps = [.. grid], ProvenanceJson = null };
                     if (ScheduleValidator.Problems(candidate, context.Noise).Count == 0 && candidate.Nfe == context.Nfe && keys.Add(ScheduleKey.Compute(candidate)))
                     {
