@@ -207,6 +207,16 @@ public sealed partial class PostgresScoreStore
         using var command = Command(connection, tx, sql, ("s", unique.Select(l => l.Search).ToArray()), ("k", unique.Select(l => l.Key).ToArray()),
             ("c", unique.Select(l => l.Cached).ToArray()));
         var inserted = command.ExecuteNonQuery();
+
+        // A key in a search's history is done: close its claim in the same transaction, so a worker killed between
+        // storing and completing leaves no claim open that nobody would ever re-do (the search has what it needs).
+        const string done = """
+            UPDATE claims c SET state = 2
+            FROM unnest(@s, @k) AS t(s, k)
+            WHERE c.search = t.s AND c.key = t.k AND c.state <> 2
+            """;
+        using var close = Command(connection, tx, done, ("s", unique.Select(l => l.Search).ToArray()), ("k", unique.Select(l => l.Key).ToArray()));
+        close.ExecuteNonQuery();
         cancellationToken.ThrowIfCancellationRequested();
         return inserted;
     }
