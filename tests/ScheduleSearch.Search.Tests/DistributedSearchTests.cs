@@ -37,7 +37,8 @@ public sealed class DistributedSearchTests : IDisposable
 
         using var store = PostgresScoreStore.Open(_schema.Location);
         var proposerEvaluator = new ExactGmmEvaluator(store);
-        var queued = new QueuedEvaluator(proposerEvaluator, store, store, KeyOf, spec.Budget.Evaluations, Fast);
+        // The proposer only proposes here, so the workers' share of the work does not depend on timing.
+        var queued = new QueuedEvaluator(proposerEvaluator, store, store, KeyOf, spec.Budget.Evaluations, Fast with { ProposerEvaluates = false });
         var run = new SearchRun(spec, queued, store, proposerEvaluator.Noise, new SearchRunOptions { SkipHeldOut = true });
         store.BeginSearch(spec.Name, spec.SourceJson);
         var workerEvaluators = new[] { new ExactGmmEvaluator(store), new ExactGmmEvaluator(store) };
