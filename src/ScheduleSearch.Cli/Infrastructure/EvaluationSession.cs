@@ -40,50 +40,8 @@ public sealed class EvaluationSession : IDisposable
     /// Opens <paramref name="cardPath"/> on <paramref name="device"/> and the database at <paramref name="databasePath"/>
     /// (created when missing). The model is opened first, so a bad card never creates or touches a database.
     /// </summary>
-    public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        if (!File.Exists(cardPath))
-        {
-            throw new BadInputException($"model card '{cardPath}' does not exist");
-        }
-
-        var model = LoadedModel.Open(cardPath, new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn });
-        try
-        {
-            var hash = ModelIdentity.ContentHash(model.Card, cardPath);
-            var mixture = MixtureOf(model);
-            var options = new ScheduleEvaluatorOptions { Mixture = mixture, Statistics = model.Statistics, Variants = model.Variants };
-            var store = LiteDbScoreStore.Open(databasePath);
-            try
-            {
-                store.SaveModel(new ModelRecord
-                {
-                    ContentHash = hash,
-                    Path = Path.GetFullPath(cardPath),
-                    CardJson = File.ReadAllText(cardPath),
-                    Updated = DateTimeOffset.UtcNow,
-                });
-                var evaluator = new ScheduleEvaluator(model.Primary, hash, metric, store, options);
-                return new EvaluationSession(model, store, evaluator, hash);
-            }
-            catch (ArgumentException e)
-            {
-                store.Dispose();
-                throw new BadInputException($"metric: {InputFiles.StripParameter(e)}", e);
-            }
-            catch
-            {
-                store.Dispose();
-                throw;
-            }
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+    public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output) =>
+        SessionOpener.Open(cardPath, device, metric, output, () => LiteDbScoreStore.Open(databasePath), (model, store, evaluator, hash) => new EvaluationSession(model, store, evaluator, hash));
 
     /// <summary>The analytic mixture behind a GMM model (its params.json next to the card), for mixture metrics.</summary>
     public static GaussianMixture? MixtureOf(LoadedModel model)

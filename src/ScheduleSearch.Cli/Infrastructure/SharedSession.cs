@@ -29,42 +29,8 @@ public sealed class SharedSession : IDisposable
     public ScheduleEvaluator Evaluator { get; }
 
     /// <summary>Opens <paramref name="cardPath"/> on <paramref name="device"/> and the store at <paramref name="location"/>.</summary>
-    public static SharedSession Open(string cardPath, string device, MetricSpec metric, PostgresLocation location, CliOutput output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        if (!File.Exists(cardPath))
-        {
-            throw new BadInputException($"model card '{cardPath}' does not exist");
-        }
-
-        var model = LoadedModel.Open(cardPath, new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn });
-        try
-        {
-            var hash = ModelIdentity.ContentHash(model.Card, cardPath);
-            var options = new ScheduleEvaluatorOptions { Mixture = EvaluationSession.MixtureOf(model), Statistics = model.Statistics, Variants = model.Variants };
-            var store = StorageOption.OpenShared(location, readOnly: false);
-            try
-            {
-                store.SaveModel(new ModelRecord { ContentHash = hash, Path = Path.GetFullPath(cardPath), CardJson = File.ReadAllText(cardPath), Updated = DateTimeOffset.UtcNow });
-                return new SharedSession(model, store, new ScheduleEvaluator(model.Primary, hash, metric, store, options));
-            }
-            catch (ArgumentException e)
-            {
-                store.Dispose();
-                throw new BadInputException($"metric: {InputFiles.StripParameter(e)}", e);
-            }
-            catch
-            {
-                store.Dispose();
-                throw;
-            }
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+    public static SharedSession Open(string cardPath, string device, MetricSpec metric, PostgresLocation location, CliOutput output) =>
+        SessionOpener.Open(cardPath, device, metric, output, () => StorageOption.OpenShared(location, readOnly: false), (model, store, evaluator, _) => new SharedSession(model, store, evaluator));
 
     /// <inheritdoc />
     public void Dispose()
