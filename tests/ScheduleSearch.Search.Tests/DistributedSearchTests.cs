@@ -5,6 +5,7 @@ using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.Postgres;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Search.Tests;
 
@@ -12,7 +13,7 @@ namespace ScheduleSearch.Search.Tests;
 public sealed class DistributedSearchTests : IDisposable
 {
     private static readonly DistributedOptions Fast = new() { PollInterval = TimeSpan.FromMilliseconds(10), IdleExit = TimeSpan.FromSeconds(5) };
-    private readonly PostgresSchema _schema = new();
+    private readonly PostgresTestServer _schema = new();
 
     private static SearchSpec Spec(int budget) => SearchSpec.Parse($$"""
         {

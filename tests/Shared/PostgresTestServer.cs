@@ -1,12 +1,13 @@
 using Npgsql;
 using ScheduleSearch.Storage.Postgres;
 
-namespace ScheduleSearch.Storage.Tests.Support;
+namespace ScheduleSearch.Tests.Shared;
 
 /// <summary>
 /// The PostgreSQL server the tests use: the URL in <see cref="Variable"/> (set by <c>eval "$(.ci/postgres-up)"</c>,
 /// which .ci/run does) with the password in PGPASSWORD. Each test gets a fresh schema, dropped when it ends.
 /// Without the variable the Postgres tests fail (they never pass silently) with a message saying how to start one.
+/// One file, compiled into every test project that needs the server.
 /// </summary>
 public sealed class PostgresTestServer : IDisposable
 {
@@ -43,6 +44,20 @@ public sealed class PostgresTestServer : IDisposable
         using var connection = source.OpenConnection();
         using var command = new NpgsqlCommand(sql, connection);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs a scalar query in this test's schema (or the server's default schema when it does not exist yet).</summary>
+    public T Scalar<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var source = NpgsqlDataSource.Create(Location.ConnectionString("schedule-search tests"));
+        using var connection = source.OpenConnection();
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return (T)command.ExecuteScalar()!;
     }
 
     /// <summary>Drops this test's schemas.</summary>
