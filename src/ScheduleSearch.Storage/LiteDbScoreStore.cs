@@ -18,7 +18,7 @@ namespace ScheduleSearch.Storage;
 /// </summary>
 public sealed class LiteDbScoreStore : IScoreStore
 {
-    private const int ReadAttempts = 3;
+    private const int ReadAttempts = 5;
     private readonly Lock _gate = new();
     private readonly ScoreStoreOptions _options;
     private readonly LiteDatabase? _db;
@@ -576,15 +576,17 @@ public sealed class LiteDbScoreStore : IScoreStore
         ObjectDisposedException.ThrowIf(_disposed, this);
         for (var attempt = 1; ; attempt++)
         {
+            ProcessIdentity? live = null;
             try
             {
-                var live = LiteDbFiles.ProbeLiveWriter(DatabasePath);
+                live = LiteDbFiles.ProbeLiveWriter(DatabasePath);
                 using var view = DatabaseInspector.OpenView(DatabasePath);
                 return work(view.Db, live);
             }
-            catch (Exception ex) when (attempt < ReadAttempts && IsTransient(ex))
+            catch (Exception ex) when (attempt < ReadAttempts && (IsTransient(ex) || (live is not null && ex is ScoreStoreException)))
             {
-                // A checkpoint by the writer can move pages under a reader; a fresh view sees the new state.
+                // A checkpoint by the writer can move pages under a reader, or leave the data file mid-append (not
+                // whole pages) for an instant; a fresh view sees the new state.
                 Thread.Sleep(20 * attempt);
             }
             catch (Exception ex) when (IsTransient(ex))

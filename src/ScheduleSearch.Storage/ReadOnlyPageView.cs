@@ -25,7 +25,16 @@ internal sealed class ReadOnlyPageView : Stream
     public override bool CanWrite => false;
 
     /// <inheritdoc />
-    public override long Length => _file is null ? 0 : _file.Length - (_file.Length % LiteDbFiles.PageSize);
+    public override long Length
+    {
+        get
+        {
+            // One read of the length: the writer may append between two reads, and a length that is not whole
+            // pages makes LiteDB try to crop the file.
+            var length = _file?.Length ?? 0;
+            return length - (length % LiteDbFiles.PageSize);
+        }
+    }
 
     /// <inheritdoc />
     public override long Position
