@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -20,6 +21,8 @@ namespace ScheduleSearch.Evaluation.References;
 /// </summary>
 public static class TeacherReferences
 {
+    private static readonly ConcurrentDictionary<string, Lock> Computing = new(StringComparer.Ordinal);
+
     /// <summary>The canonical JSON of a teacher spec (fields sorted), part of metric specs and reference names.</summary>
     public static string CanonicalJson(TeacherSpec teacher)
     {
@@ -68,6 +71,23 @@ public static class TeacherReferences
         ArgumentNullException.ThrowIfNull(store);
         options ??= new TeacherRunOptions();
         var name = NameOf(modelContentHash, teacher, noise.Spec);
+        // One computation per reference in a process: evaluation lanes asking at once wait for the first.
+        lock (Computing.GetOrAdd(name, _ => new Lock()))
+        {
+            return ReadOrCompute(denoiser, modelContentHash, teacher, noise, store, options, name, cancellationToken);
+        }
+    }
+
+    private static TeacherReference ReadOrCompute(
+        IDenoiser denoiser,
+        string modelContentHash,
+        TeacherSpec teacher,
+        NoiseSet noise,
+        IScoreStore store,
+        TeacherRunOptions options,
+        string name,
+        CancellationToken cancellationToken)
+    {
         if (store.GetReference(name, cancellationToken) is { } stored)
         {
             if (stored.Shape.Length != 2 || stored.Shape[0] != noise.Count || stored.Shape[1] != noise.SampleSize)
