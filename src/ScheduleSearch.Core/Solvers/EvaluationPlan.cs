@@ -15,14 +15,26 @@ public static class EvaluationPlan
     public static int Count(SamplerSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
+        return CountFirst(schedule, schedule.Steps.Length) + (schedule.Options.DenoiseToZero ? 1 : 0);
+    }
+
+    /// <summary>
+    /// Model evaluations of the first <paramref name="steps"/> steps of <paramref name="schedule"/>: what resuming
+    /// from a <see cref="SamplerState"/> after those steps saves.
+    /// </summary>
+    public static int CountFirst(SamplerSchedule schedule, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, schedule.Steps.Length);
         var total = 0;
         var hasAnchor = false;
-        for (var i = 0; i < schedule.Steps.Length; i++)
+        for (var i = 0; i < steps; i++)
         {
             total += StepEvaluations(schedule, i, hasAnchor, out hasAnchor);
         }
 
-        return total + (schedule.Options.DenoiseToZero ? 1 : 0);
+        return total;
     }
 
     /// <summary>

@@ -65,7 +65,17 @@ public sealed partial class Sampler
     /// <paramref name="afterStep"/> sees the state after each step (index 0-based). Throws
     /// <see cref="ScheduleFormatException"/> for a schedule that cannot run on this model.
     /// </summary>
-    public void Run(SamplerSchedule plan, double[] x, int batch, Action<int, ReadOnlySpan<double>>? afterStep = null, CancellationToken cancellationToken = default)
+    public void Run(SamplerSchedule plan, double[] x, int batch, Action<int, ReadOnlySpan<double>>? afterStep = null, CancellationToken cancellationToken = default) =>
+        RunCore(plan, x, batch, null, afterStep, null, cancellationToken);
+
+    private void RunCore(
+        SamplerSchedule plan,
+        double[] x,
+        int batch,
+        SamplerState? start,
+        Action<int, ReadOnlySpan<double>>? afterStep,
+        Action<int, Func<SamplerState>>? prefixReady,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(x);
@@ -79,11 +89,16 @@ public sealed partial class Sampler
         RequireStatistics(plan);
         RequireVariants(plan);
         var ws = workspace is { Size: var n } && n == size ? workspace : workspace = new Workspace(size);
-        ws.History.Clear();
-        ws.HasMomentum = false;
+        var first = start is null ? 0 : Restore(ws, start, plan, x, batch);
+        if (start is null)
+        {
+            ws.History.Clear();
+            ws.HasMomentum = false;
+        }
+
         var ts = plan.Timesteps;
         var steps = plan.Steps;
-        for (var i = 0; i < steps.Length; i++)
+        for (var i = first; i < steps.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var s = ts[i];
@@ -94,6 +109,7 @@ public sealed partial class Sampler
             {
                 Teleport(x, batch, s, t);
                 afterStep?.Invoke(i, x);
+                OfferPrefix(prefixReady, plan, ws, x, batch, i + 1);
                 continue;
             }
 
@@ -184,6 +200,7 @@ public sealed partial class Sampler
             }
 
             afterStep?.Invoke(i, x);
+            OfferPrefix(prefixReady, plan, ws, x, batch, i + 1);
         }
 
         if (plan.Options.DenoiseToZero)

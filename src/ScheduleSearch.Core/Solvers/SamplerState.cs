@@ -1,0 +1,49 @@
+using ScheduleSearch.Core.Schedules;
+
+namespace ScheduleSearch.Core.Solvers;
+
+/// <summary>
+/// The executor's state after the first <see cref="Steps"/> steps of a schedule: the samples and everything the
+/// remaining steps may read (the multistep history with both predictions, GHVB's momentum). Immutable once captured;
+/// <see cref="Sampler.RunFrom"/> resumes any schedule with the same <see cref="SamplerPrefix.Key"/> from it.
+/// </summary>
+public sealed class SamplerState
+{
+    private readonly double[] x;
+    private readonly HistoryPoint[] history;
+    private readonly double[]? momentum;
+
+    internal SamplerState(string prefixKey, int steps, int batch, double[] x, HistoryPoint[] history, double[]? momentum, Prediction momentumPrediction)
+    {
+        PrefixKey = prefixKey;
+        Steps = steps;
+        Batch = batch;
+        this.x = x;
+        this.history = history;
+        this.momentum = momentum;
+        MomentumPrediction = momentumPrediction;
+    }
+
+    /// <summary>The <see cref="SamplerPrefix.Key"/> of the steps taken.</summary>
+    public string PrefixKey { get; }
+
+    /// <summary>Steps taken (the next step to run).</summary>
+    public int Steps { get; }
+
+    /// <summary>Samples in the state.</summary>
+    public int Batch { get; }
+
+    /// <summary>Memory held by the state's buffers, in bytes.</summary>
+    public long SizeInBytes => sizeof(double) * ((long)x.Length + (2L * history.Length * x.Length) + (momentum?.Length ?? 0));
+
+    /// <summary>The samples after <see cref="Steps"/> steps.</summary>
+    public ReadOnlySpan<double> X => x;
+
+    /// <summary>The history, oldest point first.</summary>
+    internal IReadOnlyList<HistoryPoint> History => history;
+
+    /// <summary>GHVB's previous effective prediction, or null when the next step has none to use.</summary>
+    internal double[]? Momentum => momentum;
+
+    internal Prediction MomentumPrediction { get; }
+}
