@@ -20,6 +20,7 @@ internal static class WideDecisions
         ("toggle-afs", ToggleAfs),
         ("toggle-teleport", ToggleTeleport),
         ("move-teleport", MoveTeleport),
+        ("move-model", ModelChoices.MoveModel),
     ];
 
     /// <summary>
@@ -53,9 +54,10 @@ internal static class WideDecisions
             var rho = space.Compensation && step.Corrector != CorrectorKind.None && double.IsFinite(step.Compensation)
                 ? Math.Clamp(step.Compensation, 1.0 - space.CompensationBound, 1.0 + space.CompensationBound)
                 : 1.0;
-            if (shift != step.TimeShift || rho != step.Compensation)
+            var model = ModelChoices.Normalize(space, step);
+            if (shift != step.TimeShift || rho != step.Compensation || model != step.Model)
             {
-                steps[i] = step with { TimeShift = shift, Compensation = rho };
+                steps[i] = step with { TimeShift = shift, Compensation = rho, Model = model };
             }
         }
 
@@ -118,6 +120,8 @@ internal static class WideDecisions
             }
         }
 
+        ModelChoices.Randomize(space, steps, rng);
+
         return options;
     }
 
@@ -153,6 +157,11 @@ internal static class WideDecisions
             {
                 enabled.Add(5);
             }
+        }
+
+        if (space.Models.Length > 0)
+        {
+            enabled.Add(6);
         }
 
         return enabled.Count == 0 ? null : All[rng.Pick(enabled)].Apply(ctx, s, rng);

@@ -68,6 +68,12 @@ public sealed record SearchSpace
     /// </summary>
     public ImmutableArray<AnalyticFirstStep> AfsModes { get; init; } = [AnalyticFirstStep.ZeroX0, AnalyticFirstStep.MeanX0];
 
+    /// <summary>
+    /// The card's model variants a step may run on besides the primary network (empty = off, every step on the
+    /// primary). Searched per step, mostly as T-Stitch's switch point (a cheap variant for the early steps).
+    /// </summary>
+    public ImmutableArray<string> Models { get; init; } = [];
+
     /// <summary>Default of <see cref="TimeShiftBound"/>.</summary>
     public const double DefaultTimeShiftBound = 0.1;
 
@@ -84,7 +90,7 @@ public sealed record SearchSpace
     public static readonly SearchSpace Plain = new() { AfsModes = [] };
 
     /// <summary>True when any decision of the wider space (issue 9) is searched.</summary>
-    public bool IsWide => TimeShift || Compensation || Momentum || Teleport || AfsModes.Length > 0;
+    public bool IsWide => TimeShift || Compensation || Momentum || Teleport || AfsModes.Length > 0 || Models.Length > 0;
 
     /// <summary>This space with every decision of the wider space switched on at its default bound.</summary>
     public SearchSpace WithWideDecisions() => this with
@@ -117,7 +123,7 @@ public sealed record SearchSpace
         && TMinHigh == other.TMinHigh && TimeShift == other.TimeShift && TimeShiftBound == other.TimeShiftBound
         && Compensation == other.Compensation && CompensationBound == other.CompensationBound && Momentum == other.Momentum
         && MomentumMax == other.MomentumMax && Teleport == other.Teleport && TeleportLowest == other.TeleportLowest
-        && AfsModes.SequenceEqual(other.AfsModes);
+        && AfsModes.SequenceEqual(other.AfsModes) && Models.SequenceEqual(other.Models);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Orders.Length, Predictions.Length, TMax, TMinLow);

@@ -34,6 +34,9 @@ public sealed record SearchSpec
     /// <summary>When to stop.</summary>
     public BudgetSpec Budget { get; init; } = new();
 
+    /// <summary>What "best" means: the score alone (default) or the score under a time budget per sample.</summary>
+    public ObjectiveSpec Objective { get; init; } = ObjectiveSpec.Score;
+
     /// <summary>Preset names scored first as baselines (default: every preset).</summary>
     public ImmutableArray<string> Baselines { get; init; } = [.. Core.Presets.PresetCatalog.Names];
 

@@ -29,7 +29,7 @@ internal static class SearchSpecReader
         using (document)
         {
             var root = new JsonFields(document.RootElement, source, string.Empty,
-                "format", "name", "model", "nfe", "metric", "space", "strategy", "budget", "baselines", "baseline_spacings");
+                "format", "name", "model", "nfe", "metric", "space", "strategy", "budget", "baselines", "baseline_spacings", "objective");
             var format = root.String("format");
             if (format != SearchSpec.Format)
             {
@@ -59,7 +59,7 @@ internal static class SearchSpecReader
             };
             if (root.Has("space"))
             {
-                spec = spec with { Space = ReadSpace(root.Object("space", "prediction", "order", "method", "derivative", "corrector", "t_max", "t_min", "time_shift", "compensation", "momentum", "teleport", "afs")) };
+                spec = spec with { Space = ReadSpace(root.Object("space", "prediction", "order", "method", "derivative", "corrector", "t_max", "t_min", "time_shift", "compensation", "momentum", "teleport", "afs", "models")) };
             }
 
             if (root.Has("strategy"))
@@ -70,6 +70,11 @@ internal static class SearchSpecReader
             if (root.Has("budget"))
             {
                 spec = spec with { Budget = ReadBudget(root.Object("budget", "evaluations", "hours", "stall_generations")) };
+            }
+
+            if (root.Has("objective"))
+            {
+                spec = spec with { Objective = ObjectiveSpecReader.Read(root.Object("objective", ObjectiveSpecReader.Fields)) };
             }
 
             if (root.Has("baselines"))
@@ -286,6 +291,11 @@ internal static class SearchSpecReader
 
                 space = space with { AfsModes = [.. modes] };
             }
+        }
+
+        if (f.Has("models"))
+        {
+            space = space with { Models = [.. ObjectiveSpecReader.Models(f)] };
         }
 
         if (space.TMax is { } top && space.TMinHigh is { } bottom && !(top > bottom))
