@@ -26,4 +26,13 @@ public sealed record SearchResult
 
     /// <summary>The per-NFE bests not dominated by a cheaper-or-equal schedule with a lower score, ascending NFE.</summary>
     public required IReadOnlyList<ScoredSchedule> ParetoFront { get; init; }
+
+    /// <summary>The model time per call per variant the search used (null when it measured none).</summary>
+    public Evaluation.Cost.ModelCallTimes? CallTimes { get; init; }
+
+    /// <summary>
+    /// Every schedule scored in this run that no cheaper-or-equal one beats on score, ascending measured model time per
+    /// sample (empty without <see cref="CallTimes"/>); over-budget schedules included, so the front shows what more time buys.
+    /// </summary>
+    public IReadOnlyList<TimedSchedule> TimeFront { get; init; } = [];
 }

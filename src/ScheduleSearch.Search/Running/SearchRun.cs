@@ -32,6 +32,7 @@ public sealed class SearchRun
     private readonly Dictionary<string, EvaluationRecord> history = new(StringComparer.Ordinal);
     private readonly Dictionary<int, NfeState> states = [];
     private int used;
+    private CostObjective cost = null!;
     private long lastHeartbeat;
 
     /// <summary>Creates the run; nothing happens until <see cref="Run"/>.</summary>
@@ -55,6 +56,7 @@ public sealed class SearchRun
     public SearchResult Run(CancellationToken cancellationToken = default)
     {
         store.BeginSearch(spec.Name, spec.SourceJson);
+        cost = CostObjective.Open(spec, store, options, cancellationToken);
         var clock = options.Clock;
         var started = clock.GetTimestamp();
         lastHeartbeat = started;
@@ -110,7 +112,7 @@ public sealed class SearchRun
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var nfe in spec.Nfe)
         {
-            states[nfe] = new NfeState(nfe);
+            states[nfe] = new NfeState(nfe, cost);
             foreach (var schedule in BaselineSchedules(nfe))
             {
                 if (keys.Add(ScheduleKey.Compute(schedule)))
@@ -170,6 +172,7 @@ public sealed class SearchRun
     private string Search(long started, ref int generation, CancellationToken cancellationToken)
     {
         var baselineCount = states.Values.Sum(s => s.Baselines.Count);
+        var stitched = Stitch(cancellationToken);
         var perNfeBudget = Math.Max(1, (spec.Budget.Evaluations - baselineCount) / spec.Nfe.Length);
         foreach (var nfe in spec.Nfe)
         {
@@ -182,7 +185,7 @@ public sealed class SearchRun
                 Population = spec.Strategy.Population,
                 Seed = unchecked((spec.Strategy.Seed * 7919) + nfe),
                 Budget = perNfeBudget,
-                Seeds = state.Baselines.Where(b => double.IsFinite(b.Score)).OrderBy(b => b.Score).ToArray(),
+                Seeds = Seeds(state.Baselines.Concat(stitched.Where(r => r.Nfe == nfe))),
                 Model = options.Model,
             };
             state.Generator = options.GeneratorFactory?.Invoke(context) ?? GeneratorCatalog.Create(spec.Strategy.Kind, context);
@@ -227,7 +230,7 @@ public sealed class SearchRun
 
                 asked = true;
                 var results = Evaluate(batch, generation, cancellationToken);
-                state.Generator.Tell(results);
+                state.Generator.Tell(cost.ForGenerator(results));
                 foreach (var r in results)
                 {
                     improved |= state.Offer(r);
@@ -309,7 +312,29 @@ public sealed class SearchRun
             });
         }
 
+        cost.Observe(results);
         return results;
+    }
+
+    /// <summary>Under a time budget: scores the T-Stitch versions of the best baselines (<see cref="CostObjective.Stitched"/>) and offers them.</summary>
+    private List<ScoredSchedule> Stitch(CancellationToken cancellationToken)
+    {
+        var candidates = spec.Nfe.SelectMany(nfe => cost.Stitched(states[nfe].Baselines, spec.Space, options.HeldOutBaselines)).ToArray();
+        var results = candidates.Length == 0 ? [] : Evaluate(candidates, 0, cancellationToken);
+        foreach (var r in results.Where(r => states.ContainsKey(r.Nfe)))
+        {
+            states[r.Nfe].Offer(r);
+        }
+
+        return results;
+    }
+
+    /// <summary>The generators' seeds, best first: the finite candidates the objective allows (all finite ones when it allows none).</summary>
+    private ScoredSchedule[] Seeds(IEnumerable<ScoredSchedule> candidates)
+    {
+        var finite = candidates.Where(b => double.IsFinite(b.Score)).OrderBy(b => b.Score).ToArray();
+        var allowed = finite.Where(cost.Allows).ToArray();
+        return allowed.Length > 0 ? allowed : finite;
     }
 
     private Dictionary<string, double> HeldOut(CancellationToken cancellationToken)
@@ -353,7 +378,7 @@ public sealed class SearchRun
         var perNfe = spec.Nfe.Where(states.ContainsKey).Select(nfe =>
         {
             var state = states[nfe];
-            var baseline = state.Baselines.Where(b => double.IsFinite(b.Score)).OrderBy(b => b.Score).FirstOrDefault();
+            var baseline = state.Baselines.Where(b => double.IsFinite(b.Score) && cost.Allows(b)).OrderBy(b => b.Score).FirstOrDefault();
             return new NfeOutcome
             {
                 Nfe = nfe,
@@ -381,6 +406,8 @@ public sealed class SearchRun
             Generations = generation,
             PerNfe = perNfe,
             ParetoFront = front,
+            CallTimes = cost.Times,
+            TimeFront = cost.Front(),
         };
     }
 
@@ -427,7 +454,7 @@ public sealed class SearchRun
     };
 
     /// <summary>Bookkeeping of one target NFE.</summary>
-    private sealed class NfeState(int nfe)
+    private sealed class NfeState(int nfe, CostObjective cost)
     {
         public int Nfe { get; } = nfe;
 
@@ -442,7 +469,7 @@ public sealed class SearchRun
         /// <summary>Keeps <paramref name="r"/> when it beats the best (strictly: the first of equals stays).</summary>
         public bool Offer(ScoredSchedule r)
         {
-            if (r.Nfe != Nfe || !double.IsFinite(r.Score) || (Best is not null && !(r.Score < Best.Score)))
+            if (r.Nfe != Nfe || !double.IsFinite(r.Score) || !cost.Allows(r) || (Best is not null && !(r.Score < Best.Score)))
             {
                 return false;
             }

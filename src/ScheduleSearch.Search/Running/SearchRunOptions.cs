@@ -24,6 +24,12 @@ public sealed record SearchRunOptions
     /// <summary>Baselines per NFE re-scored on the held-out set beside the winner.</summary>
     public int HeldOutBaselines { get; init; } = 3;
 
+    /// <summary>
+    /// Measures the model's time per call per variant (ScheduleSearch.Evaluation.Cost.ModelCallTimer), run once per
+    /// search on its first run and stored with it; needed by a time-budget objective (null = no time measurement).
+    /// </summary>
+    public Func<ScheduleSearch.Evaluation.Cost.ModelCallTimes>? MeasureCallTimes { get; init; }
+
     /// <summary>Skip the held-out re-scoring at the end (tests; the headline is then missing).</summary>
     public bool SkipHeldOut { get; init; }
 }
