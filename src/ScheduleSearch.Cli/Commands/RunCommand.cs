@@ -44,7 +44,7 @@ public static class RunCommand
             console.Log(resumed > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, device {session.Model.Primary.Device})")
                 : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, device {session.Model.Primary.Device})"));
-            var run = new SearchRun(ForModel(spec, session.Model), session.Evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary });
+            var run = new SearchRun(ForModel(spec, session.Model), session.Evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
             var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
             ResultTable.Write(console, result, session.Evaluator.Metric);
             if (result.Status == SearchStatus.Interrupted)
@@ -78,6 +78,7 @@ public static class RunCommand
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(model);
+        CallTimesMeasurer.CheckVariants(model, spec);
         return model.Statistics is null ? spec with { Space = spec.Space.WithoutDataStatistics() } : spec;
     }
 }

@@ -25,5 +25,6 @@ public static class ResultTable
         }).ToList();
         TableWriter.Write(output, $"{result.SearchName}: {metric} (lower is better; held-out is the headline)",
             ["NFE", "found (held-out)", "baseline (held-out)", "change", "found (scoring)", "baseline (scoring)", "change", "best baseline"], rows);
+        TimeFrontTable.Write(output, result);
     }
 }
