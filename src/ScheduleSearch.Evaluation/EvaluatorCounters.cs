@@ -18,6 +18,12 @@ public sealed record EvaluatorCounters
     /// <summary>Model calls made for candidates (<see cref="Core.Denoising.IDenoiser.Calls"/>), teacher runs excluded.</summary>
     public long ModelCalls { get; init; }
 
+    /// <summary>Model calls not made because a candidate resumed from a shared prefix state (issue 6).</summary>
+    public long ModelCallsSaved { get; init; }
+
+    /// <summary>Evaluations that resumed from a shared prefix state.</summary>
+    public long PrefixResumes { get; init; }
+
     /// <summary>Time spent inside the model for candidates.</summary>
     public TimeSpan ModelTime { get; init; }
 
@@ -44,6 +50,8 @@ public sealed record EvaluatorCounters
             Diverged = Diverged - earlier.Diverged,
             Failed = Failed - earlier.Failed,
             ModelCalls = ModelCalls - earlier.ModelCalls,
+            ModelCallsSaved = ModelCallsSaved - earlier.ModelCallsSaved,
+            PrefixResumes = PrefixResumes - earlier.PrefixResumes,
             ModelTime = ModelTime - earlier.ModelTime,
             TotalTime = TotalTime - earlier.TotalTime,
             TeacherModelCalls = TeacherModelCalls - earlier.TeacherModelCalls,

@@ -37,7 +37,10 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     private readonly Dictionary<string, IDenoiser> variants = new(StringComparer.Ordinal);
     private readonly Lock referenceGate = new();
     private readonly Dictionary<(NoiseSpec Noise, double? TStart, double? TEnd), Prepared> sets = [];
+    private readonly PrefixStateCache? prefixStates;
     private long evaluations;
+    private long callsSaved;
+    private long prefixResumes;
     private long cacheHits;
     private long diverged;
     private long failed;
@@ -59,6 +62,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.Samples, nameof(spec));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.HeldOutSamples, nameof(spec));
         model = new TimedDenoiser(denoiser);
+        prefixStates = this.options.PrefixCacheBytes > 0 ? new PrefixStateCache(this.options.PrefixCacheBytes) : null;
         teacherModel = new TimedDenoiser(denoiser);
         foreach (var (name, variant) in this.options.Variants ?? new Dictionary<string, IDenoiser>())
         {
@@ -119,6 +123,8 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         Diverged = Interlocked.Read(ref diverged),
         Failed = Interlocked.Read(ref failed),
         ModelCalls = model.Calls + variants.Values.Sum(v => v.Calls),
+        ModelCallsSaved = Interlocked.Read(ref callsSaved),
+        PrefixResumes = Interlocked.Read(ref prefixResumes),
         ModelTime = model.Time + variants.Values.Aggregate(TimeSpan.Zero, (sum, v) => sum + ((TimedDenoiser)v).Time),
         TotalTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref totalTicks)),
         TeacherModelCalls = teacherModel.Calls,
@@ -257,19 +263,22 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             prepared[i] = Prepare(request.HeldOut, tStart, tEnd, cancellationToken);
         }
 
+        // Prefix sharing: visit the candidates in prefix-tree order, so that siblings follow each other while their
+        // shared state is fresh in the cache. The order of evaluation changes no score; records are stored in candidate order.
+        var order = prefixStates is null ? misses : [.. misses.OrderBy(i => TreeOrderKey(candidates[i]), StringComparer.Ordinal)];
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.DegreeOfParallelism), CancellationToken = cancellationToken };
             if (parallel.MaxDegreeOfParallelism == 1)
             {
-                foreach (var i in misses)
+                foreach (var i in order)
                 {
                     computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared[i], noiseSpec.Samples, cancellationToken);
                 }
             }
             else
             {
-                Parallel.ForEach(misses, parallel, i =>
+                Parallel.ForEach(order, parallel, i =>
                     computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared[i], noiseSpec.Samples, cancellationToken));
             }
         }
@@ -311,7 +320,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             string? runError = null;
             try
             {
-                sampler.Run(schedule, x, count, null, cancellationToken);
+                RunShared(sampler, schedule, x, count, request.HeldOut, cancellationToken);
             }
             catch (ScheduleFormatException ex)
             {
@@ -379,6 +388,48 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             DetailsJson = details,
         };
     }
+
+    /// <summary>
+    /// Runs <paramref name="schedule"/> from the longest of its prefixes held in the prefix cache (from the start when
+    /// none is, or the cache is off) and keeps the states it passes that the cache lacks. A state depends on the noise
+    /// set (main or held-out seed), the number of samples and the schedule prefix; the model is this evaluator's.
+    /// </summary>
+    private void RunShared(Sampler sampler, SamplerSchedule schedule, double[] x, int count, bool heldOut, CancellationToken cancellationToken)
+    {
+        if (prefixStates is null || schedule.Steps.Length < 2)
+        {
+            sampler.Run(schedule, x, count, null, cancellationToken);
+            return;
+        }
+
+        var context = string.Create(CultureInfo.InvariantCulture, $"{(heldOut ? "held-out" : "main")}:{count}|");
+        var keys = new string[schedule.Steps.Length];
+        SamplerState? start = null;
+        for (var k = schedule.Steps.Length - 1; k >= 1; k--)
+        {
+            keys[k] = context + SamplerPrefix.Key(schedule, k);
+            start ??= prefixStates.Get(keys[k]);
+        }
+
+        sampler.RunFrom(schedule, x, count, start, (k, capture) =>
+        {
+            if (!prefixStates.Contains(keys[k]))
+            {
+                prefixStates.Add(keys[k], capture());
+            }
+        }, cancellationToken);
+        if (start is not null)
+        {
+            Interlocked.Increment(ref prefixResumes);
+            Interlocked.Add(ref callsSaved, EvaluationPlan.CountFirst(schedule, start.Steps));
+        }
+    }
+
+    /// <summary>Sorting by this visits candidates depth-first through their prefix tree (a valid schedule's full prefix key).</summary>
+    private string TreeOrderKey(SamplerSchedule schedule) =>
+        ScheduleValidator.Problems(schedule, model.Schedule).Count == 0 && SamplerPrefix.CanCapture(schedule, schedule.Steps.Length - 1)
+            ? SamplerPrefix.Key(schedule, schedule.Steps.Length - 1)
+            : string.Empty;
 
     /// <summary>
     /// The time range of <paramref name="schedule"/> where it differs from the default teacher's (null where it agrees,

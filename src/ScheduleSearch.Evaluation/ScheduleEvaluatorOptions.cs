@@ -45,6 +45,12 @@ public sealed record ScheduleEvaluatorOptions
     /// <summary>The card's other networks by name, for schedules whose steps name a model variant.</summary>
     public IReadOnlyDictionary<string, IDenoiser>? Variants { get; init; }
 
+    /// <summary>
+    /// Bytes of prefix states kept in memory (issue 6): candidates that share their first steps with one evaluated
+    /// before resume from its state instead of recomputing it (bit-for-bit the same scores). 0 turns prefix sharing off.
+    /// </summary>
+    public long PrefixCacheBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Clock for creation times of stored records.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -36,7 +36,8 @@ public sealed class ResumeTests : IDisposable
             store.BeginSearch("resume", "{}");
             var counting = new CountingDenoiser(TestModels.Denoiser());
             var cancelling = new CancellingDenoiser(counting, cts, afterCalls: Candidates[0].Nfe + Candidates[1].Nfe + 2);
-            var evaluator = new ScheduleEvaluator(cancelling, "model", TestModels.Spec(), store, TestModels.Options);
+            // Candidate order (prefix sharing would visit them in prefix-tree order), so that the first two finish.
+            var evaluator = new ScheduleEvaluator(cancelling, "model", TestModels.Spec(), store, TestModels.Options with { PrefixCacheBytes = 0 });
             evaluator.Teacher();
             cancelling.Arm(counting.Calls);
             Assert.ThrowsAny<OperationCanceledException>(() => evaluator.Evaluate(Candidates, request, cts.Token));
