@@ -39,6 +39,16 @@ public sealed class ScheduleJsonTests
     }
 
     [Fact]
+    public void Names_are_written_as_people_type_them_without_unicode_escapes()
+    {
+        var schedule = PresetCatalog.Create("dpm-solver++-3m", VpDiscreteSchedule.Linear(), 5) with { Name = "dpm-solver++ <3m> & 'more'" };
+        var json = ScheduleJson.Write(schedule);
+        Assert.Contains("\"name\": \"dpm-solver++ <3m> & 'more'\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", json, StringComparison.Ordinal);
+        Assert.Equal(schedule, ScheduleJson.Read(json));
+    }
+
+    [Fact]
     public void Writing_uses_the_invariant_culture_under_a_decimal_comma_culture()
     {
         var previous = CultureInfo.CurrentCulture;
