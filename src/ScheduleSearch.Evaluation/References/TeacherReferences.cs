@@ -153,7 +153,8 @@ public static class TeacherReferences
     /// <summary>
     /// Runs <paramref name="schedule"/> on every sample of <paramref name="noise"/> in batches of
     /// <see cref="TeacherRunOptions.Batch"/> (several batches at once when <see cref="TeacherRunOptions.DegreeOfParallelism"/> &gt; 1).
-    /// Each batch is computed the same way whatever the parallelism, so the result is too.
+    /// Each batch is computed the same way whatever the parallelism, so the result is too; a class-conditional model
+    /// (<see cref="ISampleIndexedDenoiser"/>) sees each batch from its first sample, so sample i keeps its label.
     /// </summary>
     public static double[] Solve(IDenoiser denoiser, SamplerSchedule schedule, NoiseSet noise, TeacherRunOptions options, CancellationToken cancellationToken = default)
     {
@@ -178,7 +179,8 @@ public static class TeacherReferences
                 var rows = Math.Min(batch, noise.Count - start);
                 var x = new double[rows * size];
                 Sampler.InitialState(denoiser.Schedule, schedule.Timesteps[0], noise.Rows(start, rows), x);
-                sampler.Run(schedule, x, rows, null, cancellationToken);
+                var view = denoiser is ISampleIndexedDenoiser indexed ? indexed.FromSample(start) : denoiser;
+                (ReferenceEquals(view, denoiser) ? sampler : new Sampler(view)).Run(schedule, x, rows, null, cancellationToken);
                 x.CopyTo(result, start * size);
                 options.Progress?.Report((double)Interlocked.Increment(ref done) / chunks);
                 return sampler;

@@ -17,8 +17,10 @@ namespace ScheduleSearch.Models.Onnx;
 /// <see cref="InferenceSession"/> (whose Run is thread-safe); each concurrent call rents its own pinned buffers from a
 /// pool, so at most one set per concurrent caller is ever allocated and a call allocates nothing proportional to its
 /// batch. <see cref="Dispose"/> must not race with running calls.
+/// Class labels follow the sample, not the call: row r of a call is sample r (sample firstSample + r in the view of
+/// <see cref="FromSample"/>), and sample i gets label i mod the label count, however a noise set is cut into calls.
 /// </remarks>
-public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable
+public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIndexedDenoiser
 {
     private readonly InferenceSession session;
     private readonly ConcurrentBag<OnnxRunBuffers> pool = [];
@@ -170,6 +172,14 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable
         return Open(card with { Onnx = variant.Onnx, Variants = [] }, options);
     }
 
+    /// <inheritdoc />
+    /// <remarks>The view shares this model's session; its calls are counted by the view, not by this denoiser.</remarks>
+    public IDenoiser FromSample(int firstSample)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstSample);
+        return firstSample == 0 || guidance == GuidanceMode.None ? this : new SampleView(this, firstSample);
+    }
+
     /// <summary>Releases the session and every buffer.</summary>
     public void Dispose()
     {
@@ -183,7 +193,10 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable
     }
 
     /// <inheritdoc />
-    protected override void Evaluate(ReadOnlySpan<double> x, int batch, double t, Span<double> output)
+    protected override void Evaluate(ReadOnlySpan<double> x, int batch, double t, Span<double> output) =>
+        EvaluateFrom(x, batch, t, output, 0);
+
+    private void EvaluateFrom(ReadOnlySpan<double> x, int batch, double t, Span<double> output, int firstSample)
     {
         var alpha = Schedule.Alpha(t);
         var sigma = Schedule.Sigma(t);
@@ -233,7 +246,7 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable
             for (var start = 0; start < batch; start += MaxBatch)
             {
                 var n = Math.Min(MaxBatch, batch - start);
-                RunChunk(buffers, x.Slice(start * SampleSize, n * SampleSize), start, n, inputScale, timeValue);
+                RunChunk(buffers, x.Slice(start * SampleSize, n * SampleSize), firstSample + start, n, inputScale, timeValue);
                 ReadChunk(buffers, x.Slice(start * SampleSize, n * SampleSize), n, skip, outScale, output.Slice(start * SampleSize, n * SampleSize));
             }
         }
@@ -297,6 +310,14 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable
                 output[i] = (skip * x[i]) + (outScale * output[i]);
             }
         }
+    }
+
+    /// <summary>The model seen from sample <c>first</c> on: its labels start at that sample's.</summary>
+    private sealed class SampleView(OnnxDenoiser owner, int first)
+        : ParameterizedDenoiser(owner.Schedule, owner.SampleSize, owner.Parameterization)
+    {
+        protected override void Evaluate(ReadOnlySpan<double> x, int batch, double t, Span<double> output) =>
+            owner.EvaluateFrom(x, batch, t, output, first);
     }
 
     private OnnxRunBuffers Rent()

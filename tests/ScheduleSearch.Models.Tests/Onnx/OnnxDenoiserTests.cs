@@ -100,6 +100,23 @@ public class OnnxDenoiserTests
     }
 
     [Fact]
+    public void Sample_i_gets_label_i_mod_the_label_count_also_in_a_view_from_a_later_sample()
+    {
+        using var dir = new TempDirectory();
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, guidance: new GuidanceSpec("y", 10, 10));
+        using var denoiser = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { GuidanceScale = 3.0, MaxBatch = 4 });
+        var x = Rows(13, 5);
+        var (x0, eps) = (new double[x.Length], new double[x.Length]);
+        var (tail, tailEps) = (new double[6 * Dimension], new double[6 * Dimension]);
+
+        denoiser.Predict(x, 13, 2.0, x0, eps);
+        denoiser.FromSample(7).Predict(x.AsSpan(7 * Dimension), 6, 2.0, tail, tailEps);
+
+        Assert.Equal(x0[(7 * Dimension)..], tail);
+        Assert.Same(denoiser, denoiser.FromSample(0));
+    }
+
+    [Fact]
     public void Concurrent_calls_share_one_session_and_give_the_sequential_results()
     {
         using var dir = new TempDirectory();
