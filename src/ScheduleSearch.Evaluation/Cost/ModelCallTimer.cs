@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using ScheduleSearch.Core.Denoising;
 
 namespace ScheduleSearch.Evaluation.Cost;
@@ -14,7 +13,8 @@ public static class ModelCallTimer
 {
     /// <summary>
     /// Times <paramref name="primary"/> and every network in <paramref name="variants"/> at <paramref name="batch"/>
-    /// samples per call: <paramref name="warmup"/> untimed calls each, then the median of <paramref name="repeats"/>.
+    /// samples per call: <paramref name="warmup"/> untimed calls each, then the median of <paramref name="repeats"/>,
+    /// timed by <paramref name="clock"/> (default: the system's).
     /// </summary>
     public static ModelCallTimes Measure(
         IDenoiser primary,
@@ -23,12 +23,14 @@ public static class ModelCallTimer
         int warmup = 2,
         int repeats = 7,
         string device = "",
+        TimeProvider? clock = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(primary);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repeats);
+        clock ??= TimeProvider.System;
         var networks = new List<(string Name, IDenoiser Model)> { (ModelCallTimes.Primary, primary) };
         networks.AddRange((variants ?? new Dictionary<string, IDenoiser>()).OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => (v.Key, v.Value)));
         var size = primary.SampleSize;
@@ -49,11 +51,11 @@ public static class ModelCallTimer
             for (var k = 0; k < networks.Count; k++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var start = Stopwatch.GetTimestamp();
+                var start = clock.GetTimestamp();
                 networks[k].Model.Predict(x, batch, t, x0, eps);
                 if (r >= 0)
                 {
-                    samples[k][r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / batch;
+                    samples[k][r] = clock.GetElapsedTime(start).TotalMilliseconds / batch;
                 }
             }
         }
