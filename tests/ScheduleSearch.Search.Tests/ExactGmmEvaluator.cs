@@ -18,6 +18,7 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
 {
     private readonly GaussianMixtureDenoiser denoiser;
     private readonly DataStatistics statistics;
+    private readonly Dictionary<string, IDenoiser> variants = [];
     private readonly IScoreStore store;
     private readonly int samples;
     private readonly double[] noiseMain;
@@ -25,7 +26,8 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
     private readonly double[] referenceMain;
     private readonly double[] referenceHeld;
 
-    public ExactGmmEvaluator(IScoreStore store, int samples = 48, int dimension = 6, int components = 3)
+    /// <summary>Creates the evaluator; <paramref name="variant"/> names a model variant (the same exact network) schedules may call.</summary>
+    public ExactGmmEvaluator(IScoreStore store, int samples = 48, int dimension = 6, int components = 3, string? variant = null)
     {
         this.store = store;
         this.samples = samples;
@@ -37,6 +39,11 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
         Noise = VpDiscreteSchedule.Linear();
         denoiser = new GaussianMixtureDenoiser(mixture, Noise);
         statistics = DataStatistics.Of(mixture);
+        if (variant is not null)
+        {
+            variants[variant] = new GaussianMixtureDenoiser(mixture, Noise);
+        }
+
         noiseMain = Normal(1, samples * dimension);
         noiseHeld = Normal(2, samples * dimension);
         var teacher = PresetCatalog.Create("dpm-solver++-3m", Noise, 60, Spacing.LogSnrUniform);
@@ -122,7 +129,7 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
     private double[] Run(SamplerSchedule schedule, double[] noise)
     {
         var x = (double[])noise.Clone();
-        new Sampler(denoiser, statistics).Run(schedule, x, samples);
+        new Sampler(denoiser, statistics, variants).Run(schedule, x, samples);
         return x;
     }
 

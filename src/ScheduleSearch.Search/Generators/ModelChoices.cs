@@ -5,9 +5,10 @@ namespace ScheduleSearch.Search.Generators;
 
 /// <summary>
 /// The per-step <c>model</c> decision (issue 9, T-Stitch): which of the space's model variants a step runs on (null =
-/// the primary network). Mostly moved as a switch point (the first k steps on a variant, the rest on the primary,
-/// which is T-Stitch's small-network-first rule), sometimes one step at a time. Draws nothing from the random stream
-/// unless the space lists variants.
+/// the primary network). Mostly moved as a switch point: the first k steps on a variant and the rest on the primary
+/// (T-Stitch's small-network-first rule), or the last k (for a variant that is weak at high noise but good enough at
+/// low noise, where its x0 error is damped by sigma/alpha); sometimes one step at a time. Draws nothing from the
+/// random stream unless the space lists variants.
 /// </summary>
 internal static class ModelChoices
 {
@@ -15,7 +16,7 @@ internal static class ModelChoices
     public static string? Normalize(SearchSpace space, StepChoice step) =>
         step.Model is { } name && step.Method != StepMethod.Teleport && space.Models.Contains(name) ? name : null;
 
-    /// <summary>For a new random schedule: half the time a random switch point with a random variant before it.</summary>
+    /// <summary>For a new random schedule: half the time a random switch point with a random variant before or after it.</summary>
     public static void Randomize(SearchSpace space, List<StepChoice> steps, Random rng)
     {
         if (space.Models.Length == 0 || !rng.Chance(0.5))
@@ -23,7 +24,7 @@ internal static class ModelChoices
             return;
         }
 
-        SetPrefix(steps, rng.Next(1, steps.Count + 1), rng.Pick(space.Models));
+        SetRun(steps, rng.Chance(0.5), rng.Next(1, steps.Count + 1), rng.Pick(space.Models));
     }
 
     /// <summary>Moves the switch point by one (or to a random place), flips one step's network, or swaps the variant used.</summary>
@@ -41,8 +42,11 @@ internal static class ModelChoices
         if (roll < 0.6)
         {
             var prefix = steps.TakeWhile(st => st.Model is not null || st.Method == StepMethod.Teleport).Count();
-            var next = rng.Chance(0.2) ? rng.Next(steps.Count + 1) : prefix + (rng.Chance(0.5) ? 1 : -1);
-            SetPrefix(steps, Math.Clamp(next, 0, steps.Count), used ?? rng.Pick(models));
+            var suffix = Enumerable.Reverse(steps).TakeWhile(st => st.Model is not null).Count();
+            var first = prefix > 0 || (suffix == 0 && rng.Chance(0.5));
+            var run = first ? prefix : suffix;
+            var next = rng.Chance(0.2) ? rng.Next(steps.Count + 1) : run + (rng.Chance(0.5) ? 1 : -1);
+            SetRun(steps, first, Math.Clamp(next, 0, steps.Count), used ?? rng.Pick(models));
         }
         else if (roll < 0.85 || models.Length == 1)
         {
@@ -61,12 +65,16 @@ internal static class ModelChoices
         return ScheduleEditing.Repair(ctx, s.Timesteps, steps, rng, s.Name, s.Options);
     }
 
-    /// <summary>The first <paramref name="count"/> steps on <paramref name="model"/>, the rest on the primary network.</summary>
-    public static void SetPrefix(List<StepChoice> steps, int count, string model)
+    /// <summary>
+    /// The first (<paramref name="first"/>) or last <paramref name="count"/> steps on <paramref name="model"/>, the rest
+    /// on the primary network.
+    /// </summary>
+    public static void SetRun(List<StepChoice> steps, bool first, int count, string model)
     {
         for (var i = 0; i < steps.Count; i++)
         {
-            steps[i] = steps[i] with { Model = i < count && steps[i].Method != StepMethod.Teleport ? model : null };
+            var inRun = first ? i < count : i >= steps.Count - count;
+            steps[i] = steps[i] with { Model = inRun && steps[i].Method != StepMethod.Teleport ? model : null };
         }
     }
 }

@@ -97,10 +97,10 @@ internal sealed class CostObjective
     }
 
     /// <summary>
-    /// Under a time budget with model variants in the space: T-Stitch versions of the best <paramref name="count"/>
-    /// over-budget <paramref name="baselines"/>, each with its first steps moved to the cheapest variant, as few as
-    /// bring it within the budget (none where even all of them would not). They seed the generators with feasible
-    /// schedules; empty otherwise.
+    /// Under a time budget with model variants in the space: stitched versions of the best <paramref name="count"/>
+    /// over-budget <paramref name="baselines"/>, each twice: its first steps moved to the cheapest variant (T-Stitch)
+    /// and its last steps, as few as bring it within the budget (none where even all of them would not). They seed
+    /// the generators with feasible schedules; empty otherwise.
     /// </summary>
     public IReadOnlyList<SamplerSchedule> Stitched(IEnumerable<ScoredSchedule> baselines, SearchSpace space, int count)
     {
@@ -118,15 +118,18 @@ internal sealed class CostObjective
         var result = new List<SamplerSchedule>();
         foreach (var b in baselines.Where(b => double.IsFinite(b.Score) && !Allows(b)).OrderBy(b => b.Score).Take(count))
         {
-            var steps = b.Schedule.Steps.ToList();
-            for (var k = 1; k <= steps.Count; k++)
+            foreach (var first in new[] { true, false })
             {
-                ModelChoices.SetPrefix(steps, k, cheapest);
-                var stitched = b.Schedule with { Steps = [.. steps], Name = $"{b.Schedule.Name} + {cheapest} x{k}" };
-                if (CostOf(stitched) is { } ms && objective.Allows(ms))
+                var steps = b.Schedule.Steps.ToList();
+                for (var k = 1; k <= steps.Count; k++)
                 {
-                    result.Add(stitched);
-                    break;
+                    ModelChoices.SetRun(steps, first, k, cheapest);
+                    var stitched = b.Schedule with { Steps = [.. steps], Name = $"{b.Schedule.Name} + {cheapest} {(first ? "first" : "last")} {k}" };
+                    if (CostOf(stitched) is { } ms && objective.Allows(ms))
+                    {
+                        result.Add(stitched);
+                        break;
+                    }
                 }
             }
         }
