@@ -318,6 +318,9 @@ def train_diffusion(kind, args, out):
     images, labels = load("train")
     conditional = kind == "fashion-unet-eps"
     net = UNet(c1=args.c1, c2=args.c2, num_classes=10 if conditional else None)
+    if args.init:
+        # Continue from an earlier run's exported (EMA) weights; the optimiser state and the EMA start afresh.
+        net.load_state_dict(torch.load(args.init))
     ema = Ema(net, 0.999)
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=0.0)
     if kind == "fashion-unet-eps":
@@ -439,7 +442,8 @@ def write_readme(kind, args, out, info):
     cmd = (f"OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 19 /usr/bin/python3 "
            f"tools/modelzoo/train.py {kind} --seed {args.seed} --steps {args.steps} --limit {args.limit} --minutes {args.minutes:g} "
            + (f"--max-wall-minutes {args.max_wall_minutes:g} " if args.limit == "cpu" else "") +
-           f"--batch {args.batch} --lr {args.lr:g}" + ("" if kind == "fashion-classifier" else f" --c1 {args.c1} --c2 {args.c2}"))
+           f"--batch {args.batch} --lr {args.lr:g}" + ("" if kind == "fashion-classifier" else f" --c1 {args.c1} --c2 {args.c2}")
+           + (f" --init {args.init}" if getattr(args, "init", None) else ""))
     lines = [f"{kind}: {DESCRIPTIONS[kind]}", "",
              "Trained on the Fashion-MNIST training set (Debian dataset-fashion-mnist), images scaled to [-1, 1], "
              "random horizontal flips, on one CPU thread.", "",
@@ -478,6 +482,7 @@ def main():
     p.add_argument("--c2", type=int, default=96)
     p.add_argument("--out", default=None)
     p.add_argument("--bench", action="store_true", help="time a few steps and exit")
+    p.add_argument("--init", default=None, help="diffusion models: start from this state dict (an earlier run's /tmp/MODEL.pt EMA weights)")
     args = p.parse_args()
     torch.set_num_threads(1)
     if args.lr is None:
