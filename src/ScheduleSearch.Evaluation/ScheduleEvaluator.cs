@@ -390,13 +390,13 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     }
 
     /// <summary>
-    /// Runs <paramref name="schedule"/> from the longest of its prefixes held in the prefix cache (from the start when
+    /// Runs <paramref name="schedule"/> from the furthest of its prefix states held in the prefix cache (from the start when
     /// none is, or the cache is off) and keeps the states it passes that the cache lacks. A state depends on the noise
     /// set (main or held-out seed), the number of samples and the schedule prefix; the model is this evaluator's.
     /// </summary>
     private void RunShared(Sampler sampler, SamplerSchedule schedule, double[] x, int count, bool heldOut, CancellationToken cancellationToken)
     {
-        if (prefixStates is null || schedule.Steps.Length < 2)
+        if (prefixStates is null || schedule.Steps.Length < 1)
         {
             sampler.Run(schedule, x, count, null, cancellationToken);
             return;
@@ -405,7 +405,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         var context = string.Create(CultureInfo.InvariantCulture, $"{(heldOut ? "held-out" : "main")}:{count}|");
         var keys = new string[schedule.Steps.Length];
         SamplerState? start = null;
-        for (var k = schedule.Steps.Length - 1; k >= 1; k--)
+        for (var k = schedule.Steps.Length - 1; k >= 0; k--)
         {
             keys[k] = context + SamplerPrefix.Key(schedule, k);
             start ??= prefixStates.Get(keys[k]);
@@ -421,7 +421,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         if (start is not null)
         {
             Interlocked.Increment(ref prefixResumes);
-            Interlocked.Add(ref callsSaved, EvaluationPlan.CountFirst(schedule, start.Steps));
+            Interlocked.Add(ref callsSaved, EvaluationPlan.CountBefore(schedule, start.Steps));
         }
     }
 

@@ -52,7 +52,7 @@ public sealed class PrefixSharingTests
         evaluator.Evaluate(interleaved, EvaluationRequest.Default);
 
         Assert.Equal(4, evaluator.Counters.PrefixResumes);
-        Assert.Equal((2 * EvaluationPlan.CountFirst(a, 5)) + (2 * EvaluationPlan.CountFirst(b, 5)), evaluator.Counters.ModelCallsSaved);
+        Assert.Equal((2 * EvaluationPlan.CountBefore(a, 5)) + (2 * EvaluationPlan.CountBefore(b, 5)), evaluator.Counters.ModelCallsSaved);
     }
 
     private static (List<ScoredSchedule> Results, EvaluatorCounters Counters) EvaluateAll(List<SamplerSchedule> batch, EvaluationRequest[] requests, ScheduleEvaluatorOptions options)

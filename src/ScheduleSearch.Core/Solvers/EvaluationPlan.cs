@@ -18,23 +18,27 @@ public static class EvaluationPlan
         return CountFirst(schedule, schedule.Steps.Length) + (schedule.Options.DenoiseToZero ? 1 : 0);
     }
 
-    /// <summary>
-    /// Model evaluations of the first <paramref name="steps"/> steps of <paramref name="schedule"/>: what resuming
-    /// from a <see cref="SamplerState"/> after those steps saves.
-    /// </summary>
+    /// <summary>Model evaluations of the first <paramref name="steps"/> steps of <paramref name="schedule"/>.</summary>
     public static int CountFirst(SamplerSchedule schedule, int steps)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, schedule.Steps.Length);
-        var total = 0;
-        var hasAnchor = false;
-        for (var i = 0; i < steps; i++)
-        {
-            total += StepEvaluations(schedule, i, hasAnchor, out hasAnchor);
-        }
+        return CountSteps(schedule, steps, out _);
+    }
 
-        return total;
+    /// <summary>
+    /// Model evaluations made before step <paramref name="index"/>'s update begins: its first steps and its anchor. What
+    /// resuming from a <see cref="SamplerState"/> at that step saves.
+    /// </summary>
+    public static int CountBefore(SamplerSchedule schedule, int index)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, schedule.Steps.Length);
+        var total = CountSteps(schedule, index, out var hasAnchor);
+        var teleport = schedule.Steps[index].Method == StepMethod.Teleport;
+        return total + (!teleport && NeedsAnchorEvaluation(schedule, index, hasAnchor) ? 1 : 0);
     }
 
     /// <summary>
@@ -84,6 +88,18 @@ public static class EvaluationPlan
         }
 
         return n;
+    }
+
+    private static int CountSteps(SamplerSchedule schedule, int steps, out bool hasAnchor)
+    {
+        var total = 0;
+        hasAnchor = false;
+        for (var i = 0; i < steps; i++)
+        {
+            total += StepEvaluations(schedule, i, hasAnchor, out hasAnchor);
+        }
+
+        return total;
     }
 
     /// <summary>True when step <paramref name="index"/> must evaluate the model at its start point.</summary>

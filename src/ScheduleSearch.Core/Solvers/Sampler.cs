@@ -105,11 +105,12 @@ public sealed partial class Sampler
             var t = ts[i + 1];
             var step = steps[i];
             var last = i == steps.Length - 1;
+            var resumedHere = start is not null && i == first;
             if (step.Method == StepMethod.Teleport)
             {
+                OfferPrefix(resumedHere ? null : prefixReady, plan, ws, x, batch, i);
                 Teleport(x, batch, s, t);
                 afterStep?.Invoke(i, x);
-                OfferPrefix(prefixReady, plan, ws, x, batch, i + 1);
                 continue;
             }
 
@@ -127,6 +128,9 @@ public sealed partial class Sampler
                 ws.History.Push(s, schedule.Lambda(s));
             }
 
+            // Prefix sharing: the state here (step i's anchor evaluated, its update not begun) is shared by every
+            // schedule with the same first i steps, point t_i and step i's model and time shift.
+            OfferPrefix(resumedHere ? null : prefixReady, plan, ws, x, batch, i);
             var order = EvaluationPlan.EffectiveOrder(plan, i);
             // The predictor writes in place unless something still needs the state at s afterwards: the corrector
             // (which restarts from x_s) or momentum (which recombines x_s with the averaged prediction).
@@ -200,7 +204,6 @@ public sealed partial class Sampler
             }
 
             afterStep?.Invoke(i, x);
-            OfferPrefix(prefixReady, plan, ws, x, batch, i + 1);
         }
 
         if (plan.Options.DenoiseToZero)

@@ -3,8 +3,10 @@ using ScheduleSearch.Core.Schedules;
 namespace ScheduleSearch.Core.Solvers;
 
 /// <summary>
-/// The executor's state after the first <see cref="Steps"/> steps of a schedule: the samples and everything the
-/// remaining steps may read (the multistep history with both predictions, GHVB's momentum). Immutable once captured;
+/// The executor's state at step <see cref="Steps"/> of a schedule: the first <see cref="Steps"/> steps done and the
+/// model evaluated at the next step's start point (its anchor; none before a teleport), its update not begun. It holds
+/// the samples and everything the remaining steps may read (the multistep history with both predictions, GHVB's
+/// momentum). Immutable once captured;
 /// <see cref="Sampler.RunFrom"/> resumes any schedule with the same <see cref="SamplerPrefix.Key"/> from it.
 /// </summary>
 public sealed class SamplerState
@@ -27,7 +29,7 @@ public sealed class SamplerState
     /// <summary>The <see cref="SamplerPrefix.Key"/> of the steps taken.</summary>
     public string PrefixKey { get; }
 
-    /// <summary>Steps taken (the next step to run).</summary>
+    /// <summary>Steps taken (the step whose update runs next).</summary>
     public int Steps { get; }
 
     /// <summary>Samples in the state.</summary>

@@ -22,15 +22,16 @@ public sealed class PrefixResumeTests
         var rng = new Random(6);
         var checkedRuns = 0;
         var changedSuffixes = 0;
+        var changedOptions = 0;
         for (var attempt = 0; attempt < 3000 && checkedRuns < 400; attempt++)
         {
             var a = Widen(rng, RandomSchedules.Create(rng, Vp, clipOrder: rng.Next(2) == 0));
-            if (a.Steps.Length < 2 || ScheduleValidator.Problems(a, Vp).Count > 0)
+            if (ScheduleValidator.Problems(a, Vp).Count > 0)
             {
                 continue;
             }
 
-            var k = rng.Next(1, a.Steps.Length);
+            var k = rng.Next(0, a.Steps.Length);
             var noise = Noise(rng);
             var (sampler, _) = NewSampler();
             SamplerState? state = null;
@@ -48,6 +49,7 @@ public sealed class PrefixResumeTests
             // The same schedule resumed, and another one sharing the first k steps and the key, resumed from the same state.
             var b = OtherSuffix(rng, a, k) ?? a;
             changedSuffixes += b == a ? 0 : 1;
+            changedOptions += b.Options == a.Options ? 0 : 1;
             foreach (var plan in new[] { a, b })
             {
                 var expected = (double[])noise.Clone();
@@ -62,6 +64,7 @@ public sealed class PrefixResumeTests
 
         Assert.Equal(400, checkedRuns);
         Assert.True(changedSuffixes > 200, $"only {changedSuffixes} runs resumed a schedule with another suffix");
+        Assert.True(changedOptions > 20, $"only {changedOptions} runs resumed a schedule with other options");
     }
 
     [Fact]
@@ -88,25 +91,26 @@ public sealed class PrefixResumeTests
         var (resumer, counted) = NewSampler();
         var resumed = new double[noise.Length];
         resumer.RunFrom(b, resumed, Batch, state, null);
-        Assert.Equal(b.Nfe - EvaluationPlan.CountFirst(b, k), counted.Calls);
-        Assert.True(EvaluationPlan.CountFirst(b, k) >= k);
+        Assert.Equal(b.Nfe - EvaluationPlan.CountBefore(b, k), counted.Calls);
+        Assert.Equal(k + 1, EvaluationPlan.CountBefore(b, k)); // UniPC: one evaluation a step, the anchor of step k by step k-1's UniC
         var expected = (double[])noise.Clone();
         NewSampler().Sampler.Run(b, expected, Batch);
         Assert.Equal(expected, resumed);
     }
 
     [Fact]
-    public void The_prefix_key_holds_the_next_steps_model_and_time_shift_only_after_a_corrector()
+    public void The_prefix_key_at_step_k_holds_the_model_and_time_shift_of_step_ks_anchor_but_not_its_other_decisions()
     {
-        var unipc = PresetCatalog.Create("unipc-bh2-2", Vp, 5);
-        var dpm = PresetCatalog.Create("dpm-solver++-2m", Vp, 5);
-        foreach (var (plan, corrected) in new[] { (unipc, true), (dpm, false) })
+        foreach (var plan in new[] { PresetCatalog.Create("unipc-bh2-2", Vp, 5), PresetCatalog.Create("dpm-solver++-2m", Vp, 5) })
         {
             var stitched = plan with { Steps = plan.Steps.SetItem(2, plan.Steps[2] with { Model = "small" }) };
             var shifted = plan with { Steps = plan.Steps.SetItem(2, plan.Steps[2] with { TimeShift = 0.001 }) };
-            Assert.Equal(corrected, SamplerPrefix.Key(plan, 2) != SamplerPrefix.Key(stitched, 2));
-            Assert.Equal(corrected, SamplerPrefix.Key(plan, 2) != SamplerPrefix.Key(shifted, 2));
-            Assert.NotEqual(SamplerPrefix.Key(plan, 3), SamplerPrefix.Key(stitched, 3));
+            var noise = plan with { Steps = plan.Steps.SetItem(2, plan.Steps[2] with { Prediction = Prediction.Noise, Order = 1 }) };
+            Assert.NotEqual(SamplerPrefix.Key(plan, 2), SamplerPrefix.Key(stitched, 2));
+            Assert.NotEqual(SamplerPrefix.Key(plan, 2), SamplerPrefix.Key(shifted, 2));
+            Assert.Equal(SamplerPrefix.Key(plan, 2), SamplerPrefix.Key(noise, 2));
+            Assert.NotEqual(SamplerPrefix.Key(plan, 3), SamplerPrefix.Key(noise, 3));
+            Assert.Equal(SamplerPrefix.Key(plan, 1), SamplerPrefix.Key(stitched, 1));
         }
     }
 
@@ -174,8 +178,14 @@ public sealed class PrefixResumeTests
                 steps[k] = steps[k] with { Model = a.Steps[k].Model, TimeShift = a.Steps[k].TimeShift };
             }
 
-            // The suffix is drawn freely; the key alone decides whether the state may be shared.
-            var b = a with { Timesteps = [.. times], Steps = [.. steps] };
+            // The suffix and the options are drawn freely; the key alone decides whether the state may be shared.
+            var options = a.Options with
+            {
+                DenoiseToZero = rng.Next(3) == 0 ? !a.Options.DenoiseToZero : a.Options.DenoiseToZero,
+                Momentum = rng.Next(4) == 0 ? 0.3 - a.Options.Momentum : a.Options.Momentum,
+                ClipOrder = rng.Next(4) == 0 ? !a.Options.ClipOrder : a.Options.ClipOrder,
+            };
+            var b = a with { Timesteps = [.. times], Steps = [.. steps], Options = options };
             if (ScheduleValidator.Problems(b, Vp).Count == 0 && SamplerPrefix.Key(a, k) == SamplerPrefix.Key(b, k))
             {
                 return b;
