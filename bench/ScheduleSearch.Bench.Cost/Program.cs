@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Evaluation.Cost;
+using ScheduleSearch.Models.Onnx;
+using ScheduleSearch.Search.Running;
+using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Bench.Cost;
+
+/// <summary>
+/// Cost-aware search with two model variants (issue 9): on a card with a primary network and a cheaper variant,
+/// (a) the primary alone at NFE k (baselines, then a plain search) and its measured model time T_k per sample, against
+/// (b) a time-budget search over both networks at the lanes' NFEs with budget T_k (same evaluation budget); prints both side by side and (b)'s
+/// time-vs-score front. The bar is met when (b)'s best, a schedule that calls the cheaper variant, beats (a)'s best
+/// at a time no higher.
+/// </summary>
+/// <remarks>
+/// Usage (from the repository root): <c>dotnet run -c Release --project bench/ScheduleSearch.Bench.Cost -- --model
+/// models/fashion-unet-eps --variant small --guidance 3 --k 4 --lanes 4,5,6,7,8 --budget 300 --samples 128 --heldout 128
+/// --teacher-nfe 100 [--metric teacher-rmse] [--baselines a,b] [--spacings a,b] [--seed 0] [--parallel 2] [--db FILE.db]</c>
+/// (the values shown are the defaults). One store serves both
+/// searches (the teacher is computed once); with --db it is a LiteDB file and a rerun reuses scores and times.
+/// </remarks>
+public static class Program
+{
+    /// <summary>Runs the bench.</summary>
+    public static void Main(string[] args)
+    {
+        var o = new BenchOptions(args);
+        var modelDir = o.Text("model", "models/fashion-unet-eps");
+        var variant = o.Text("variant", "small");
+        var guidance = o.Number("guidance", 3.0);
+        var metricKind = o.Text("metric", "teacher-rmse");
+        var (k, budget, samples, heldout, teacherNfe, seed, parallel) =
+            (o.Int("k", 4), o.Int("budget", 300), o.Int("samples", 128), o.Int("heldout", 128), o.Int("teacher-nfe", 100), o.Int("seed", 0), o.Int("parallel", 2));
+        var lanes = o.Has("lanes") ? [.. o.List("lanes", string.Empty).Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : Enumerable.Range(k, 5).ToArray();
+        var baselines = o.List("baselines", "dpm-solver++-2m,dpm-solver++-3m,unipc-bh2-3");
+        var spacings = o.List("spacings", "time-quadratic,logsnr-uniform");
+
+        var cardPath = Path.GetFullPath(Path.Combine(modelDir, "model.json"));
+        using var model = LoadedModel.Open(cardPath, new OnnxDenoiserOptions { GuidanceScale = guidance, IntraOpThreads = 1 });
+        if (!model.Variants.ContainsKey(variant))
+        {
+            throw new ArgumentException($"card {cardPath} has no variant '{variant}'");
+        }
+
+        // The key covers every network a schedule may call, and the guidance scale.
+        var hash = Convert.ToHexStringLower(SHA256.HashData(
+            [.. File.ReadAllBytes(model.Card.OnnxPath), .. model.Card.Variants.SelectMany(v => File.ReadAllBytes((model.Card with { Onnx = v.Onnx }).OnnxPath))]))
+            + string.Create(CultureInfo.InvariantCulture, $"/guidance {guidance:R}");
+        var evaluatorOptions = new ScheduleEvaluatorOptions { DegreeOfParallelism = parallel, VerifyTeacher = false, Variants = model.Variants };
+        using IScoreStore store = o.Has("db") ? LiteDbScoreStore.Open(o.Text("db", string.Empty)) : new InMemoryScoreStore();
+        var label = string.Create(CultureInfo.InvariantCulture, $"cost {metricKind} k {k} seed {seed}");
+        var times = ModelCallTimesStore.GetOrMeasure(store, label, () => ModelCallTimer.Measure(model.Primary, model.Variants, samples, device: model.Primary.Device));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"model {modelDir} + variant {variant} (guidance {guidance}), metric {metricKind}, samples {samples}/{heldout} held-out, teacher dpm-solver++-3m {teacherNfe} NFE, budget {budget} evaluations per search, seed {seed}"));
+        Console.WriteLine($"measured model time: {times}; ratio {times.MillisecondsPerSample[ModelCallTimes.Primary] / times.MillisecondsPerSample[variant]:F2}x");
+
+        string Spec(string name, int[] nfes, string space, string objective) => $$"""
+            { "format": "schedule-search/search@1", "name": "{{name}}", "model": "{{cardPath}}", "nfe": [{{string.Join(",", nfes)}}],
+              "metric": { "kind": "{{metricKind}}", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 },
+                          "teacher": { "preset": "dpm-solver++-3m", "nfe": {{teacherNfe}}, "spacing": "logsnr-uniform" } },
+              "space": { "afs": false{{space}} },
+              "strategy": { "kind": "default", "population": 16, "seed": {{seed}} },
+              "budget": { "evaluations": {{budget}} },
+              {{objective}}
+              "baselines": [{{string.Join(",", baselines.Select(b => $"\"{b}\""))}}],
+              "baseline_spacings": [{{string.Join(",", spacings.Select(s => $"\"{s}\""))}}] }
+            """;
+
+        SearchResult Run(SearchSpec spec)
+        {
+            var evaluator = new ScheduleEvaluator(model.Primary, hash, spec.Metric, store, evaluatorOptions);
+            var watchTeacher = Stopwatch.StartNew();
+            evaluator.Teacher(false);
+            evaluator.Teacher(true);
+            var teacherSeconds = watchTeacher.Elapsed.TotalSeconds;
+            var watch = Stopwatch.StartNew();
+            var result = new SearchRun(spec, evaluator, store, model.Primary.Schedule, new SearchRunOptions { Model = model.Primary, MeasureCallTimes = () => times }).Run();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"'{spec.Name}': {result.Evaluations} evaluations in {watch.Elapsed.TotalSeconds:F0} s (teacher {teacherSeconds:F0} s before)"));
+            return result;
+        }
+
+        // (a) The primary network alone at NFE k.
+        var alone = Run(SearchSpec.Parse(Spec($"{label} primary alone", [k], string.Empty, string.Empty), "cost bench"));
+        var a = alone.PerNfe.Single();
+        var tk = times.CostOf(a.Best!.Schedule);
+
+        // (b) Both networks at the lanes' NFEs (default k..k+4), within the primary's time at NFE k.
+        var budgetJson = string.Create(CultureInfo.InvariantCulture, $"\"objective\": {{ \"kind\": \"time-budget\", \"time_per_sample_ms\": {tk:R} }},");
+        var mixed = Run(SearchSpec.Parse(Spec($"{label} mixed nfe {string.Join(",", lanes)}", lanes, $", \"models\": [\"{variant}\"]", budgetJson), "cost bench"));
+        var best = mixed.PerNfe.Where(p => p.Best is not null).MinBy(p => p.Best!.Score)!;
+
+        Console.WriteLine();
+        Console.WriteLine($"{"",-34} {"ms/sample",10} {"NFE",4} {"calls",-22} {metricKind + " (scoring)",22} {"held-out",12}");
+        Row("(a) primary alone, best baseline", a.BestBaseline!, a.BaselineHeldOut);
+        Row("(a) primary alone, search", a.Best!, a.BestHeldOut);
+        foreach (var lane in mixed.PerNfe.Where(p => p.Best is not null))
+        {
+            Row(string.Create(CultureInfo.InvariantCulture, $"(b) budget {tk:G4} ms, NFE {lane.Nfe}"), lane.Best!, lane.BestHeldOut);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("(b)'s time-vs-score front (every schedule it scored; over-budget ones included):");
+        foreach (var t in mixed.TimeFront)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.MillisecondsPerSample,9:F4} ms  {t.Scored.Score,10:G5}  NFE {t.Scored.Nfe,2}  {Calls(t.Scored)}  {t.Scored.Schedule.Name}"));
+        }
+
+        var usesVariant = ModelCalls.PerModel(best.Best!.Schedule).ContainsKey(variant);
+        var met = usesVariant && best.Best!.Score < a.Best.Score && times.CostOf(best.Best.Schedule) <= tk;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bar: mixed best {best.Best!.Score:G5} at {times.CostOf(best.Best.Schedule):G4} ms (NFE {best.Nfe}, {Calls(best.Best)}) vs primary alone {a.Best.Score:G5} at {tk:G4} ms: {(met ? "MET" : "not met")}; held-out {best.BestHeldOut:G5} vs {a.BestHeldOut:G5}"));
+
+        string Calls(ScoredSchedule s) => string.Join(" ", ModelCalls.PerModel(s.Schedule).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => ModelCallTimes.Label(p.Key) + " x" + p.Value.ToString(CultureInfo.InvariantCulture)));
+
+        void Row(string name, ScoredSchedule s, double? held) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-34} {times.CostOf(s.Schedule),10:F4} {s.Nfe,4} {Calls(s),-22} {s.Score,22:G5} {held,12:G5}"));
+    }
+}
