@@ -344,7 +344,7 @@ public sealed class SearchRun
         foreach (var nfe in spec.Nfe)
         {
             var state = states[nfe];
-            var pick = state.Baselines.Where(b => double.IsFinite(b.Score)).OrderBy(b => b.Score).Take(options.HeldOutBaselines).ToList();
+            var pick = state.Baselines.Where(b => double.IsFinite(b.Score) && cost.Allows(b)).OrderBy(b => b.Score).Take(options.HeldOutBaselines).ToList();
             if (state.Best is { } best)
             {
                 pick.Insert(0, best);
