@@ -4,7 +4,7 @@ namespace ScheduleSearch.Search.Tests;
 
 public sealed class CheckedInSpecTests
 {
-    public static TheoryData<string> Specs => ["quickstart", "gmm-64", "fashion"];
+    public static TheoryData<string> Specs => ["quickstart", "gmm-64", "fashion", "fashion-guided", "fashion-fd"];
 
     [Theory]
     [MemberData(nameof(Specs))]

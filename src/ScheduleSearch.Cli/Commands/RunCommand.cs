@@ -39,7 +39,7 @@ public static class RunCommand
             }
 
             var dbPath = parse.GetValue(storage) is { } liteDb ? StorageOption.LiteDbPath(liteDb) : parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
-            using var session = EvaluationSession.Open(spec.ModelPath, parse.GetValue(device)!, spec.Metric, dbPath, console);
+            using var session = EvaluationSession.Open(spec.ModelPath, parse.GetValue(device)!, spec.Metric, dbPath, console, spec.Guidance, spec.Features);
             var resumed = session.Store.CountSearchEvaluations(spec.Name);
             console.Log(resumed > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, device {session.Model.Primary.Device})")

@@ -3,6 +3,7 @@ using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Models.Onnx;
+using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Infrastructure;
@@ -13,8 +14,11 @@ namespace ScheduleSearch.Cli.Infrastructure;
 /// </summary>
 public sealed class EvaluationSession : IDisposable
 {
-    private EvaluationSession(LoadedModel model, IScoreStore store, ScheduleEvaluator evaluator, string modelHash)
+    private readonly IDisposable? features;
+
+    private EvaluationSession(LoadedModel model, IScoreStore store, ScheduleEvaluator evaluator, string modelHash, IDisposable? features)
     {
+        this.features = features;
         Model = model;
         Store = store;
         Evaluator = evaluator;
@@ -38,10 +42,11 @@ public sealed class EvaluationSession : IDisposable
 
     /// <summary>
     /// Opens <paramref name="cardPath"/> on <paramref name="device"/> and the database at <paramref name="databasePath"/>
-    /// (created when missing). The model is opened first, so a bad card never creates or touches a database.
+    /// (created when missing), sampling with a spec's <paramref name="guidance"/> and scoring in its feature network
+    /// <paramref name="features"/> (null: none). The model is opened first, so a bad card never creates or touches a database.
     /// </summary>
-    public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output) =>
-        SessionOpener.Open(cardPath, device, metric, output, () => LiteDbScoreStore.Open(databasePath), (model, store, evaluator, hash) => new EvaluationSession(model, store, evaluator, hash));
+    public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output, SampleGuidance? guidance = null, FeatureFiles? features = null) =>
+        SessionOpener.Open(cardPath, device, metric, output, () => LiteDbScoreStore.Open(databasePath), (model, store, evaluator, hash, owned) => new EvaluationSession(model, store, evaluator, hash, owned), guidance, features);
 
     /// <summary>The analytic mixture behind a GMM model (its params.json next to the card), for mixture metrics.</summary>
     public static GaussianMixture? MixtureOf(LoadedModel model)
@@ -56,6 +61,7 @@ public sealed class EvaluationSession : IDisposable
     public void Dispose()
     {
         Store.Dispose();
+        features?.Dispose();
         Model.Dispose();
     }
 }

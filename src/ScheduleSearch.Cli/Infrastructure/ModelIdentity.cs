@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ScheduleSearch.Models.Cards;
+using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Cli.Infrastructure;
 
@@ -27,5 +28,19 @@ public static class ModelIdentity
 
         sha.AppendData(Encoding.UTF8.GetBytes("\n" + File.ReadAllText(cardPath).ReplaceLineEndings("\n")));
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// The identity of the model as a search samples it: <paramref name="contentHash"/> itself without guidance (so
+    /// keys stored before guidance existed stay valid), else the SHA-256 of the hash and the guidance's canonical text.
+    /// Evaluation keys and teacher references are named from it, so a search at guidance 3 never reuses guidance 1.
+    /// </summary>
+    public static string WithGuidance(string contentHash, SampleGuidance guidance)
+    {
+        ArgumentNullException.ThrowIfNull(contentHash);
+        ArgumentNullException.ThrowIfNull(guidance);
+        return guidance.IsDefault
+            ? contentHash
+            : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{contentHash}\nguidance {guidance.Canonical}")));
     }
 }

@@ -1,5 +1,6 @@
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Models.Onnx;
+using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Infrastructure;
@@ -11,13 +12,20 @@ namespace ScheduleSearch.Cli.Infrastructure;
 /// </summary>
 internal static class SessionOpener
 {
+    /// <summary>
+    /// Opens the session; <paramref name="guidance"/> and <paramref name="features"/> are a spec's (null: none). The
+    /// guidance is part of the model's identity (<see cref="ModelIdentity.WithGuidance"/>); <c>create</c> receives
+    /// the feature network to dispose with the session.
+    /// </summary>
     public static TSession Open<TStore, TSession>(
         string cardPath,
         string device,
         MetricSpec metric,
         CliOutput output,
         Func<TStore> openStore,
-        Func<LoadedModel, TStore, ScheduleEvaluator, string, TSession> create)
+        Func<LoadedModel, TStore, ScheduleEvaluator, string, IDisposable?, TSession> create,
+        SampleGuidance? guidance = null,
+        FeatureFiles? features = null)
         where TStore : IScoreStore
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -26,11 +34,14 @@ internal static class SessionOpener
             throw new BadInputException($"model card '{cardPath}' does not exist");
         }
 
-        var model = LoadedModel.Open(cardPath, new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn });
+        guidance ??= SampleGuidance.None;
+        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, guidance));
+        IDisposable? extractor = null;
         try
         {
-            var hash = ModelIdentity.ContentHash(model.Card, cardPath);
+            var hash = ModelIdentity.WithGuidance(ModelIdentity.ContentHash(model.Card, cardPath), guidance);
             var options = new ScheduleEvaluatorOptions { Mixture = EvaluationSession.MixtureOf(model), Statistics = model.Statistics, Variants = model.Variants };
+            extractor = SamplingSetup.AddFeatures(features, device, ref options);
             var store = openStore();
             try
             {
@@ -41,7 +52,7 @@ internal static class SessionOpener
                     CardJson = File.ReadAllText(cardPath),
                     Updated = DateTimeOffset.UtcNow,
                 });
-                return create(model, store, new ScheduleEvaluator(model.Primary, hash, metric, store, options), hash);
+                return create(model, store, new ScheduleEvaluator(model.Primary, hash, metric, store, options), hash, extractor);
             }
             catch (ArgumentException e)
             {
@@ -56,6 +67,7 @@ internal static class SessionOpener
         }
         catch
         {
+            extractor?.Dispose();
             model.Dispose();
             throw;
         }

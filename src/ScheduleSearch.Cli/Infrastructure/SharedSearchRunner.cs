@@ -20,7 +20,7 @@ public static class SharedSearchRunner
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(console);
-        using var session = SharedSession.Open(spec.ModelPath, device, spec.Metric, location, console);
+        using var session = SharedSession.Open(spec.ModelPath, device, spec.Metric, location, console, spec.Guidance, spec.Features);
         var resumed = session.Store.CountSearchEvaluations(spec.Name);
         console.Log(string.Create(CultureInfo.InvariantCulture,
             $"{(resumed > 0 ? "resuming" : "starting")} shared search '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({location}, device {session.Model.Primary.Device})"));

@@ -1,5 +1,6 @@
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Models.Onnx;
+using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.Postgres;
 
@@ -12,8 +13,11 @@ namespace ScheduleSearch.Cli.Infrastructure;
 /// </summary>
 public sealed class SharedSession : IDisposable
 {
-    private SharedSession(LoadedModel model, PostgresScoreStore store, ScheduleEvaluator evaluator)
+    private readonly IDisposable? features;
+
+    private SharedSession(LoadedModel model, PostgresScoreStore store, ScheduleEvaluator evaluator, IDisposable? features)
     {
+        this.features = features;
         Model = model;
         Store = store;
         Evaluator = evaluator;
@@ -28,14 +32,18 @@ public sealed class SharedSession : IDisposable
     /// <summary>The local evaluator (cache first, then the model).</summary>
     public ScheduleEvaluator Evaluator { get; }
 
-    /// <summary>Opens <paramref name="cardPath"/> on <paramref name="device"/> and the store at <paramref name="location"/>.</summary>
-    public static SharedSession Open(string cardPath, string device, MetricSpec metric, PostgresLocation location, CliOutput output) =>
-        SessionOpener.Open(cardPath, device, metric, output, () => StorageOption.OpenShared(location, readOnly: false), (model, store, evaluator, _) => new SharedSession(model, store, evaluator));
+    /// <summary>
+    /// Opens <paramref name="cardPath"/> on <paramref name="device"/> and the store at <paramref name="location"/>, with a
+    /// spec's <paramref name="guidance"/> and feature network <paramref name="features"/> (null: none).
+    /// </summary>
+    public static SharedSession Open(string cardPath, string device, MetricSpec metric, PostgresLocation location, CliOutput output, SampleGuidance? guidance = null, FeatureFiles? features = null) =>
+        SessionOpener.Open(cardPath, device, metric, output, () => StorageOption.OpenShared(location, readOnly: false), (model, store, evaluator, _, owned) => new SharedSession(model, store, evaluator, owned), guidance, features);
 
     /// <inheritdoc />
     public void Dispose()
     {
         Store.Dispose();
+        features?.Dispose();
         Model.Dispose();
     }
 }

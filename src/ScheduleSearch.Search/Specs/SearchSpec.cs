@@ -25,6 +25,12 @@ public sealed record SearchSpec
     /// <summary>How candidates are scored.</summary>
     public MetricSpec Metric { get; init; } = new();
 
+    /// <summary>The feature network fd and kid compare in (metric.features), or null for the samples themselves.</summary>
+    public FeatureFiles? Features { get; init; }
+
+    /// <summary>Classifier-free guidance of a class-conditional model (the guidance block; default w = 1, classes cycling).</summary>
+    public SampleGuidance Guidance { get; init; } = SampleGuidance.None;
+
     /// <summary>The per-step decisions searched.</summary>
     public SearchSpace Space { get; init; } = SearchSpace.Default;
 

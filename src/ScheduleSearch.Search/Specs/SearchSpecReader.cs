@@ -29,7 +29,7 @@ internal static class SearchSpecReader
         using (document)
         {
             var root = new JsonFields(document.RootElement, source, string.Empty,
-                "format", "name", "model", "nfe", "metric", "space", "strategy", "budget", "baselines", "baseline_spacings", "objective");
+                "format", "name", "model", "nfe", "metric", "space", "strategy", "budget", "baselines", "baseline_spacings", "guidance", "objective");
             var format = root.String("format");
             if (format != SearchSpec.Format)
             {
@@ -49,14 +49,25 @@ internal static class SearchSpecReader
                 throw root.Error("nfe", "lists an NFE twice");
             }
 
+            var metric = root.Object("metric", "kind", "samples", "seed", "heldout", "teacher", "features");
             var spec = new SearchSpec
             {
                 Name = name,
                 ModelPath = Path.GetFullPath(Path.IsPathRooted(model) ? model : Path.Combine(baseDirectory, model)),
                 Nfe = [.. nfe.Order()],
-                Metric = ReadMetric(root.Object("metric", "kind", "samples", "seed", "heldout", "teacher")),
+                Metric = ReadMetric(metric),
                 SourceJson = json,
             };
+            if (metric.Has("features"))
+            {
+                spec = spec with { Features = SamplingFieldsReader.Features(metric, spec.Metric.Kind, baseDirectory) };
+            }
+
+            if (root.Has("guidance"))
+            {
+                spec = spec with { Guidance = SamplingFieldsReader.Guidance(root.Object("guidance", SamplingFieldsReader.GuidanceFields)) };
+            }
+
             if (root.Has("space"))
             {
                 spec = spec with { Space = ReadSpace(root.Object("space", "prediction", "order", "method", "derivative", "corrector", "t_max", "t_min", "time_shift", "compensation", "momentum", "teleport", "afs", "models")) };

@@ -1,0 +1,63 @@
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Models.Cards;
+using ScheduleSearch.Models.Onnx;
+using ScheduleSearch.Search.Specs;
+
+namespace ScheduleSearch.Cli.Infrastructure;
+
+/// <summary>
+/// Turns a spec's <c>guidance</c> block and <c>metric.features</c> into what the model and the evaluator are opened
+/// with, checking them against the model card first (errors name the spec field).
+/// </summary>
+internal static class SamplingSetup
+{
+    /// <summary>The denoiser options for <paramref name="guidance"/>, after checking it fits the card at <paramref name="cardPath"/>.</summary>
+    public static OnnxDenoiserOptions DenoiserOptions(string cardPath, string device, CliOutput output, SampleGuidance guidance)
+    {
+        var options = new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn };
+        if (guidance.IsDefault)
+        {
+            return options;
+        }
+
+        var card = ModelCardReader.Read(cardPath);
+        var classes = card.Guidance?.NumClasses
+            ?? throw new BadInputException($"guidance: model card '{card.Name}' has no guidance block (class input, num_classes, null class); guidance needs a class-conditional model");
+        for (var i = 0; i < guidance.Classes.Length; i++)
+        {
+            if (guidance.Classes[i] >= classes)
+            {
+                throw new BadInputException($"guidance.classes[{i}]: class {guidance.Classes[i]} is not below the card's num_classes {classes}");
+            }
+        }
+
+        return options with { GuidanceScale = guidance.Scale, ClassLabels = guidance.Classes.IsDefaultOrEmpty ? null : guidance.Classes };
+    }
+
+    /// <summary>
+    /// Opens the feature network and statistics of <paramref name="features"/> into <paramref name="options"/>; the
+    /// returned network (null without features) belongs to the caller.
+    /// </summary>
+    public static OnnxFeatureExtractor? AddFeatures(FeatureFiles? features, string device, ref ScheduleEvaluatorOptions options)
+    {
+        if (features is null)
+        {
+            return null;
+        }
+
+        FeatureStatistics? statistics;
+        try
+        {
+            statistics = features.Mean is { } mean ? FeatureStatistics.Load(mean, features.Covariance!) : null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
+        {
+            throw new BadInputException($"metric.features: {e.Message}", e);
+        }
+
+        var extractor = OnnxFeatureExtractor.Open(features.Onnx, device);
+        options = options with { Features = extractor, ReferenceStatistics = statistics };
+        return extractor;
+    }
+}
