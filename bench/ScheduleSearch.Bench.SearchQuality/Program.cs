@@ -15,8 +15,16 @@ using ScheduleSearch.Storage;
 //        --samples 1024 --heldout 1024 --parallel 2 [--baselines a,b,...]
 //        [--wide time_shift,compensation,momentum,teleport,afs | all]  (issue 9: the spec's space switches, each true)
 //        [--phases dp-timesteps:0.05,joint-cma:0.75,evolutionary:0.2]  (a composite of catalog generators instead of --strategy)
+//        --zoo --model models/fashion-unet-eps --guidance 3 ...  (trained ONNX networks: see ZooBench.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.FirstOrDefault() == "--zoo")
+{
+    // The trained zoo networks (issues 8 and 9): ZooBench.cs.
+    ScheduleSearch.Bench.SearchQuality.ZooBench.Run(args[1..]);
+    return;
+}
+
 var opts = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
