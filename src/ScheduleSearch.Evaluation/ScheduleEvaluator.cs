@@ -31,6 +31,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     private readonly IScoreStore store;
     private readonly ScheduleEvaluatorOptions options;
     private readonly IQualityMetric metric;
+    private readonly bool needsTeacher;
     private readonly GaussianMixture? mixture;
     private readonly MixtureLikelihood? likelihood;
     private readonly ConcurrentBag<Sampler> samplers = [];
@@ -72,6 +73,9 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         Spec = spec;
         this.store = store;
         metric = MetricCatalog.Create(spec.Kind);
+        // fd against fixed data-set statistics never reads the teacher's samples: computing them (hundreds of NFE on
+        // every noise set) would be wasted, and the teacher's spec stays out of its key.
+        needsTeacher = metric.NeedsTeacher && !(metric is FrechetDistanceMetric && this.options.ReferenceStatistics is not null);
         mixture = this.options.Mixture ?? (denoiser as GaussianMixtureDenoiser)?.Mixture;
         if (metric.NeedsMixture && mixture is null)
         {
@@ -94,7 +98,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             }
         }
 
-        if (metric.NeedsTeacher)
+        if (needsTeacher)
         {
             // Fail now, not after the first batch, on a teacher that cannot be built on this model.
             _ = TeacherReferences.Schedule(denoiser, spec.Teacher);
@@ -438,7 +442,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     private (double? TStart, double? TEnd) TeacherRange(SamplerSchedule schedule)
     {
         // Invalid schedules fail without running, so they never need a teacher of their own.
-        if (!metric.NeedsTeacher || ScheduleValidator.Problems(schedule, model.Schedule).Count > 0)
+        if (!needsTeacher || ScheduleValidator.Problems(schedule, model.Schedule).Count > 0)
         {
             return (null, null);
         }
@@ -457,7 +461,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         var setKey = (full, tStart, tEnd);
         lock (referenceGate)
         {
-            if (sets.TryGetValue(setKey, out var ready) && (ready.Teacher is not null || !metric.NeedsTeacher))
+            if (sets.TryGetValue(setKey, out var ready) && (ready.Teacher is not null || !needsTeacher))
             {
                 return ready;
             }
@@ -467,7 +471,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             {
                 var noise = ready?.Noise ?? NoiseSet.Create(full, model.SampleSize);
                 TeacherReference? teacher = null;
-                if (metric.NeedsTeacher)
+                if (needsTeacher)
                 {
                     var run = new TeacherRunOptions
                     {
@@ -509,7 +513,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
                 w.WriteString("reference", statistics.Name);
             }
 
-            if (metric.NeedsTeacher)
+            if (needsTeacher)
             {
                 w.WritePropertyName("teacher");
                 w.WriteRawValue(TeacherReferences.CanonicalJson(Spec.Teacher));
