@@ -54,6 +54,20 @@ public sealed class BadInputTests(TinySearch search) : IClassFixture<TinySearch>
     }
 
     [Fact]
+    public void Run_with_an_unknown_device_in_devices_names_it()
+    {
+        var result = RunBad(dir => ["run", dir.Write("lanes.search.json", TinySearch.Spec("bad lanes", 10)), "--devices", "cpu,gpu0"]);
+        Assert.Contains("--devices: unknown device 'gpu0'", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_with_both_device_and_devices_is_bad_input()
+    {
+        var result = RunBad(dir => ["run", dir.Write("lanes.search.json", TinySearch.Spec("bad lanes", 10)), "--device", "cpu", "--devices", "cpu,cpu"]);
+        Assert.Contains("--device and --devices", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_with_a_negative_budget_is_bad_input()
     {
         var result = RunBad(dir => ["run", dir.Write("bad.search.json", TinySearch.Spec("bad budget", -5))]);

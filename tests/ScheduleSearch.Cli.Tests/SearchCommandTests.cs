@@ -26,6 +26,24 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     }
 
     [Fact]
+    public void Run_on_two_lanes_finds_the_same_winners_with_the_same_scores_as_one()
+    {
+        using var dir = new TempFolder();
+        var spec = dir.Write("lanes.search.json", TinySearch.Spec(TinySearch.Name, 120));
+        var laned = CliProcess.Run(dir.Path, "run", spec, "--db", "lanes.db", "--devices", "cpu,cpu");
+        Assert.True(laned.ExitCode == 0, laned.ToString());
+        Assert.Contains("2 lanes: cpu, cpu", laned.Stdout, StringComparison.Ordinal);
+        var shown = CliProcess.Run(dir.Path, "show", TinySearch.Name, "--db", "lanes.db", "--json");
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        var one = Show().GetProperty("per_nfe").EnumerateArray().Select(Winner).ToArray();
+        var two = JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("per_nfe").EnumerateArray().Select(Winner).ToArray();
+        Assert.Equal(one, two);
+
+        static (string?, double, double) Winner(JsonElement nfe) =>
+            (nfe.GetProperty("best").GetProperty("key").GetString(), nfe.GetProperty("best").GetProperty("score").GetDouble(), nfe.GetProperty("best").GetProperty("heldout").GetDouble());
+    }
+
+    [Fact]
     public void Show_json_has_the_stable_keys_and_held_out_scores()
     {
         var doc = Show();

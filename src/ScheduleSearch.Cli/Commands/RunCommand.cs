@@ -9,7 +9,7 @@ using ScheduleSearch.Storage;
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
-/// <c>run SPEC [--db PATH] [--device cpu|cuda:N|auto]</c>: starts the search in the spec, or resumes it where the
+/// <c>run SPEC [--db PATH] [--device cpu|cuda:N|auto | --devices LIST]</c>: starts the search in the spec, or resumes it where the
 /// database already has it. Ctrl+C stops after the evaluation in flight, checkpoints and prints how to resume.
 /// </summary>
 public static class RunCommand
@@ -20,9 +20,10 @@ public static class RunCommand
         var specPath = new Argument<string>("SPEC") { Description = "The search spec (searches/*.search.json, format schedule-search/search@1)" };
         var database = CommonOptions.Database();
         var device = CommonOptions.Device();
+        var devices = CommonOptions.Devices();
         var storage = StorageOption.Create();
         var grace = GraceOption.Create();
-        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device, storage, grace };
+        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device, devices, storage, grace };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var path = parse.GetValue(specPath)!;
@@ -33,18 +34,31 @@ public static class RunCommand
 
             // Everything about the input is checked before the database is opened, so bad input never touches it.
             var spec = SearchSpec.Load(path);
+            var lanes = parse.GetValue(devices)?.Split(',', StringSplitOptions.TrimEntries) ?? [parse.GetValue(device)!];
+            if (parse.GetValue(devices) is not null && parse.GetResult(device) is { Implicit: false })
+            {
+                throw new BadInputException("--device and --devices: give one or the other (--devices cuda:0,cuda:1 runs one evaluation lane per device)");
+            }
+
             if (parse.GetValue(storage) is { } storageText && StorageOption.Shared(storageText) is { } shared)
             {
-                return SharedSearchRunner.Run(spec, path, shared, parse.GetValue(device)!, GraceOption.ToOptions(parse.GetValue(grace)), console, cancellationToken);
+                if (lanes.Length > 1)
+                {
+                    throw new BadInputException("--devices: lanes share one local database; on a shared store start one `schedule-search worker` per device instead");
+                }
+
+                return SharedSearchRunner.Run(spec, path, shared, lanes[0], GraceOption.ToOptions(parse.GetValue(grace)), console, cancellationToken);
             }
 
             var dbPath = parse.GetValue(storage) is { } liteDb ? StorageOption.LiteDbPath(liteDb) : parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
-            using var session = EvaluationSession.Open(spec.ModelPath, parse.GetValue(device)!, spec.Metric, dbPath, console, spec.Guidance, spec.Features);
+            using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, spec.Guidance, spec.Features);
+            var evaluator = session.Lanes(lanes);
+            var where = lanes.Length > 1 ? $"{lanes.Length} lanes: {string.Join(", ", lanes)}" : $"device {session.Model.Primary.Device}";
             var resumed = session.Store.CountSearchEvaluations(spec.Name);
             console.Log(resumed > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, device {session.Model.Primary.Device})")
-                : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, device {session.Model.Primary.Device})"));
-            var run = new SearchRun(ForModel(spec, session.Model), session.Evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
+                ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, {where})")
+                : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, {where})"));
+            var run = new SearchRun(ForModel(spec, session.Model), evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
             var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
             ResultTable.Write(console, result, session.Evaluator.Metric);
             if (result.Status == SearchStatus.Interrupted)

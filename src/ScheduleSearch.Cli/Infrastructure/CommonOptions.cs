@@ -35,6 +35,31 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--devices LIST</c>: one evaluation lane per device (comma-separated), in place of <c>--device</c>.</summary>
+    public static Option<string?> Devices()
+    {
+        var option = new Option<string?>("--devices")
+        {
+            Description = "One evaluation lane per device, all fed by the same search, e.g. cuda:0,cuda:1 (each cpu, cuda:N or auto; a device may repeat). Replaces --device",
+            HelpName = "LIST",
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is null)
+            {
+                return;
+            }
+
+            var devices = value.Split(',', StringSplitOptions.TrimEntries);
+            if (devices.FirstOrDefault(d => !ModelOpener.IsDevice(d)) is { } bad)
+            {
+                result.AddError($"--devices: unknown device '{bad}' in '{value}'; expected a comma-separated list of {DeviceValues}");
+            }
+        });
+        return option;
+    }
+
     /// <summary><c>--json</c>: print one JSON document instead of a table.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON document (stable keys, for scripts) instead of a table" };
 

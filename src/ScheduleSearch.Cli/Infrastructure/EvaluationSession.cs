@@ -3,6 +3,7 @@ using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Models.Onnx;
+using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
@@ -15,10 +16,19 @@ namespace ScheduleSearch.Cli.Infrastructure;
 public sealed class EvaluationSession : IDisposable
 {
     private readonly IDisposable? features;
+    private readonly Func<string, (LoadedModel Model, ScheduleEvaluator Evaluator, IDisposable? Features)>? openLane;
+    private readonly List<IDisposable> lanes = [];
 
-    private EvaluationSession(LoadedModel model, IScoreStore store, ScheduleEvaluator evaluator, string modelHash, IDisposable? features)
+    private EvaluationSession(
+        LoadedModel model,
+        IScoreStore store,
+        ScheduleEvaluator evaluator,
+        string modelHash,
+        IDisposable? features,
+        Func<string, (LoadedModel Model, ScheduleEvaluator Evaluator, IDisposable? Features)>? openLane)
     {
         this.features = features;
+        this.openLane = openLane;
         Model = model;
         Store = store;
         Evaluator = evaluator;
@@ -46,7 +56,45 @@ public sealed class EvaluationSession : IDisposable
     /// <paramref name="features"/> (null: none). The model is opened first, so a bad card never creates or touches a database.
     /// </summary>
     public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output, SampleGuidance? guidance = null, FeatureFiles? features = null) =>
-        SessionOpener.Open(cardPath, device, metric, output, () => LiteDbScoreStore.Open(databasePath), (model, store, evaluator, hash, owned) => new EvaluationSession(model, store, evaluator, hash, owned), guidance, features);
+        SessionOpener.Open(
+            cardPath,
+            device,
+            metric,
+            output,
+            () => LiteDbScoreStore.Open(databasePath),
+            (model, store, evaluator, hash, owned) => new EvaluationSession(
+                model, store, evaluator, hash, owned, laneDevice => SessionOpener.OpenLane(cardPath, laneDevice, metric, output, store, hash, guidance, features)),
+            guidance,
+            features);
+
+    /// <summary>
+    /// The evaluator for a search over <paramref name="devices"/>: this session's evaluator is the first lane (its
+    /// device is the first of the list), and every further device gets its own model and evaluator scoring into the
+    /// same database (<see cref="LanedEvaluator"/>). The lanes close with the session.
+    /// </summary>
+    public IScheduleEvaluator Lanes(IReadOnlyList<string> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        if (devices.Count <= 1 || openLane is null)
+        {
+            return Evaluator;
+        }
+
+        var evaluators = new List<IScheduleEvaluator> { Evaluator };
+        foreach (var device in devices.Skip(1))
+        {
+            var (model, evaluator, owned) = openLane(device);
+            lanes.Add(model);
+            if (owned is not null)
+            {
+                lanes.Add(owned);
+            }
+
+            evaluators.Add(evaluator);
+        }
+
+        return new LanedEvaluator(evaluators);
+    }
 
     /// <summary>The analytic mixture behind a GMM model (its params.json next to the card), for mixture metrics.</summary>
     public static GaussianMixture? MixtureOf(LoadedModel model)
@@ -62,6 +110,11 @@ public sealed class EvaluationSession : IDisposable
     {
         Store.Dispose();
         features?.Dispose();
+        foreach (var lane in lanes)
+        {
+            lane.Dispose();
+        }
+
         Model.Dispose();
     }
 }

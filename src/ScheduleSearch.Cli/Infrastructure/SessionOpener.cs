@@ -40,8 +40,7 @@ internal static class SessionOpener
         try
         {
             var hash = ModelIdentity.WithGuidance(ModelIdentity.ContentHash(model.Card, cardPath), guidance);
-            var options = new ScheduleEvaluatorOptions { Mixture = EvaluationSession.MixtureOf(model), Statistics = model.Statistics, Variants = model.Variants };
-            extractor = SamplingSetup.AddFeatures(features, device, ref options);
+            (var options, extractor) = EvaluatorOptions(model, features, device);
             var store = openStore();
             try
             {
@@ -71,5 +70,34 @@ internal static class SessionOpener
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens one more evaluation lane of a session: the same card, guidance and metric on <paramref name="device"/>,
+    /// scoring into the same store under the same model hash. The caller disposes the returned model and features.
+    /// </summary>
+    public static (LoadedModel Model, ScheduleEvaluator Evaluator, IDisposable? Features) OpenLane(
+        string cardPath, string device, MetricSpec metric, CliOutput output, IScoreStore store, string hash, SampleGuidance? guidance, FeatureFiles? features)
+    {
+        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, guidance ?? SampleGuidance.None));
+        IDisposable? extractor = null;
+        try
+        {
+            (var options, extractor) = EvaluatorOptions(model, features, device);
+            return (model, new ScheduleEvaluator(model.Primary, hash, metric, store, options), extractor);
+        }
+        catch
+        {
+            extractor?.Dispose();
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static (ScheduleEvaluatorOptions Options, IDisposable? Features) EvaluatorOptions(LoadedModel model, FeatureFiles? features, string device)
+    {
+        var options = new ScheduleEvaluatorOptions { Mixture = EvaluationSession.MixtureOf(model), Statistics = model.Statistics, Variants = model.Variants };
+        var extractor = SamplingSetup.AddFeatures(features, device, ref options);
+        return (options, extractor);
     }
 }
