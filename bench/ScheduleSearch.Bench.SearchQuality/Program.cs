@@ -15,6 +15,7 @@ using ScheduleSearch.Storage;
 //        --samples 1024 --heldout 1024 --parallel 2 [--baselines a,b,...]
 //        [--wide time_shift,compensation,momentum,teleport,afs | all]  (issue 9: the spec's space switches, each true)
 //        [--phases dp-timesteps:0.05,joint-cma:0.75,evolutionary:0.2]  (a composite of catalog generators instead of --strategy)
+//        [--predictor surrogate=fasttree,batchsize=25,warmupevaluations=80]  (predictor-guided with other PredictorGuidedOptions)
 //        --zoo --model models/fashion-unet-eps --guidance 3 ...  (trained ONNX networks: see ZooBench.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -80,7 +81,9 @@ foreach (var seed in seeds)
         {
             GeneratorFactory = ctx => generator = phases.Length > 0
                 ? new ScheduleSearch.Search.Generators.CompositeGenerator(ctx, phases)
-                : ScheduleSearch.Search.Generators.GeneratorCatalog.Create(strategy, ctx),
+                : opts.TryGetValue("predictor", out var pg)
+                    ? new ScheduleSearch.Search.Generators.PredictorGuidedGenerator(ctx, ScheduleSearch.Search.Generators.PredictorGuidedOptions.Parse(pg))
+                    : ScheduleSearch.Search.Generators.GeneratorCatalog.Create(strategy, ctx),
             Model = denoiser,
         });
         var result = run.Run();
@@ -106,6 +109,10 @@ foreach (var seed in seeds)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  tau after 300 evaluations: {late.Length} batches, median {late[late.Length / 2]:F2}, min {late[0]:F2}, max {late[^1]:F2}, {late.Count(t => t >= 0.6)} at or above 0.6"));
             }
+
+            string Log(IEnumerable<(int TrainedOn, double Tau)> log) => string.Join(", ", log.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.TrainedOn}: {t.Tau:F2}")));
+            Console.WriteLine("  tau on random probes of children (trained on n: tau): " + Log(diagnostics.ProbeTauLog));
+            Console.WriteLine("  cross-validated tau on the generator's evaluations (n: tau): " + Log(diagnostics.CrossValidatedTauLog));
         }
 
         if (generator is ScheduleSearch.Search.Generators.DpTimestepsGenerator dp)

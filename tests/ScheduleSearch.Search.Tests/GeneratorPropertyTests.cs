@@ -6,6 +6,7 @@ using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Search.Generators;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Search.Tests.Generators;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Search.Tests;
@@ -67,16 +68,7 @@ public sealed class GeneratorPropertyTests
         return [.. result];
     }
 
-    private static ScoredSchedule Scored(SamplerSchedule s, double score) => new()
-    {
-        Schedule = s,
-        Key = ScheduleKey.Compute(s),
-        ScheduleKey = ScheduleKey.Compute(s),
-        Nfe = s.Nfe,
-        Score = score,
-        Fidelity = 1,
-        Status = EvaluationStatus.Ok,
-    };
+    private static ScoredSchedule Scored(SamplerSchedule s, double score) => TestScores.Scored(s, score);
 
     private static void AssertValid(SamplerSchedule s, int nfe, string what)
     {

@@ -7,14 +7,13 @@ namespace ScheduleSearch.Search.Surrogates;
 /// features (an approximate Gaussian-kernel ridge regression, Rahimi and Recht 2007). Cheap to retrain every
 /// generation; only the ranking it induces is used.
 /// </summary>
-internal sealed class RidgeSurrogate
+internal sealed class RidgeSurrogate : ISurrogate
 {
     private readonly int fourier;
     private readonly double ridge;
     private double[][]? projections;
     private double[]? phases;
-    private double[]? mean;
-    private double[]? scale;
+    private Standardiser? standardiser;
     private Vector<double>? coefficients;
 
     public RidgeSurrogate(int fourier = 256, double ridge = 1e-2)
@@ -28,18 +27,9 @@ internal sealed class RidgeSurrogate
     public void Fit(IReadOnlyList<double[]> x, IReadOnlyList<double> y, int seed)
     {
         var d = x[0].Length;
-        mean = new double[d];
-        scale = new double[d];
-        for (var j = 0; j < d; j++)
-        {
-            var m = x.Average(r => r[j]);
-            var v = x.Average(r => (r[j] - m) * (r[j] - m));
-            mean[j] = m;
-            scale[j] = v > 1e-12 ? 1 / Math.Sqrt(v) : 0;
-        }
-
+        standardiser = new Standardiser(x);
         var rng = new Random(seed);
-        var bandwidth = Math.Sqrt(Math.Max(1, scale.Count(s => s > 0)));
+        var bandwidth = Math.Sqrt(Math.Max(1, standardiser.Varying));
         projections = Enumerable.Range(0, fourier).Select(_ => Enumerable.Range(0, d).Select(_ => Generators.RandomExtensions.Gaussian(rng) / bandwidth).ToArray()).ToArray();
         phases = Enumerable.Range(0, fourier).Select(_ => rng.NextDouble() * 2 * Math.PI).ToArray();
         var rows = x.Select(Expand).ToArray();
@@ -53,12 +43,14 @@ internal sealed class RidgeSurrogate
 
     private double Offset { get; set; }
 
+    public double[] Predict(IReadOnlyList<double[]> x) => x.Select(Predict).ToArray();
+
     public double Predict(double[] features) =>
         coefficients is null ? 0 : Offset + Vector<double>.Build.DenseOfArray(Expand(features)).DotProduct(coefficients);
 
     private double[] Expand(double[] raw)
     {
-        var z = raw.Select((v, j) => (v - mean![j]) * scale![j]).ToArray();
+        var z = standardiser!.Apply(raw);
         var result = new double[z.Length + fourier];
         Array.Copy(z, result, z.Length);
         var norm = Math.Sqrt(2.0 / fourier);
