@@ -16,6 +16,7 @@ using ScheduleSearch.Storage;
 //        [--wide time_shift,compensation,momentum,teleport,afs | all]  (issue 9: the spec's space switches, each true)
 //        [--phases dp-timesteps:0.05,joint-cma:0.75,evolutionary:0.2]  (a composite of catalog generators instead of --strategy)
 //        [--predictor surrogate=fasttree,batchsize=25,warmupevaluations=80]  (predictor-guided with other PredictorGuidedOptions)
+//        [--target 0.03273]  (print the evaluation at which the best scoring value first reaches it)
 //        --zoo --model models/fashion-unet-eps --guidance 3 ...  (trained ONNX networks: see ZooBench.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -144,6 +145,13 @@ foreach (var seed in seeds)
         }
 
         Console.WriteLine("  best so far (evaluations: scoring): " + string.Join(", ", curve));
+        if (opts.TryGetValue("target", out var targetText))
+        {
+            // Evaluations-to-target (baselines included), e.g. another strategy's final score.
+            var target = double.Parse(targetText, CultureInfo.InvariantCulture);
+            var reached = history.Select((r, i) => (r, i)).FirstOrDefault(p => p.r.Nfe == nfe && p.r.Score <= target);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  target {target:F5}: {(reached.r is null ? "not reached" : $"reached at evaluation {reached.i + 1}")}"));
+        }
 
         if (checkpoints.Length > 0)
         {
