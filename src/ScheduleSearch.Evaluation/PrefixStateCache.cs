@@ -5,13 +5,15 @@ namespace ScheduleSearch.Evaluation;
 /// <summary>
 /// The evaluator's in-memory LRU of prefix states (issue 6), bounded by the bytes the states hold. Keys name the
 /// noise set, the samples and the schedule prefix (<see cref="SamplerPrefix.Key"/>); one evaluator serves one model,
-/// so the model is implied. Thread-safe.
+/// so the model is implied. States captured by one run share their common history points
+/// (<see cref="SamplerState.Buffers"/>); each buffer is counted once, while any state holding it is kept. Thread-safe.
 /// </summary>
 internal sealed class PrefixStateCache(long capacityBytes)
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, LinkedListNode<KeyValuePair<string, SamplerState>>> index = new(StringComparer.Ordinal);
     private readonly LinkedList<KeyValuePair<string, SamplerState>> recency = [];
+    private readonly Dictionary<object, int> references = new(ReferenceEqualityComparer.Instance);
     private long bytes;
 
     /// <summary>Bytes held now.</summary>
@@ -68,12 +70,30 @@ internal sealed class PrefixStateCache(long capacityBytes)
             }
 
             index[key] = recency.AddFirst(new KeyValuePair<string, SamplerState>(key, state));
-            bytes += size;
+            foreach (var (buffer, length) in state.Buffers())
+            {
+                var count = references.GetValueOrDefault(buffer);
+                bytes += count == 0 ? length : 0;
+                references[buffer] = count + 1;
+            }
+
             while (bytes > capacityBytes && recency.Last is { } oldest)
             {
                 recency.RemoveLast();
                 index.Remove(oldest.Value.Key);
-                bytes -= oldest.Value.Value.SizeInBytes;
+                foreach (var (buffer, length) in oldest.Value.Value.Buffers())
+                {
+                    var count = references[buffer] - 1;
+                    if (count == 0)
+                    {
+                        references.Remove(buffer);
+                        bytes -= length;
+                    }
+                    else
+                    {
+                        references[buffer] = count;
+                    }
+                }
             }
         }
     }

@@ -40,12 +40,14 @@ public sealed partial class Sampler
 
         start.X.CopyTo(x);
         ws.History.Clear();
+        ws.Frozen.Clear();
         foreach (var point in start.History)
         {
             var slot = ws.History.Pending;
             Array.Copy(point.X0, slot.X0, x.Length);
             Array.Copy(point.Eps, slot.Eps, x.Length);
             ws.History.Push(point.T, point.Lambda);
+            ws.Frozen[ws.History.StampOf(0)] = point;
         }
 
         ws.HasMomentum = start.Momentum is not null;
@@ -70,13 +72,26 @@ public sealed partial class Sampler
     {
         var history = ws.History;
         var points = new HistoryPoint[history.Count];
+        var held = new HashSet<long>();
         for (var ago = history.Count - 1; ago >= 0; ago--)
         {
-            var source = history[ago];
-            var copy = new HistoryPoint(x.Length) { T = source.T, Lambda = source.Lambda };
-            Array.Copy(source.X0, copy.X0, x.Length);
-            Array.Copy(source.Eps, copy.Eps, x.Length);
+            var stamp = history.StampOf(ago);
+            held.Add(stamp);
+            if (!ws.Frozen.TryGetValue(stamp, out var copy))
+            {
+                var source = history[ago];
+                copy = new HistoryPoint(x.Length) { T = source.T, Lambda = source.Lambda };
+                Array.Copy(source.X0, copy.X0, x.Length);
+                Array.Copy(source.Eps, copy.Eps, x.Length);
+                ws.Frozen[stamp] = copy;
+            }
+
             points[history.Count - 1 - ago] = copy;
+        }
+
+        foreach (var gone in ws.Frozen.Keys.Where(k => !held.Contains(k)).ToList())
+        {
+            ws.Frozen.Remove(gone);
         }
 
         var momentum = ws.HasMomentum ? (double[])ws.Momentum.Clone() : null;

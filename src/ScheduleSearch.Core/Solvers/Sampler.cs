@@ -94,6 +94,7 @@ public sealed partial class Sampler
         {
             ws.History.Clear();
             ws.HasMomentum = false;
+            ws.Frozen.Clear();
         }
 
         var ts = plan.Timesteps;
@@ -252,6 +253,12 @@ public sealed partial class Sampler
         public double[] Momentum { get; } = new double[size];
 
         public bool HasMomentum { get; set; }
+
+        /// <summary>
+        /// Immutable copies of held history points by <see cref="StepHistory.StampOf"/>, so that the prefix states one
+        /// run captures (and the state it resumed from) share the points they have in common instead of copying them again.
+        /// </summary>
+        public Dictionary<long, HistoryPoint> Frozen { get; } = [];
 
         public Prediction MomentumPrediction { get; set; }
     }

@@ -35,11 +35,29 @@ public sealed class SamplerState
     /// <summary>Samples in the state.</summary>
     public int Batch { get; }
 
-    /// <summary>Memory held by the state's buffers, in bytes.</summary>
-    public long SizeInBytes => sizeof(double) * ((long)x.Length + (2L * history.Length * x.Length) + (momentum?.Length ?? 0));
+    /// <summary>Memory held by the state's buffers, in bytes (buffers shared with other states counted in full).</summary>
+    public long SizeInBytes => Buffers().Sum(b => b.Bytes);
 
     /// <summary>The samples after <see cref="Steps"/> steps.</summary>
     public ReadOnlySpan<double> X => x;
+
+    /// <summary>
+    /// The buffers the state holds, each with its size in bytes. States captured by one run (and the state it resumed
+    /// from) share the history points they have in common: the same buffer object, which a cache should count once.
+    /// </summary>
+    public IEnumerable<(object Buffer, long Bytes)> Buffers()
+    {
+        yield return (x, sizeof(double) * (long)x.Length);
+        foreach (var point in history)
+        {
+            yield return (point, sizeof(double) * 2L * point.X0.Length);
+        }
+
+        if (momentum is not null)
+        {
+            yield return (momentum, sizeof(double) * (long)momentum.Length);
+        }
+    }
 
     /// <summary>The history, oldest point first.</summary>
     internal IReadOnlyList<HistoryPoint> History => history;

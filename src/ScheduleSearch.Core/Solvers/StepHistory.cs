@@ -8,12 +8,15 @@ namespace ScheduleSearch.Core.Solvers;
 public sealed class StepHistory
 {
     private readonly HistoryPoint[] ring;
+    private readonly long[] stamps;
+    private long lastStamp;
     private int newest = -1;
 
     /// <summary>Creates an empty history for states of <paramref name="size"/> values.</summary>
     public StepHistory(int size)
     {
         ring = new HistoryPoint[EvaluationPlan.MaxHistory + 1];
+        stamps = new long[ring.Length];
         for (var i = 0; i < ring.Length; i++)
         {
             ring[i] = new HistoryPoint(size);
@@ -37,6 +40,16 @@ public sealed class StepHistory
         }
     }
 
+    /// <summary>
+    /// A number unique to each <see cref="Push"/> over this history's life: the point <paramref name="ago"/> evaluations
+    /// back holds the same values as long as its stamp is the same (prefix states share copies by it).
+    /// </summary>
+    internal long StampOf(int ago)
+    {
+        _ = this[ago];
+        return stamps[(newest - ago + ring.Length) % ring.Length];
+    }
+
     /// <summary>The buffer the next <see cref="Push"/> will publish; never one of the points still held.</summary>
     public HistoryPoint Pending => ring[(newest + 1) % ring.Length];
 
@@ -50,6 +63,7 @@ public sealed class StepHistory
         slot.T = t;
         slot.Lambda = lambda;
         newest = (newest + 1) % ring.Length;
+        stamps[newest] = ++lastStamp;
         Count = Math.Min(Count + 1, EvaluationPlan.MaxHistory);
     }
 

@@ -115,6 +115,32 @@ public sealed class PrefixResumeTests
     }
 
     [Fact]
+    public void States_captured_by_one_run_and_the_state_it_resumed_from_share_the_history_points_they_have_in_common()
+    {
+        var plan = PresetCatalog.Create("dpm-solver++-3m", Vp, 8);
+        var states = new SamplerState[plan.Steps.Length];
+        var (sampler, _) = NewSampler();
+        sampler.RunFrom(plan, Noise(new Random(3)), Batch, null, (steps, capture) => states[steps] = capture());
+        var resumed = new SamplerState[plan.Steps.Length];
+        sampler.RunFrom(plan, new double[Batch * 2], Batch, states[3], (steps, capture) => resumed[steps] = capture());
+        Assert.All(resumed.Take(4), Assert.Null);
+
+        static void AssertShared(SamplerState a, SamplerState b)
+        {
+            var common = a.History.Select(p => p.T).Intersect(b.History.Select(p => p.T)).Count();
+            var shared = a.Buffers().Select(p => p.Buffer).Intersect(b.Buffers().Select(p => p.Buffer), ReferenceEqualityComparer.Instance).Count();
+            Assert.True(common > 0);
+            Assert.Equal(common, shared);
+        }
+
+        AssertShared(states[2], states[3]);
+        AssertShared(states[4], states[6]);
+        AssertShared(states[3], resumed[4]);
+        AssertShared(states[3], resumed[5]);
+        Assert.True(states[6].SizeInBytes > states[6].X.Length * sizeof(double) * 8);
+    }
+
+    [Fact]
     public void A_state_is_refused_by_a_schedule_whose_first_steps_differ()
     {
         var a = PresetCatalog.Create("dpm-solver++-2m", Vp, 6);
