@@ -33,6 +33,11 @@ public sealed class PrefixSharingTests
         Assert.True(sharedCounters.ModelCallsSaved > plainCounters.ModelCalls / 4, $"saved {sharedCounters.ModelCallsSaved} of {plainCounters.ModelCalls}");
         Assert.Equal(plainCounters.ModelCalls, sharedCounters.ModelCalls + sharedCounters.ModelCallsSaved);
         Assert.True(sharedCounters.PrefixResumes >= 3 * 6 * 2, $"{sharedCounters.PrefixResumes} resumes");
+
+        // Two candidates at a time share one cache: which states are found first may differ, the scores may not.
+        var (parallel, parallelCounters) = EvaluateAll(batch, requests, TestModels.Options with { DegreeOfParallelism = 2 });
+        Assert.Equal(plain.Select(r => r.Score), parallel.Select(r => r.Score));
+        Assert.Equal(plainCounters.ModelCalls, parallelCounters.ModelCalls + parallelCounters.ModelCallsSaved);
     }
 
     [Fact]
