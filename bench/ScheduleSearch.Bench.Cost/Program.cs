@@ -117,7 +117,7 @@ public static class Program
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bar: mixed best {best.Best!.Score:G5} at {times.CostOf(best.Best.Schedule):G4} ms (NFE {best.Nfe}, {Calls(best.Best)}) vs primary alone {a.Best.Score:G5} at {tk:G4} ms: {(met ? "MET" : "not met")}; held-out {best.BestHeldOut:G5} vs {a.BestHeldOut:G5}"));
 
-        string Calls(ScoredSchedule s) => string.Join(" ", ModelCalls.PerModel(s.Schedule).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => ModelCallTimes.Label(p.Key) + " x" + p.Value.ToString(CultureInfo.InvariantCulture)));
+        string Calls(ScoredSchedule s) => ModelCalls.Describe(s.Schedule);
 
         void Row(string name, ScoredSchedule s, double? held) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name,-34} {times.CostOf(s.Schedule),10:F4} {s.Nfe,4} {Calls(s),-22} {s.Score,22:G5} {held,12:G5}"));

@@ -39,6 +39,7 @@ public static class ShowCommand
                 }
 
                 Write(console, summary);
+                CostReport.Write(console, summary, store);
                 return ExitCodes.Success;
             }
         });

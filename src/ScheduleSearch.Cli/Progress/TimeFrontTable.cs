@@ -23,7 +23,7 @@ public static class TimeFrontTable
             Numbers.Time(t.MillisecondsPerSample),
             Numbers.Score(t.Scored.Score),
             t.Scored.Nfe.ToString(CultureInfo.InvariantCulture),
-            string.Join(" ", ModelCalls.PerModel(t.Scored.Schedule).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => ModelCallTimes.Label(p.Key) + " x" + p.Value.ToString(CultureInfo.InvariantCulture))),
+            ModelCalls.Describe(t.Scored.Schedule),
             t.Scored.Schedule.Name,
         }).ToList();
         TableWriter.Write(output, $"{result.SearchName}: time vs score front (model time per sample: {times})",

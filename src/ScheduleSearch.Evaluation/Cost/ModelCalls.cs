@@ -50,4 +50,9 @@ public static class ModelCalls
 
         return counts;
     }
+
+    /// <summary>The calls per network in one line, by name: "primary x3 small x5".</summary>
+    public static string Describe(SamplerSchedule schedule) =>
+        string.Join(" ", PerModel(schedule).OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => ModelCallTimes.Label(p.Key) + " x" + p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 }
