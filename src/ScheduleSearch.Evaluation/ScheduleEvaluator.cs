@@ -396,7 +396,9 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     /// <summary>
     /// Runs <paramref name="schedule"/> from the furthest of its prefix states held in the prefix cache (from the start when
     /// none is, or the cache is off) and keeps the states it passes that the cache lacks. A state depends on the noise
-    /// set (main or held-out seed), the number of samples and the schedule prefix; the model is this evaluator's.
+    /// set (main or held-out seed), the number of samples and the schedule prefix; the model is this evaluator's. (One
+    /// run covers samples 0..count-1; a run over another range of samples, e.g. of a class-labelled model, would need
+    /// its first sample in the key too.)
     /// </summary>
     private void RunShared(Sampler sampler, SamplerSchedule schedule, double[] x, int count, bool heldOut, CancellationToken cancellationToken)
     {
