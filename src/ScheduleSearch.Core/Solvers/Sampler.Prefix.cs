@@ -13,8 +13,9 @@ public sealed partial class Sampler
     /// As <see cref="Run"/>, but starting from <paramref name="start"/> (null: from the start, <paramref name="x"/> being
     /// the state at Timesteps[0]; otherwise <paramref name="x"/> is overwritten with the state's samples) and offering
     /// the state at each step k reached (k steps done and step k's anchor evaluated; see <see cref="SamplerState"/>):
-    /// <paramref name="prefixReady"/> gets k and a function that captures it (a copy; call it only for the states worth
-    /// keeping). The state a run resumed from is not offered again.
+    /// <paramref name="prefixReady"/> gets k and a function that captures it (a copy; call it within the callback, since
+    /// the run moves on when it returns, and only for the states worth keeping). The state a run resumed from is not
+    /// offered again.
     /// </summary>
     public void RunFrom(
         SamplerSchedule plan,
