@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.Cost;
 using ScheduleSearch.Models.Onnx;
@@ -86,9 +87,18 @@ public static class Program
         }
 
         // (a) The primary network alone at NFE k.
-        var alone = Run(SearchSpec.Parse(Spec($"{label} primary alone", [k], string.Empty, string.Empty), "cost bench"));
+        var aloneSpec = SearchSpec.Parse(Spec($"{label} primary alone", [k], string.Empty, string.Empty), "cost bench");
+        var alone = Run(aloneSpec);
         var a = alone.PerNfe.Single();
-        var tk = times.CostOf(a.Best!.Schedule);
+
+        // A finished search run again (--db) stops before its generators: its best found is read from its history.
+        var aBest = store.GetSearchEvaluations(aloneSpec.Name).Where(r => r.Nfe == k && double.IsFinite(r.Score)).MinBy(r => r.Score) is { } record
+            && record.Score < a.Best!.Score
+            ? a.Best with { Schedule = ScheduleJson.Read(record.ScheduleJson), Key = record.Key, ScheduleKey = record.ScheduleKey, Score = record.Score }
+            : a.Best!;
+        var aHeldOut = aBest == a.Best ? a.BestHeldOut
+            : new ScheduleEvaluator(model.Primary, hash, aloneSpec.Metric, store, evaluatorOptions).Evaluate([aBest.Schedule], new EvaluationRequest { HeldOut = true })[0].Score;
+        var tk = times.CostOf(aBest.Schedule);
 
         // (b) Both networks at the lanes' NFEs (default k..k+4), within the primary's time at NFE k.
         var budgetJson = string.Create(CultureInfo.InvariantCulture, $"\"objective\": {{ \"kind\": \"time-budget\", \"time_per_sample_ms\": {tk:R} }},");
@@ -98,7 +108,7 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine($"{"",-34} {"ms/sample",10} {"NFE",4} {"calls",-22} {metricKind + " (scoring)",22} {"held-out",12}");
         Row("(a) primary alone, best baseline", a.BestBaseline!, a.BaselineHeldOut);
-        Row("(a) primary alone, search", a.Best!, a.BestHeldOut);
+        Row("(a) primary alone, search", aBest, aHeldOut);
         foreach (var lane in mixed.PerNfe.Where(p => p.Best is not null))
         {
             Row(string.Create(CultureInfo.InvariantCulture, $"(b) budget {tk:G4} ms, NFE {lane.Nfe}"), lane.Best!, lane.BestHeldOut);
@@ -112,10 +122,10 @@ public static class Program
         }
 
         var usesVariant = ModelCalls.PerModel(best.Best!.Schedule).ContainsKey(variant);
-        var met = usesVariant && best.Best!.Score < a.Best.Score && times.CostOf(best.Best.Schedule) <= tk;
+        var met = usesVariant && best.Best!.Score < aBest.Score && times.CostOf(best.Best.Schedule) <= tk;
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"bar: mixed best {best.Best!.Score:G5} at {times.CostOf(best.Best.Schedule):G4} ms (NFE {best.Nfe}, {Calls(best.Best)}) vs primary alone {a.Best.Score:G5} at {tk:G4} ms: {(met ? "MET" : "not met")}; held-out {best.BestHeldOut:G5} vs {a.BestHeldOut:G5}"));
+            $"bar: mixed best {best.Best!.Score:G5} at {times.CostOf(best.Best.Schedule):G4} ms (NFE {best.Nfe}, {Calls(best.Best)}) vs primary alone {aBest.Score:G5} at {tk:G4} ms: {(met ? "MET" : "not met")}; held-out {best.BestHeldOut:G5} vs {aHeldOut:G5}"));
 
         string Calls(ScoredSchedule s) => ModelCalls.Describe(s.Schedule);
 
