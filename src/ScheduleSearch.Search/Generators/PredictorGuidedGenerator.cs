@@ -5,9 +5,10 @@ using ScheduleSearch.Search.Surrogates;
 namespace ScheduleSearch.Search.Generators;
 
 /// <summary>
-/// S3's predictor-guided search: after a warm-up run by another generator, a surrogate trained on log-score of
-/// <see cref="ScheduleFeatures"/> ranks thousands of children bred from the best schedules; only the best-predicted
-/// few are evaluated for real, then it is retrained. Kendall's tau is logged three ways: on every evaluated batch
+/// S3's predictor-guided search: after a warm-up run by another generator (evolution), a surrogate trained on the
+/// log-scores of everything scored (by default a pairwise-ranking MLP on <see cref="ScheduleFeatures"/>) ranks
+/// thousands of children bred from the best schedules; only the best-predicted few are evaluated for real, then it
+/// is retrained (<see cref="PredictorGuidedOptions"/>; measured choices in bench/BENCHMARKS.md). Kendall's tau is logged three ways: on every evaluated batch
 /// of the surrogate's picks (as S3 does), on probes of random children (unseen candidates of the distribution the
 /// surrogate ranks) and cross-validated on the archive (<see cref="ISurrogateDiagnostics"/>).
 /// </summary>
@@ -19,7 +20,6 @@ public sealed class PredictorGuidedGenerator : ICandidateGenerator, ISurrogateDi
     private readonly Archive archive = new();
     private readonly ICandidateGenerator warmup;
     private readonly int warmupEvaluations;
-    private readonly int seedCount;
     private readonly List<(double Predicted, bool Probe)> pending = [];
     private readonly List<(int TrainedOn, double Tau)> tauLog = [];
     private readonly List<(int TrainedOn, double Tau)> probeLog = [];
@@ -47,13 +47,12 @@ public sealed class PredictorGuidedGenerator : ICandidateGenerator, ISurrogateDi
         this.options = options;
         rng = new Random(context.Seed);
         archive.Add(context.Seeds);
-        seedCount = archive.Count;
         warmupEvaluations = options.WarmupEvaluations ?? Math.Clamp(context.Budget * 15 / 100, 50, 200);
         warmup = GeneratorCatalog.Create(options.Warmup, context with { Seed = context.Seed + 7919, Budget = warmupEvaluations });
         nextProbe = options.ProbeEvery;
         lambdaLo = context.Noise.Lambda(context.TStart);
         lambdaHi = context.Noise.Lambda(context.TEndLow);
-        _ = SurrogateCatalog.Create(options.Surrogate);
+        _ = SurrogateCatalog.Create(options.Surrogate); // an unknown surrogate fails here, not after the warm-up
     }
 
     /// <inheritdoc />
