@@ -269,6 +269,11 @@ internal static class SearchSpecReader
         {
             space = space with { TimeShift = true, TimeShiftBound = shift };
         }
+        else if (f.Has("time_shift"))
+        {
+            // On by default: false turns it off.
+            space = space with { TimeShift = false };
+        }
 
         if (Switch(f, "compensation", 0.0, 1.0, "the largest |rho - 1| of a compensation ratio", SearchSpace.DefaultCompensationBound, out var compensation))
         {
