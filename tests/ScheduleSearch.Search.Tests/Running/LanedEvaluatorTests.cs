@@ -101,9 +101,9 @@ public sealed class LanedEvaluatorTests
     [Fact]
     public void A_failing_lane_fails_the_batch_with_its_own_error()
     {
-        var store = new InMemoryScoreStore();
-        var good = new ScheduleEvaluator(Model(), "gmm-lanes", Metric, store);
-        var laned = new LanedEvaluator([good, new FailingEvaluator()], chunksPerLane: 1);
+        // Both lanes hold a chunk before either finishes, so the failing lane always gets one.
+        using var bothBusy = new Barrier(2);
+        var laned = new LanedEvaluator([new RecordingEvaluator(bothBusy), new FailingEvaluator(bothBusy)], chunksPerLane: 1);
         var batch = Enumerable.Range(0, 4).Select(_ => Core.Presets.PresetCatalog.Create("ddim", Noise, 4)).ToArray();
         var error = Assert.Throws<InvalidOperationException>(() => laned.Evaluate(batch, new EvaluationRequest()));
         Assert.Equal("lane down", error.Message);
@@ -134,11 +134,14 @@ public sealed class LanedEvaluatorTests
         }
     }
 
-    private sealed class FailingEvaluator : IScheduleEvaluator
+    private sealed class FailingEvaluator(Barrier allBusy) : IScheduleEvaluator
     {
         public string Metric => "teacher-rmse";
 
-        public IReadOnlyList<ScoredSchedule> Evaluate(IReadOnlyList<SamplerSchedule> candidates, EvaluationRequest request, CancellationToken cancellationToken = default) =>
+        public IReadOnlyList<ScoredSchedule> Evaluate(IReadOnlyList<SamplerSchedule> candidates, EvaluationRequest request, CancellationToken cancellationToken = default)
+        {
+            Assert.True(allBusy.SignalAndWait(TimeSpan.FromSeconds(30)), "every lane took a chunk");
             throw new InvalidOperationException("lane down");
+        }
     }
 }
