@@ -70,6 +70,25 @@ public sealed class GeneratorPropertyTests
 
     private static ScoredSchedule Scored(SamplerSchedule s, double score) => TestScores.Scored(s, score);
 
+    private static void AssertEveryGeneratorAsksValidSchedules(GeneratorContext context, int nfe)
+    {
+        foreach (var kind in GeneratorCatalog.Names)
+        {
+            var generator = GeneratorCatalog.Create(kind, context);
+            var fakeScore = new Random(7);
+            for (var round = 0; round < 6; round++)
+            {
+                var batch = generator.Ask();
+                foreach (var s in batch)
+                {
+                    AssertValid(s, nfe, kind);
+                }
+
+                generator.Tell(batch.Select(s => Scored(s, fakeScore.NextDouble())).ToArray());
+            }
+        }
+    }
+
     private static void AssertValid(SamplerSchedule s, int nfe, string what)
     {
         var problems = ScheduleValidator.Problems(s, Vp);
@@ -143,22 +162,7 @@ public sealed class GeneratorPropertyTests
     [MemberData(nameof(Nfes))]
     public void Every_generator_asks_only_valid_schedules_at_the_target_nfe(int nfe)
     {
-        foreach (var kind in GeneratorCatalog.Names)
-        {
-            var ctx = Context(nfe);
-            var generator = GeneratorCatalog.Create(kind, ctx);
-            var fakeScore = new Random(7);
-            for (var round = 0; round < 6; round++)
-            {
-                var batch = generator.Ask();
-                foreach (var s in batch)
-                {
-                    AssertValid(s, nfe, kind);
-                }
-
-                generator.Tell(batch.Select(s => Scored(s, fakeScore.NextDouble())).ToArray());
-            }
-        }
+        AssertEveryGeneratorAsksValidSchedules(Context(nfe), nfe);
     }
 
     [Fact]
@@ -247,22 +251,7 @@ public sealed class GeneratorPropertyTests
     [MemberData(nameof(Nfes))]
     public void With_the_wide_space_every_generator_asks_only_valid_schedules_at_the_target_nfe(int nfe)
     {
-        foreach (var kind in GeneratorCatalog.Names)
-        {
-            var ctx = WideContext(nfe);
-            var generator = GeneratorCatalog.Create(kind, ctx);
-            var fakeScore = new Random(7);
-            for (var round = 0; round < 6; round++)
-            {
-                var batch = generator.Ask();
-                foreach (var s in batch)
-                {
-                    AssertValid(s, nfe, kind);
-                }
-
-                generator.Tell(batch.Select(s => Scored(s, fakeScore.NextDouble())).ToArray());
-            }
-        }
+        AssertEveryGeneratorAsksValidSchedules(WideContext(nfe), nfe);
     }
 
     [Fact]

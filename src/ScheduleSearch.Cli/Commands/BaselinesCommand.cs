@@ -25,7 +25,7 @@ public static class BaselinesCommand
         var nfe = new Option<string>("--nfe") { Description = "NFEs, comma-separated (e.g. 4,5,6,8)", Required = true, HelpName = "LIST" };
         var presets = new Option<string?>("--presets") { Description = "Presets, comma-separated (default: all: " + string.Join(", ", PresetCatalog.Names) + ")", HelpName = "LIST" };
         var spacings = new Option<string?>("--spacings") { Description = "Spacings, comma-separated (default: time-uniform, time-quadratic, logsnr-uniform, karras)", HelpName = "LIST" };
-        var database = new Option<string?>("--db") { Description = "The score cache (default: db/evaluations.db)", HelpName = "PATH" };
+        var database = CommonOptions.EvaluationsDatabase();
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
         var metric = new MetricOptions();

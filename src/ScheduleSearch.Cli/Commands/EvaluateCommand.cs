@@ -22,7 +22,7 @@ public static class EvaluateCommand
         var model = CommonOptions.Model();
         var schedule = new Option<string>("--schedule") { Description = "The schedule file (schedule-search/schedule@1)", Required = true, HelpName = "FILE" };
         var heldOut = new Option<bool>("--heldout") { Description = "Score on the held-out noise set (seed + 1) instead of the scoring set" };
-        var database = new Option<string?>("--db") { Description = "The score cache (default: db/evaluations.db)", HelpName = "PATH" };
+        var database = CommonOptions.EvaluationsDatabase();
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
         var metric = new MetricOptions();

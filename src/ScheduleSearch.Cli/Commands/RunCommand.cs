@@ -34,8 +34,9 @@ public static class RunCommand
 
             // Everything about the input is checked before the database is opened, so bad input never touches it.
             var spec = SearchSpec.Load(path);
-            var lanes = parse.GetValue(devices)?.Split(',', StringSplitOptions.TrimEntries) ?? [parse.GetValue(device)!];
-            if (parse.GetValue(devices) is not null && parse.GetResult(device) is { Implicit: false })
+            var devicesText = parse.GetValue(devices);
+            var lanes = devicesText?.Split(',', StringSplitOptions.TrimEntries) ?? [parse.GetValue(device)!];
+            if (devicesText is not null && parse.GetResult(device) is { Implicit: false })
             {
                 throw new BadInputException("--device and --devices: give one or the other (--devices cuda:0,cuda:1 runs one evaluation lane per device)");
             }

@@ -35,6 +35,9 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--db PATH</c> of the commands that score outside a search: the shared score cache.</summary>
+    public static Option<string?> EvaluationsDatabase() => new("--db") { Description = "The score cache (default: db/evaluations.db)", HelpName = "PATH" };
+
     /// <summary><c>--devices LIST</c>: one evaluation lane per device (comma-separated), in place of <c>--device</c>.</summary>
     public static Option<string?> Devices()
     {

@@ -87,7 +87,7 @@ public sealed class LanedEvaluator : IScheduleEvaluator
                         {
                             failed.Token.ThrowIfCancellationRequested();
                             var (start, count) = chunks[chunk];
-                            var part = lanes[own].Evaluate(Slice(candidates, start, count), request, failed.Token);
+                            var part = lanes[own].Evaluate(candidates.Skip(start).Take(count).ToArray(), request, failed.Token);
                             if (part.Count != count)
                             {
                                 throw new InvalidOperationException($"evaluation lane {own + 1} scored {part.Count} of the {count} candidates it was given; a lane must score all of them");
@@ -126,16 +126,5 @@ public sealed class LanedEvaluator : IScheduleEvaluator
         }
 
         return results;
-    }
-
-    private static SamplerSchedule[] Slice(IReadOnlyList<SamplerSchedule> candidates, int start, int count)
-    {
-        var slice = new SamplerSchedule[count];
-        for (var i = 0; i < count; i++)
-        {
-            slice[i] = candidates[start + i];
-        }
-
-        return slice;
     }
 }
