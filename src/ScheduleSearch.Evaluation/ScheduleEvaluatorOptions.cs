@@ -49,7 +49,14 @@ public sealed record ScheduleEvaluatorOptions
     /// Bytes of prefix states kept in memory (issue 6): candidates that share their first steps with one evaluated
     /// before resume from its state instead of recomputing it (bit-for-bit the same scores). 0 turns prefix sharing off.
     /// </summary>
-    public long PrefixCacheBytes { get; init; } = 256L * 1024 * 1024;
+    public long PrefixCacheBytes { get; init; } = DefaultPrefixCacheBytes;
+
+    /// <summary>
+    /// Default of <see cref="PrefixCacheBytes"/>: 1 GiB. On gmm-64 (1024 samples, about 2 MiB a state) 256 MiB held
+    /// less than one generation's states and saved 21-24 % of the calls in evolution, 1 GiB 28-32 %, as much as an
+    /// unbounded cache (bench/BENCHMARKS.md, "Prefix sharing").
+    /// </summary>
+    public const long DefaultPrefixCacheBytes = 1024L * 1024 * 1024;
 
     /// <summary>Clock for creation times of stored records.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

@@ -68,6 +68,13 @@ public sealed class BadInputTests(TinySearch search) : IClassFixture<TinySearch>
     }
 
     [Fact]
+    public void Run_with_a_negative_prefix_cache_names_the_option()
+    {
+        var result = RunBad(dir => ["run", dir.Write("cache.search.json", TinySearch.Spec("bad cache", 10)), "--prefix-cache", "-1"]);
+        Assert.Contains("--prefix-cache: must be 0 (off) or a number of MiB, not -1", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_with_a_negative_budget_is_bad_input()
     {
         var result = RunBad(dir => ["run", dir.Write("bad.search.json", TinySearch.Spec("bad budget", -5))]);

@@ -25,22 +25,29 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
         Assert.Equal(before.GetProperty("evaluations").GetInt32(), Show().GetProperty("evaluations").GetInt32());
     }
 
-    [Fact]
-    public void Run_on_two_lanes_finds_the_same_winners_with_the_same_scores_as_one()
+    /// <summary>Two lanes, or no prefix sharing, change how candidates are evaluated but never what is found.</summary>
+    [Theory]
+    [InlineData("--devices", "cpu,cpu", "2 lanes: cpu, cpu")]
+    [InlineData("--prefix-cache", "0", "starting 'tiny toy'")]
+    public void Run_with_lanes_or_without_prefix_sharing_finds_the_same_winners_with_the_same_scores(string option, string value, string says)
     {
         using var dir = new TempFolder();
-        var spec = dir.Write("lanes.search.json", TinySearch.Spec(TinySearch.Name, 120));
-        var laned = CliProcess.Run(dir.Path, "run", spec, "--db", "lanes.db", "--devices", "cpu,cpu");
-        Assert.True(laned.ExitCode == 0, laned.ToString());
-        Assert.Contains("2 lanes: cpu, cpu", laned.Stdout, StringComparison.Ordinal);
-        var shown = CliProcess.Run(dir.Path, "show", TinySearch.Name, "--db", "lanes.db", "--json");
-        Assert.True(shown.ExitCode == 0, shown.ToString());
-        var one = Show().GetProperty("per_nfe").EnumerateArray().Select(Winner).ToArray();
-        var two = JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("per_nfe").EnumerateArray().Select(Winner).ToArray();
-        Assert.Equal(one, two);
+        var spec = dir.Write("other.search.json", TinySearch.Spec(TinySearch.Name, 120));
+        var other = CliProcess.Run(dir.Path, "run", spec, "--db", "other.db", option, value);
+        Assert.True(other.ExitCode == 0, other.ToString());
+        Assert.Contains(says, other.Stdout, StringComparison.Ordinal);
+        Assert.Equal(Winners(Show()), Winners(ShowIn(dir, "other.db")));
+    }
 
-        static (string?, double, double) Winner(JsonElement nfe) =>
-            (nfe.GetProperty("best").GetProperty("key").GetString(), nfe.GetProperty("best").GetProperty("score").GetDouble(), nfe.GetProperty("best").GetProperty("heldout").GetDouble());
+    private static (string?, double, double)[] Winners(JsonElement shown) =>
+        [.. shown.GetProperty("per_nfe").EnumerateArray().Select(nfe =>
+            (nfe.GetProperty("best").GetProperty("key").GetString(), nfe.GetProperty("best").GetProperty("score").GetDouble(), nfe.GetProperty("best").GetProperty("heldout").GetDouble()))];
+
+    private static JsonElement ShowIn(TempFolder dir, string db)
+    {
+        var shown = CliProcess.Run(dir.Path, "show", TinySearch.Name, "--db", db, "--json");
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        return JsonDocument.Parse(shown.Stdout).RootElement.Clone();
     }
 
     [Fact]
@@ -164,10 +171,5 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
         }
     }
 
-    private JsonElement Show()
-    {
-        var result = CliProcess.Run(search.Folder.Path, "show", TinySearch.Name, "--db", "search.db", "--json");
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return JsonDocument.Parse(result.Stdout).RootElement.Clone();
-    }
+    private JsonElement Show() => ShowIn(search.Folder, "search.db");
 }

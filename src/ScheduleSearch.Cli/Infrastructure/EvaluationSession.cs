@@ -53,9 +53,17 @@ public sealed class EvaluationSession : IDisposable
     /// <summary>
     /// Opens <paramref name="cardPath"/> on <paramref name="device"/> and the database at <paramref name="databasePath"/>
     /// (created when missing), sampling with a spec's <paramref name="guidance"/> and scoring in its feature network
-    /// <paramref name="features"/> (null: none). The model is opened first, so a bad card never creates or touches a database.
+    /// <paramref name="features"/> (null: none), each lane's prefix cache bounded by <paramref name="prefixCacheBytes"/>. The model is opened first, so a bad card never creates or touches a database.
     /// </summary>
-    public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output, SampleGuidance? guidance = null, FeatureFiles? features = null) =>
+    public static EvaluationSession Open(
+        string cardPath,
+        string device,
+        MetricSpec metric,
+        string databasePath,
+        CliOutput output,
+        SampleGuidance? guidance = null,
+        FeatureFiles? features = null,
+        long prefixCacheBytes = ScheduleEvaluatorOptions.DefaultPrefixCacheBytes) =>
         SessionOpener.Open(
             cardPath,
             device,
@@ -63,9 +71,10 @@ public sealed class EvaluationSession : IDisposable
             output,
             () => LiteDbScoreStore.Open(databasePath),
             (model, store, evaluator, hash, owned) => new EvaluationSession(
-                model, store, evaluator, hash, owned, laneDevice => SessionOpener.OpenLane(cardPath, laneDevice, metric, output, store, hash, guidance, features)),
+                model, store, evaluator, hash, owned, laneDevice => SessionOpener.OpenLane(cardPath, laneDevice, metric, output, store, hash, guidance, features, prefixCacheBytes)),
             guidance,
-            features);
+            features,
+            prefixCacheBytes);
 
     /// <summary>
     /// The evaluator for a search over <paramref name="devices"/>: this session's evaluator is the first lane (its

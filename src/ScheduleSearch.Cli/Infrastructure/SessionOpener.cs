@@ -13,7 +13,8 @@ namespace ScheduleSearch.Cli.Infrastructure;
 internal static class SessionOpener
 {
     /// <summary>
-    /// Opens the session; <paramref name="guidance"/> and <paramref name="features"/> are a spec's (null: none). The
+    /// Opens the session; <paramref name="guidance"/> and <paramref name="features"/> are a spec's (null: none), and
+    /// <paramref name="prefixCacheBytes"/> bounds the evaluator's shared sampler states (0: off). The
     /// guidance is part of the model's identity (<see cref="ModelIdentity.WithGuidance"/>); <c>create</c> receives
     /// the feature network to dispose with the session.
     /// </summary>
@@ -25,7 +26,8 @@ internal static class SessionOpener
         Func<TStore> openStore,
         Func<LoadedModel, TStore, ScheduleEvaluator, string, IDisposable?, TSession> create,
         SampleGuidance? guidance = null,
-        FeatureFiles? features = null)
+        FeatureFiles? features = null,
+        long prefixCacheBytes = ScheduleEvaluatorOptions.DefaultPrefixCacheBytes)
         where TStore : IScoreStore
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -40,7 +42,7 @@ internal static class SessionOpener
         try
         {
             var hash = ModelIdentity.WithGuidance(ModelIdentity.ContentHash(model.Card, cardPath), guidance);
-            (var options, extractor) = EvaluatorOptions(model, features, device);
+            (var options, extractor) = EvaluatorOptions(model, features, device, prefixCacheBytes);
             var store = openStore();
             try
             {
@@ -77,13 +79,13 @@ internal static class SessionOpener
     /// scoring into the same store under the same model hash. The caller disposes the returned model and features.
     /// </summary>
     public static (LoadedModel Model, ScheduleEvaluator Evaluator, IDisposable? Features) OpenLane(
-        string cardPath, string device, MetricSpec metric, CliOutput output, IScoreStore store, string hash, SampleGuidance? guidance, FeatureFiles? features)
+        string cardPath, string device, MetricSpec metric, CliOutput output, IScoreStore store, string hash, SampleGuidance? guidance, FeatureFiles? features, long prefixCacheBytes)
     {
         var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, guidance ?? SampleGuidance.None));
         IDisposable? extractor = null;
         try
         {
-            (var options, extractor) = EvaluatorOptions(model, features, device);
+            (var options, extractor) = EvaluatorOptions(model, features, device, prefixCacheBytes);
             return (model, new ScheduleEvaluator(model.Primary, hash, metric, store, options), extractor);
         }
         catch
@@ -94,9 +96,15 @@ internal static class SessionOpener
         }
     }
 
-    private static (ScheduleEvaluatorOptions Options, IDisposable? Features) EvaluatorOptions(LoadedModel model, FeatureFiles? features, string device)
+    private static (ScheduleEvaluatorOptions Options, IDisposable? Features) EvaluatorOptions(LoadedModel model, FeatureFiles? features, string device, long prefixCacheBytes)
     {
-        var options = new ScheduleEvaluatorOptions { Mixture = EvaluationSession.MixtureOf(model), Statistics = model.Statistics, Variants = model.Variants };
+        var options = new ScheduleEvaluatorOptions
+        {
+            Mixture = EvaluationSession.MixtureOf(model),
+            Statistics = model.Statistics,
+            Variants = model.Variants,
+            PrefixCacheBytes = prefixCacheBytes,
+        };
         var extractor = SamplingSetup.AddFeatures(features, device, ref options);
         return (options, extractor);
     }

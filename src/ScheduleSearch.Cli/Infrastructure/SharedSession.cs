@@ -34,10 +34,19 @@ public sealed class SharedSession : IDisposable
 
     /// <summary>
     /// Opens <paramref name="cardPath"/> on <paramref name="device"/> and the store at <paramref name="location"/>, with a
-    /// spec's <paramref name="guidance"/> and feature network <paramref name="features"/> (null: none).
+    /// spec's <paramref name="guidance"/> and feature network <paramref name="features"/> (null: none); the evaluator's
+    /// prefix cache holds at most <paramref name="prefixCacheBytes"/>.
     /// </summary>
-    public static SharedSession Open(string cardPath, string device, MetricSpec metric, PostgresLocation location, CliOutput output, SampleGuidance? guidance = null, FeatureFiles? features = null) =>
-        SessionOpener.Open(cardPath, device, metric, output, () => StorageOption.OpenShared(location, readOnly: false), (model, store, evaluator, _, owned) => new SharedSession(model, store, evaluator, owned), guidance, features);
+    public static SharedSession Open(
+        string cardPath,
+        string device,
+        MetricSpec metric,
+        PostgresLocation location,
+        CliOutput output,
+        SampleGuidance? guidance = null,
+        FeatureFiles? features = null,
+        long prefixCacheBytes = ScheduleEvaluatorOptions.DefaultPrefixCacheBytes) =>
+        SessionOpener.Open(cardPath, device, metric, output, () => StorageOption.OpenShared(location, readOnly: false), (model, store, evaluator, _, owned) => new SharedSession(model, store, evaluator, owned), guidance, features, prefixCacheBytes);
 
     /// <inheritdoc />
     public void Dispose()
