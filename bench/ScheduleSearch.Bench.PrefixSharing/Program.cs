@@ -18,6 +18,7 @@ using ScheduleSearch.Storage;
 // the two searches evaluated the same candidates with the same scores (they must: sharing changes no value).
 // Usage: --model models/gmm-64 --nfe 5,8 --seeds 0 --budget 1000 --strategies evolutionary,default
 //        --samples 1024 --parallel 1 --cache-mib 256 [--ideal 1]  (also what an unbounded cache would save)
+//        [--space '{ "time_shift": false }']  (the spec's space; default: the checked-in gmm specs' space, time shift off)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var opts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -36,13 +37,14 @@ var budget = IntOpt("budget", "1000");
 var samples = IntOpt("samples", "1024");
 var parallel = IntOpt("parallel", "1");
 var cacheBytes = long.Parse(Opt("cache-mib", "256"), CultureInfo.InvariantCulture) * 1024 * 1024;
+var space = Opt("space", "{ \"time_shift\": false }");
 
 var paramsPath = Path.Combine(modelDir, "params.json");
 var mixture = GmmParametersJson.Read(paramsPath);
 var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(paramsPath)));
 var noise = VpDiscreteSchedule.Linear();
 var denoiser = new GaussianMixtureDenoiser(mixture, noise);
-Console.WriteLine($"model {modelDir} ({mixture.Dimension} dims), budget {budget}, samples {samples}, parallel {parallel}, prefix cache {cacheBytes / (1024 * 1024)} MiB, seeds {string.Join(",", seeds)}");
+Console.WriteLine($"model {modelDir} ({mixture.Dimension} dims), budget {budget}, samples {samples}, parallel {parallel}, prefix cache {cacheBytes / (1024 * 1024)} MiB, seeds {string.Join(",", seeds)}, space {space}");
 Console.WriteLine("strategy      nfe seed | search evals | calls/eval off | calls/eval on | reduction | resumes | baselines calls/eval off -> on | identical | wall off / on");
 foreach (var strategy in strategies)
 {
@@ -107,6 +109,7 @@ Outcome Search(string strategy, int nfe, int seed, long prefixCacheBytes)
         { "format": "schedule-search/search@1", "name": "prefix {{strategy}} nfe {{nfe}} seed {{seed}}", "model": "{{Path.GetFullPath(modelDir)}}/model.json",
           "nfe": [{{nfe}}],
           "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{samples}}, "seed": 1 } },
+          "space": {{space}},
           "strategy": { "kind": "{{strategy}}", "population": 50, "seed": {{seed}} },
           "budget": { "evaluations": {{budget}} },
           "baselines": ["ddim", "dpm-solver++-2m", "dpm-solver++-3m", "dpm-solver++-2s", "dpm-solver-3s", "unipc-bh1-2", "unipc-bh1-3", "unipc-bh2-2", "unipc-bh2-3", "deis-tab-3", "ipndm"] }
