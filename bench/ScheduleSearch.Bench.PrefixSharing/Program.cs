@@ -17,7 +17,7 @@ using ScheduleSearch.Storage;
 // per evaluated candidate during the search (baselines and held-out re-scoring apart), the reduction, and whether
 // the two searches evaluated the same candidates with the same scores (they must: sharing changes no value).
 // Usage: --model models/gmm-64 --nfe 5,8 --seeds 0 --budget 1000 --strategies evolutionary,default
-//        --samples 1024 --parallel 1 --cache-mib 256 [--ideal 1]  (also what an unbounded cache would save)
+//        --samples 1024 --parallel 1 --cache-mib 1024 [--ideal 1]  (also what an unbounded cache would save)
 //        [--space '{ "time_shift": false }']  (the spec's space; default: the checked-in gmm specs' space, time shift off)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -36,7 +36,7 @@ var strategies = Opt("strategies", "evolutionary,default").Split(',');
 var budget = IntOpt("budget", "1000");
 var samples = IntOpt("samples", "1024");
 var parallel = IntOpt("parallel", "1");
-var cacheBytes = long.Parse(Opt("cache-mib", "256"), CultureInfo.InvariantCulture) * 1024 * 1024;
+var cacheBytes = long.Parse(Opt("cache-mib", "1024"), CultureInfo.InvariantCulture) * 1024 * 1024;
 var space = Opt("space", "{ \"time_shift\": false }");
 
 var paramsPath = Path.Combine(modelDir, "params.json");
