@@ -32,14 +32,15 @@ public static class ShowCommand
             using (store)
             {
                 var summary = SearchSummary.Load(store, record, path, k, cancellationToken);
+                var cost = CostSummary.Load(summary, store);
                 if (parse.GetValue(json))
                 {
-                    console.Out.WriteLine(SummaryJson.Write(summary));
+                    console.Out.WriteLine(SummaryJson.Write(summary, cost));
                     return ExitCodes.Success;
                 }
 
                 Write(console, summary);
-                CostReport.Write(console, summary, store);
+                CostReport.Write(console, cost);
                 return ExitCodes.Success;
             }
         });

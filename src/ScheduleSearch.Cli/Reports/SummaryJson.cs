@@ -1,18 +1,21 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ScheduleSearch.Evaluation.Cost;
 using ScheduleSearch.Search.Exporters;
 
 namespace ScheduleSearch.Cli.Reports;
 
 /// <summary>
 /// <c>show --json</c>: one JSON document with FORMATS.md's stable keys (search, status, evaluations, cache_hits,
-/// diverged, metric, per_nfe[].best / best_baseline) and more (reductions, top schedules, times). Plain decimals only.
+/// diverged, metric, per_nfe[].best / best_baseline) and more (reductions, top schedules, times; for a search with
+/// measured model times, <c>cost</c>: ms per sample per network, the time budget, the best within it per NFE and the
+/// time-vs-score front). Plain decimals only.
 /// </summary>
 public static class SummaryJson
 {
-    /// <summary>The document for <paramref name="summary"/>.</summary>
-    public static string Write(SearchSummary summary)
+    /// <summary>The document for <paramref name="summary"/> and its <paramref name="cost"/> (null: no measured times, no <c>cost</c> key).</summary>
+    public static string Write(SearchSummary summary, CostSummary? cost = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         using var stream = new MemoryStream();
@@ -77,6 +80,11 @@ public static class SummaryJson
             }
 
             w.WriteEndArray();
+            if (cost is not null)
+            {
+                Cost(w, cost);
+            }
+
             w.WriteEndObject();
         }
 
@@ -111,6 +119,40 @@ public static class SummaryJson
             w.WritePropertyName("schedule");
             w.WriteRawValue(Core.Schedules.ScheduleJson.Write(entry.Schedule));
         }
+    }
+
+    private static void Cost(Utf8JsonWriter w, CostSummary cost)
+    {
+        w.WriteStartObject("cost");
+        w.WriteStartObject("ms_per_sample_per_call");
+        foreach (var (network, ms) in cost.Times.MillisecondsPerSample)
+        {
+            Number(w, ModelCallTimes.Label(network), ms);
+        }
+
+        w.WriteEndObject();
+        w.WriteString("device", cost.Times.Device);
+        Number(w, "time_per_sample_ms", cost.Budget);
+        Timed(w, "within_budget", cost.WithinBudget);
+        Timed(w, "front", cost.Front);
+        w.WriteEndObject();
+    }
+
+    private static void Timed(Utf8JsonWriter w, string name, IReadOnlyList<(ScoredEntry Entry, double Ms)> entries)
+    {
+        w.WriteStartArray(name);
+        foreach (var (entry, ms) in entries)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("nfe", entry.Record.Nfe);
+            Number(w, "ms_per_sample", ms);
+            Entry(w, entry, withSchedule: false);
+            w.WriteString("calls", ModelCalls.Describe(entry.Schedule));
+            w.WriteBoolean("baseline", entry.IsBaseline);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Reduction(Utf8JsonWriter w, string name, double? found, double? baseline)

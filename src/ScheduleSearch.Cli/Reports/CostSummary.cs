@@ -1,0 +1,67 @@
+using ScheduleSearch.Evaluation.Cost;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Cli.Reports;
+
+/// <summary>
+/// The cost side of a search with measured model times (issue 9), for <c>show</c> and <c>show --json</c>: the stored
+/// times, under a time budget the best schedule within it per NFE, and the front of model time per sample against
+/// score over the whole history (each entry with its time in ms per sample).
+/// </summary>
+public sealed record CostSummary
+{
+    /// <summary>The measured model times per network.</summary>
+    public required ModelCallTimes Times { get; init; }
+
+    /// <summary>The spec's time budget per sample in ms (null: no time-budget objective).</summary>
+    public double? Budget { get; init; }
+
+    /// <summary>Per NFE, the best scored schedule within <see cref="Budget"/> (empty without a budget).</summary>
+    public required IReadOnlyList<(ScoredEntry Entry, double Ms)> WithinBudget { get; init; }
+
+    /// <summary>The time-vs-score front: every schedule no cheaper one beats, by increasing time.</summary>
+    public required IReadOnlyList<(ScoredEntry Entry, double Ms)> Front { get; init; }
+
+    /// <summary>The cost summary of <paramref name="summary"/>, or null when <paramref name="store"/> holds no times for it.</summary>
+    public static CostSummary? Load(SearchSummary summary, IScoreStore store)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (ModelCallTimesStore.Get(store, summary.Search.Name) is not { } times)
+        {
+            return null;
+        }
+
+        double? Cost(ScoredEntry e)
+        {
+            try
+            {
+                return times.CostOf(e.Schedule);
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        var timed = summary.PerNfe.SelectMany(n => n.History)
+            .Where(e => double.IsFinite(e.Record.Score) && Cost(e) is not null)
+            .Select(e => (Entry: e, Ms: Cost(e)!.Value)).ToList();
+        var budget = summary.Spec?.Objective is { IsTimeBudget: true, TimePerSampleMs: { } b } ? b : (double?)null;
+        var within = budget is { } limit
+            ? summary.PerNfe.Select(n => timed.Where(t => t.Entry.Record.Nfe == n.Nfe && t.Ms <= limit).OrderBy(t => t.Entry.Record.Score).FirstOrDefault())
+                .Where(t => t.Entry is not null).ToList()
+            : [];
+        var front = new List<(ScoredEntry, double)>();
+        var bestScore = double.PositiveInfinity;
+        foreach (var (entry, ms) in timed.OrderBy(t => t.Ms).ThenBy(t => t.Entry.Record.Score))
+        {
+            if (entry.Record.Score < bestScore)
+            {
+                bestScore = entry.Record.Score;
+                front.Add((entry, ms));
+            }
+        }
+
+        return new CostSummary { Times = times, Budget = budget, WithinBudget = within, Front = front };
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ScheduleSearch.Cli.Tests;
+
+/// <summary>
+/// <c>show</c> on a time-budget search over two networks (issue 9): gmm-toy-8 with a variant "copy" that is the same
+/// graph, so both get measured times and the search may mix them.
+/// </summary>
+public sealed class CostShowTests
+{
+    [Fact]
+    public void Show_json_reports_the_measured_times_the_budget_the_best_within_it_and_a_front_that_only_improves()
+    {
+        using var dir = new TempFolder();
+        var toy = Path.GetDirectoryName(CliProcess.ToyCard)!;
+        foreach (var file in new[] { "model.onnx", "stats.npz" })
+        {
+            File.Copy(Path.Combine(toy, file), dir.File(file));
+        }
+
+        var card = File.ReadAllText(CliProcess.ToyCard).Replace("\"onnx\": \"model.onnx\",", "\"onnx\": \"model.onnx\", \"variants\": [{ \"name\": \"copy\", \"onnx\": \"model.onnx\" }],", StringComparison.Ordinal);
+        var cardPath = dir.Write("model.json", card);
+        var spec = TinySearch.Spec("timed toy", 40, """, "objective": { "kind": "time-budget", "time_per_sample_ms": 1000000 }, "space": { "models": ["copy"] }""")
+            .Replace(CliProcess.ToyCard.Replace("\\", "\\\\", StringComparison.Ordinal), cardPath.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
+        var run = CliProcess.Run(dir.Path, "run", dir.Write("timed.search.json", spec), "--db", "timed.db");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var shown = CliProcess.Run(dir.Path, "show", "timed toy", "--db", "timed.db", "--json");
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        var cost = JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("cost");
+        var perCall = cost.GetProperty("ms_per_sample_per_call");
+        Assert.True(perCall.GetProperty("primary").GetDouble() > 0);
+        Assert.True(perCall.GetProperty("copy").GetDouble() > 0);
+        Assert.Equal(1000000.0, cost.GetProperty("time_per_sample_ms").GetDouble());
+        var within = cost.GetProperty("within_budget").EnumerateArray().ToArray();
+        Assert.Equal([4, 6], within.Select(e => e.GetProperty("nfe").GetInt32()));
+        var front = cost.GetProperty("front").EnumerateArray().Select(e => (Ms: e.GetProperty("ms_per_sample").GetDouble(), Score: e.GetProperty("score").GetDouble())).ToArray();
+        Assert.NotEmpty(front);
+        for (var i = 1; i < front.Length; i++)
+        {
+            Assert.True(front[i].Ms >= front[i - 1].Ms && front[i].Score < front[i - 1].Score, string.Create(CultureInfo.InvariantCulture, $"front point {i}: {front[i]} after {front[i - 1]}"));
+        }
+
+        // The table view shows the same parts.
+        var table = CliProcess.Run(dir.Path, "show", "timed toy", "--db", "timed.db");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("model time per sample:", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("time vs score front", table.Stdout, StringComparison.Ordinal);
+    }
+}
