@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.Cost;
+using ScheduleSearch.Evaluation.Metrics;
 using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
@@ -16,12 +17,14 @@ namespace ScheduleSearch.Bench.Cost;
 /// (a) the primary alone at NFE k (baselines, then a plain search) and its measured model time T_k per sample, against
 /// (b) a time-budget search over both networks at the lanes' NFEs with budget T_k (same evaluation budget); prints both side by side and (b)'s
 /// time-vs-score front. The bar is met when (b)'s best, a schedule that calls the cheaper variant, beats (a)'s best
-/// at a time no higher.
+/// at a time no higher. With <c>--metric fd</c> the samples are compared with the data set rather than with the
+/// primary's own trajectory: the features of <c>--features</c>/features.onnx against features_mean.npy and
+/// features_cov.npy there (the spec's <c>metric.features</c>), and no teacher is computed.
 /// </summary>
 /// <remarks>
 /// Usage (from the repository root): <c>dotnet run -c Release --project bench/ScheduleSearch.Bench.Cost -- --model
 /// models/fashion-unet-eps --variant small --guidance 3 --k 4 --lanes 4,5,6,7,8 --budget 300 --samples 128 --heldout 128
-/// --teacher-nfe 100 [--metric teacher-rmse] [--baselines a,b] [--spacings a,b] [--seed 0] [--parallel 2] [--db FILE.db]</c>
+/// --teacher-nfe 100 [--metric teacher-rmse|fd] [--features models/fashion-classifier] [--baselines a,b] [--spacings a,b] [--seed 0] [--parallel 2] [--db FILE.db]</c>
 /// (the values shown are the defaults). One store serves both
 /// searches (the teacher is computed once); with --db it is a LiteDB file and a rerun reuses scores and times.
 /// </remarks>
@@ -35,6 +38,7 @@ public static class Program
         var variant = o.Text("variant", "small");
         var guidance = o.Number("guidance", 3.0);
         var metricKind = o.Text("metric", "teacher-rmse");
+        var featuresDir = Path.GetFullPath(o.Text("features", "models/fashion-classifier"));
         var (k, budget, samples, heldout, teacherNfe, seed, parallel) =
             (o.Int("k", 4), o.Int("budget", 300), o.Int("samples", 128), o.Int("heldout", 128), o.Int("teacher-nfe", 100), o.Int("seed", 0), o.Int("parallel", 2));
         var lanes = o.Has("lanes") ? [.. o.List("lanes", string.Empty).Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : Enumerable.Range(k, 5).ToArray();
@@ -56,14 +60,19 @@ public static class Program
         using IScoreStore store = o.Has("db") ? LiteDbScoreStore.Open(o.Text("db", string.Empty)) : new InMemoryScoreStore();
         var label = string.Create(CultureInfo.InvariantCulture, $"cost {metricKind} k {k} seed {seed}");
         var times = ModelCallTimesStore.GetOrMeasure(store, label, () => ModelCallTimer.Measure(model.Primary, model.Variants, samples, device: model.Primary.Device));
+        var reference = metricKind == "fd" ? $"features {featuresDir} against its data-set statistics" : $"teacher dpm-solver++-3m {teacherNfe} NFE";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"model {modelDir} + variant {variant} (guidance {guidance}), metric {metricKind}, samples {samples}/{heldout} held-out, teacher dpm-solver++-3m {teacherNfe} NFE, budget {budget} evaluations per search, seed {seed}"));
+            $"model {modelDir} + variant {variant} (guidance {guidance}), metric {metricKind}, samples {samples}/{heldout} held-out, {reference}, budget {budget} evaluations per search, seed {seed}"));
         Console.WriteLine($"measured model time: {times}; ratio {times.MillisecondsPerSample[ModelCallTimes.Primary] / times.MillisecondsPerSample[variant]:F2}x");
 
+        // fd compares the classifier's features with the data set's (no teacher); the spec reader checks the files.
+        var features = metricKind == "fd"
+            ? $$""", "features": { "onnx": "{{Path.Combine(featuresDir, "features.onnx")}}", "mean": "{{Path.Combine(featuresDir, "features_mean.npy")}}", "covariance": "{{Path.Combine(featuresDir, "features_cov.npy")}}" }"""
+            : string.Empty;
         string Spec(string name, int[] nfes, string space, string objective) => $$"""
             { "format": "schedule-search/search@1", "name": "{{name}}", "model": "{{cardPath}}", "nfe": [{{string.Join(",", nfes)}}],
               "metric": { "kind": "{{metricKind}}", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 },
-                          "teacher": { "preset": "dpm-solver++-3m", "nfe": {{teacherNfe}}, "spacing": "logsnr-uniform" } },
+                          "teacher": { "preset": "dpm-solver++-3m", "nfe": {{teacherNfe}}, "spacing": "logsnr-uniform" }{{features}} },
               "space": { "afs": false{{space}} },
               "strategy": { "kind": "default", "population": 16, "seed": {{seed}} },
               "budget": { "evaluations": {{budget}} },
@@ -88,6 +97,12 @@ public static class Program
 
         // (a) The primary network alone at NFE k.
         var aloneSpec = SearchSpec.Parse(Spec($"{label} primary alone", [k], string.Empty, string.Empty), "cost bench");
+        using var extractor = aloneSpec.Features is { } files ? OnnxFeatureExtractor.Open(files.Onnx) : null;
+        if (aloneSpec.Features is { Mean: { } mean, Covariance: { } covariance })
+        {
+            evaluatorOptions = evaluatorOptions with { Features = extractor!, ReferenceStatistics = FeatureStatistics.Load(mean, covariance) };
+        }
+
         var alone = Run(aloneSpec);
         var a = alone.PerNfe.Single();
 
