@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.Cost;
+using ScheduleSearch.Evaluation.Metrics;
 using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
@@ -16,13 +17,16 @@ namespace ScheduleSearch.Bench.Cost;
 /// (a) the primary alone at NFE k (baselines, then a plain search) and its measured model time T_k per sample, against
 /// (b) a time-budget search over both networks at the lanes' NFEs with budget T_k (same evaluation budget); prints both side by side and (b)'s
 /// time-vs-score front. The bar is met when (b)'s best, a schedule that calls the cheaper variant, beats (a)'s best
-/// at a time no higher.
+/// at a time no higher. With <c>--metric fd</c> the samples are compared with the data set rather than with the
+/// primary's own trajectory: the features of <c>--features</c>/features.onnx against features_mean.npy and
+/// features_cov.npy there (the spec's <c>metric.features</c>), and no teacher is computed.
 /// </summary>
 /// <remarks>
 /// Usage (from the repository root): <c>dotnet run -c Release --project bench/ScheduleSearch.Bench.Cost -- --model
 /// models/fashion-unet-eps --variant small --guidance 3 --k 4 --lanes 4,5,6,7,8 --budget 300 --samples 128 --heldout 128
-/// --teacher-nfe 100 [--metric teacher-rmse] [--baselines a,b] [--spacings a,b] [--seed 0] [--parallel 2] [--db FILE.db]</c>
-/// (the values shown are the defaults). One store serves both
+/// --teacher-nfe 100 [--metric teacher-rmse|fd] [--features models/fashion-classifier] [--baselines a,b] [--spacings a,b] [--seed 0] [--parallel 2] [--db FILE.db]
+/// [--check-seeds 2,3]</c> (the values shown are the defaults; --check-seeds re-scores the compared schedules on further
+/// noise sets, to see the noise between sets). One store serves both
 /// searches (the teacher is computed once); with --db it is a LiteDB file and a rerun reuses scores and times.
 /// </remarks>
 public static class Program
@@ -35,6 +39,7 @@ public static class Program
         var variant = o.Text("variant", "small");
         var guidance = o.Number("guidance", 3.0);
         var metricKind = o.Text("metric", "teacher-rmse");
+        var featuresDir = Path.GetFullPath(o.Text("features", "models/fashion-classifier"));
         var (k, budget, samples, heldout, teacherNfe, seed, parallel) =
             (o.Int("k", 4), o.Int("budget", 300), o.Int("samples", 128), o.Int("heldout", 128), o.Int("teacher-nfe", 100), o.Int("seed", 0), o.Int("parallel", 2));
         var lanes = o.Has("lanes") ? [.. o.List("lanes", string.Empty).Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : Enumerable.Range(k, 5).ToArray();
@@ -56,14 +61,19 @@ public static class Program
         using IScoreStore store = o.Has("db") ? LiteDbScoreStore.Open(o.Text("db", string.Empty)) : new InMemoryScoreStore();
         var label = string.Create(CultureInfo.InvariantCulture, $"cost {metricKind} k {k} seed {seed}");
         var times = ModelCallTimesStore.GetOrMeasure(store, label, () => ModelCallTimer.Measure(model.Primary, model.Variants, samples, device: model.Primary.Device));
+        var reference = metricKind == "fd" ? $"features {featuresDir} against its data-set statistics" : $"teacher dpm-solver++-3m {teacherNfe} NFE";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"model {modelDir} + variant {variant} (guidance {guidance}), metric {metricKind}, samples {samples}/{heldout} held-out, teacher dpm-solver++-3m {teacherNfe} NFE, budget {budget} evaluations per search, seed {seed}"));
+            $"model {modelDir} + variant {variant} (guidance {guidance}), metric {metricKind}, samples {samples}/{heldout} held-out, {reference}, budget {budget} evaluations per search, seed {seed}"));
         Console.WriteLine($"measured model time: {times}; ratio {times.MillisecondsPerSample[ModelCallTimes.Primary] / times.MillisecondsPerSample[variant]:F2}x");
 
+        // fd compares the classifier's features with the data set's (no teacher); the spec reader checks the files.
+        var features = metricKind == "fd"
+            ? $$""", "features": { "onnx": "{{Path.Combine(featuresDir, "features.onnx")}}", "mean": "{{Path.Combine(featuresDir, "features_mean.npy")}}", "covariance": "{{Path.Combine(featuresDir, "features_cov.npy")}}" }"""
+            : string.Empty;
         string Spec(string name, int[] nfes, string space, string objective) => $$"""
             { "format": "schedule-search/search@1", "name": "{{name}}", "model": "{{cardPath}}", "nfe": [{{string.Join(",", nfes)}}],
               "metric": { "kind": "{{metricKind}}", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 },
-                          "teacher": { "preset": "dpm-solver++-3m", "nfe": {{teacherNfe}}, "spacing": "logsnr-uniform" } },
+                          "teacher": { "preset": "dpm-solver++-3m", "nfe": {{teacherNfe}}, "spacing": "logsnr-uniform" }{{features}} },
               "space": { "afs": false{{space}} },
               "strategy": { "kind": "default", "population": 16, "seed": {{seed}} },
               "budget": { "evaluations": {{budget}} },
@@ -88,48 +98,83 @@ public static class Program
 
         // (a) The primary network alone at NFE k.
         var aloneSpec = SearchSpec.Parse(Spec($"{label} primary alone", [k], string.Empty, string.Empty), "cost bench");
+        using var extractor = aloneSpec.Features is { } files ? OnnxFeatureExtractor.Open(files.Onnx) : null;
+        if (aloneSpec.Features is { Mean: { } mean, Covariance: { } covariance })
+        {
+            evaluatorOptions = evaluatorOptions with { Features = extractor!, ReferenceStatistics = FeatureStatistics.Load(mean, covariance) };
+        }
+
         var alone = Run(aloneSpec);
         var a = alone.PerNfe.Single();
-
-        // A finished search run again (--db) stops before its generators: its best found is read from its history.
-        var aBest = store.GetSearchEvaluations(aloneSpec.Name).Where(r => r.Nfe == k && double.IsFinite(r.Score)).MinBy(r => r.Score) is { } record
-            && record.Score < a.Best!.Score
-            ? a.Best with { Schedule = ScheduleJson.Read(record.ScheduleJson), Key = record.Key, ScheduleKey = record.ScheduleKey, Score = record.Score }
-            : a.Best!;
-        var aHeldOut = aBest == a.Best ? a.BestHeldOut
-            : new ScheduleEvaluator(model.Primary, hash, aloneSpec.Metric, store, evaluatorOptions).Evaluate([aBest.Schedule], new EvaluationRequest { HeldOut = true })[0].Score;
+        var (aBest, aHeldOut) = Found(aloneSpec, a);
         var tk = times.CostOf(aBest.Schedule);
 
         // (b) Both networks at the lanes' NFEs (default k..k+4), within the primary's time at NFE k.
         var budgetJson = string.Create(CultureInfo.InvariantCulture, $"\"objective\": {{ \"kind\": \"time-budget\", \"time_per_sample_ms\": {tk:R} }},");
-        var mixed = Run(SearchSpec.Parse(Spec($"{label} mixed nfe {string.Join(",", lanes)}", lanes, $", \"models\": [\"{variant}\"]", budgetJson), "cost bench"));
-        var best = mixed.PerNfe.Where(p => p.Best is not null).MinBy(p => p.Best!.Score)!;
+        var mixedSpec = SearchSpec.Parse(Spec($"{label} mixed nfe {string.Join(",", lanes)}", lanes, $", \"models\": [\"{variant}\"]", budgetJson), "cost bench");
+        var mixed = Run(mixedSpec);
+        var mixedLanes = mixed.PerNfe.Where(p => p.Best is not null).Select(p => (p.Nfe, Found: Found(mixedSpec, p))).ToArray();
+        var (bestNfe, (bestFound, bestHeldOut)) = mixedLanes.MinBy(l => l.Found.Best.Score);
 
         Console.WriteLine();
         Console.WriteLine($"{"",-34} {"ms/sample",10} {"NFE",4} {"calls",-22} {metricKind + " (scoring)",22} {"held-out",12}");
         Row("(a) primary alone, best baseline", a.BestBaseline!, a.BaselineHeldOut);
         Row("(a) primary alone, search", aBest, aHeldOut);
-        foreach (var lane in mixed.PerNfe.Where(p => p.Best is not null))
+        foreach (var (nfe, (found, heldOut)) in mixedLanes)
         {
-            Row(string.Create(CultureInfo.InvariantCulture, $"(b) budget {tk:G4} ms, NFE {lane.Nfe}"), lane.Best!, lane.BestHeldOut);
+            Row(string.Create(CultureInfo.InvariantCulture, $"(b) budget {tk:G4} ms, NFE {nfe}"), found, heldOut);
         }
 
+        // The front over (b)'s whole history (a rerun's own result has seen only the baselines).
         Console.WriteLine();
         Console.WriteLine("(b)'s time-vs-score front (every schedule it scored; over-budget ones included):");
-        foreach (var t in mixed.TimeFront)
+        var front = new List<(double Ms, EvaluationRecord Record, SamplerSchedule Schedule)>();
+        foreach (var t in FullFidelity(mixedSpec).Select(r => (Record: r, Schedule: ScheduleJson.Read(r.ScheduleJson)))
+            .Select(x => (Ms: times.CostOf(x.Schedule), x.Record, x.Schedule)).OrderBy(t => t.Ms).ThenBy(t => t.Record.Score))
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.MillisecondsPerSample,9:F4} ms  {t.Scored.Score,10:G5}  NFE {t.Scored.Nfe,2}  {Calls(t.Scored)}  {t.Scored.Schedule.Name}"));
+            if (front.Count == 0 || t.Record.Score < front[^1].Record.Score)
+            {
+                front.Add(t);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.Ms,9:F4} ms  {t.Record.Score,10:G5}  NFE {t.Record.Nfe,2}  {Calls(t.Schedule)}  {t.Schedule.Name}"));
+            }
         }
 
-        var usesVariant = ModelCalls.PerModel(best.Best!.Schedule).ContainsKey(variant);
-        var met = usesVariant && best.Best!.Score < aBest.Score && times.CostOf(best.Best.Schedule) <= tk;
+        var usesVariant = ModelCalls.PerModel(bestFound.Schedule).ContainsKey(variant);
+        var met = usesVariant && bestFound.Score < aBest.Score && times.CostOf(bestFound.Schedule) <= tk;
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"bar: mixed best {best.Best!.Score:G5} at {times.CostOf(best.Best.Schedule):G4} ms (NFE {best.Nfe}, {Calls(best.Best)}) vs primary alone {aBest.Score:G5} at {tk:G4} ms: {(met ? "MET" : "not met")}; held-out {best.BestHeldOut:G5} vs {aHeldOut:G5}"));
+            $"bar: mixed best {bestFound.Score:G5} at {times.CostOf(bestFound.Schedule):G4} ms (NFE {bestNfe}, {Calls(bestFound.Schedule)}) vs primary alone {aBest.Score:G5} at {tk:G4} ms: {(met ? "MET" : "not met")}; held-out {bestHeldOut:G5} vs {aHeldOut:G5}"));
+        Console.WriteLine($"mixed best, network per step: {string.Join(" ", bestFound.Schedule.Steps.Select(st => ModelCallTimes.Label(st.Model ?? ModelCallTimes.Primary)))}");
 
-        string Calls(ScoredSchedule s) => ModelCalls.Describe(s.Schedule);
+        // Noise check: the three schedules compared above, re-scored on further noise sets of the held-out size.
+        foreach (var checkSeed in o.List("check-seeds", string.Empty).Select(v => int.Parse(v, CultureInfo.InvariantCulture)))
+        {
+            var check = new ScheduleEvaluator(model.Primary, hash, aloneSpec.Metric with { HeldOutSeed = checkSeed }, store, evaluatorOptions)
+                .Evaluate([a.BestBaseline!.Schedule, aBest.Schedule, bestFound.Schedule], new EvaluationRequest { HeldOut = true });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"noise seed {checkSeed} ({heldout} samples): primary baseline {check[0].Score:G5}, primary search {check[1].Score:G5}, mixed best {check[2].Score:G5}"));
+        }
+
+        // A finished search run again (--db) stops before its generators, so its result holds only the baselines: the
+        // best found at the outcome's NFE (within the search's time budget) is read from its history.
+        (ScoredSchedule Best, double? HeldOut) Found(SearchSpec spec, NfeOutcome outcome)
+        {
+            var record = FullFidelity(spec).Where(r => r.Nfe == outcome.Nfe && spec.Objective.Allows(times.CostOf(ScheduleJson.Read(r.ScheduleJson)))).MinBy(r => r.Score);
+            if (record is null || record.Score >= outcome.Best!.Score)
+            {
+                return (outcome.Best!, outcome.BestHeldOut);
+            }
+
+            var found = outcome.Best with { Schedule = ScheduleJson.Read(record.ScheduleJson), Key = record.Key, ScheduleKey = record.ScheduleKey, Score = record.Score };
+            return (found, new ScheduleEvaluator(model.Primary, hash, spec.Metric, store, evaluatorOptions).Evaluate([found.Schedule], new EvaluationRequest { HeldOut = true })[0].Score);
+        }
+
+        IEnumerable<EvaluationRecord> FullFidelity(SearchSpec spec) =>
+            store.GetSearchEvaluations(spec.Name).Where(r => double.IsFinite(r.Score) && r.Fidelity == spec.Metric.Samples);
+
+        string Calls(SamplerSchedule s) => ModelCalls.Describe(s);
 
         void Row(string name, ScoredSchedule s, double? held) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-34} {times.CostOf(s.Schedule),10:F4} {s.Nfe,4} {Calls(s),-22} {s.Score,22:G5} {held,12:G5}"));
+            $"{name,-34} {times.CostOf(s.Schedule),10:F4} {s.Nfe,4} {Calls(s.Schedule),-22} {s.Score,22:G5} {held,12:G5}"));
     }
 }
