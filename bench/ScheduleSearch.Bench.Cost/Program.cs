@@ -135,7 +135,7 @@ public static class Program
             if (front.Count == 0 || t.Record.Score < front[^1].Record.Score)
             {
                 front.Add(t);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.Ms,9:F4} ms  {t.Record.Score,10:G5}  NFE {t.Record.Nfe,2}  {Calls(t.Schedule)}  {t.Schedule.Name}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.Ms,9:F4} ms  {t.Record.Score,10:G5}  NFE {t.Record.Nfe,2}  {Calls(t.Schedule)}  {(t.Record.Generation == 0 ? t.Schedule.Name : $"found (gen {t.Record.Generation}, from {t.Schedule.Name})")}"));
             }
         }
 
