@@ -116,6 +116,26 @@ public sealed class BadInputTests(TinySearch search) : IClassFixture<TinySearch>
         Assert.Contains("s.json", result.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>The guidance and feature options of evaluate (a spec's guidance block and metric.features) name what is wrong.</summary>
+    [Theory]
+    [InlineData("--features:*features.onnx", "--features: features are compared by fd and kid only; the metric is \"teacher-rmse\"")]
+    [InlineData("--metric:fd:--features-mean:*features_mean.npy", "--features-mean and --features-covariance: give the feature network")]
+    [InlineData("--metric:fd:--features:*features.onnx:--features-mean:*features_mean.npy", "--features-covariance: is missing")]
+    [InlineData("--metric:kid:--features:*features.onnx:--features-mean:*features_mean.npy:--features-covariance:*features_cov.npy", "--features-mean: fixed feature statistics are used by fd only")]
+    [InlineData("--metric:fd:--features:*missing.onnx", "--features: file")]
+    [InlineData("--classes:1,2", "--classes: give --guidance SCALE too")]
+    [InlineData("--guidance:3:--classes:1,x", "--classes: 'x' in '1,x' is not a class label")]
+    [InlineData("--guidance:-1", "--guidance: must be a finite scale of at least 0")]
+    [InlineData("--guidance:2", "guidance: model card 'gmm-toy-8' has no guidance block")]
+    public void Evaluate_with_bad_guidance_or_feature_options_names_them(string options, string message)
+    {
+        var classifier = Path.Combine(CliProcess.RepositoryRoot, "models", "fashion-classifier");
+        var schedule = Path.Combine(CliProcess.RepositoryRoot, "tests", "ScheduleSearch.Cli.Tests", "mixed-schedule.json");
+        var extra = options.Split(':').Select(o => o.StartsWith('*') ? Path.Combine(classifier, o[1..]) : o);
+        var result = RunBad(_ => ["evaluate", "--model", CliProcess.ToyCard, "--schedule", schedule, .. extra]);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Runs a bad command twice: with --db on a copy of a real search database (which must not change) where the
     /// command takes --db, and without it in a fresh folder (where no db/ may appear).

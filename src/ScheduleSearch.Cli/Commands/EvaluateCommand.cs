@@ -32,7 +32,8 @@ public static class EvaluateCommand
         {
             var plan = InputFiles.ReadSchedule(parse.GetValue(schedule)!);
             var spec = metric.Read(parse);
-            using var session = EvaluationSession.Open(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console);
+            var (guidance, features) = (metric.ReadGuidance(parse), metric.ReadFeatures(parse, spec.Kind));
+            using var session = EvaluationSession.Open(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, guidance, features);
             ScheduleValidator.Validate(plan, session.Noise, parse.GetValue(schedule)!);
             var request = new EvaluationRequest { HeldOut = parse.GetValue(heldOut) };
             var result = session.Evaluator.Evaluate([plan], request, cancellationToken)[0];

@@ -1,10 +1,16 @@
+using System.Collections.Immutable;
 using System.CommandLine;
+using System.Globalization;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Cli.Infrastructure;
 
-/// <summary>The options that choose how <c>evaluate</c> and <c>baselines</c> score (a search spec's "metric" block).</summary>
+/// <summary>
+/// The options that choose how <c>evaluate</c> and <c>baselines</c> score: a search spec's "metric" block, with its
+/// <c>features</c>, and its <c>guidance</c> block.
+/// </summary>
 public sealed class MetricOptions
 {
     private readonly Option<string> kind = new("--metric")
@@ -23,6 +29,20 @@ public sealed class MetricOptions
 
     private readonly Option<string> teacherSpacing = new("--teacher-spacing") { Description = "Teacher spacing", DefaultValueFactory = _ => "logsnr-uniform" };
 
+    private readonly Option<double?> guidance = new("--guidance")
+    {
+        Description = "Classifier-free guidance scale for a class-conditional card (a spec's guidance.scale; sample i asks for class i mod num_classes unless --classes lists them)",
+        HelpName = "SCALE",
+    };
+
+    private readonly Option<string?> classes = new("--classes") { Description = "Class labels the samples cycle over, comma-separated (a spec's guidance.classes; needs --guidance)", HelpName = "LIST" };
+
+    private readonly Option<string?> features = new("--features") { Description = "Feature network fd and kid compare samples in (a spec's metric.features.onnx)", HelpName = "ONNX" };
+
+    private readonly Option<string?> featuresMean = new("--features-mean") { Description = "The data set's feature mean (.npy) fd measures against, with --features-covariance (default: the teacher's samples)", HelpName = "NPY" };
+
+    private readonly Option<string?> featuresCovariance = new("--features-covariance") { Description = "The data set's feature covariance (.npy), with --features-mean", HelpName = "NPY" };
+
     /// <summary>Creates the options; call <see cref="AddTo"/>.</summary>
     public MetricOptions() => kind.AcceptOnlyFromAmong([.. MetricCatalog.Names]);
 
@@ -30,7 +50,7 @@ public sealed class MetricOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var option in new Option[] { kind, samples, seed, teacher, teacherNfe, teacherSpacing })
+        foreach (var option in new Option[] { kind, samples, seed, teacher, teacherNfe, teacherSpacing, guidance, classes, features, featuresMean, featuresCovariance })
         {
             command.Options.Add(option);
         }
@@ -65,5 +85,51 @@ public sealed class MetricOptions
             HeldOutSeed = parse.GetValue(seed) + 1,
             Teacher = new TeacherSpec { Preset = preset, Nfe = nfe, Spacing = spacing },
         };
+    }
+
+    /// <summary>The guidance the options describe (<see cref="SampleGuidance.None"/> without <c>--guidance</c>).</summary>
+    public SampleGuidance ReadGuidance(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var list = parse.GetValue(classes);
+        if (parse.GetValue(guidance) is not { } scale)
+        {
+            return list is null ? SampleGuidance.None : throw new BadInputException("--classes: give --guidance SCALE too (the classes are what the guided samples ask for)");
+        }
+
+        if (!double.IsFinite(scale) || scale < 0)
+        {
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--guidance: must be a finite scale of at least 0 (1 = the conditional network alone), not {scale}"));
+        }
+
+        var labels = list?.Split(',', StringSplitOptions.TrimEntries).Select(text =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var label)
+                ? label
+                : throw new BadInputException($"--classes: '{text}' in '{list}' is not a class label (a whole number of at least 0)")).ToImmutableArray();
+        return new SampleGuidance { Scale = scale, Classes = labels ?? [] };
+    }
+
+    /// <summary>The feature files the options describe for a metric of <paramref name="metricKind"/> (null without <c>--features</c>).</summary>
+    public FeatureFiles? ReadFeatures(ParseResult parse, string metricKind)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var (onnx, mean, covariance) = (parse.GetValue(features), parse.GetValue(featuresMean), parse.GetValue(featuresCovariance));
+        if (onnx is null)
+        {
+            return mean is null && covariance is null ? null : throw new BadInputException("--features-mean and --features-covariance: give the feature network with --features ONNX too");
+        }
+
+        if (FeatureFiles.Check(metricKind, mean is not null, covariance is not null) is { } problem)
+        {
+            throw new BadInputException($"{(problem.Part == "features" ? "--features" : "--features-" + problem.Part)}: {problem.Problem}");
+        }
+
+        return new FeatureFiles(Existing("--features", onnx), mean is null ? null : Existing("--features-mean", mean), covariance is null ? null : Existing("--features-covariance", covariance));
+    }
+
+    private static string Existing(string option, string path)
+    {
+        var full = Path.GetFullPath(path);
+        return File.Exists(full) ? full : throw new BadInputException($"{option}: file '{full}' does not exist");
     }
 }

@@ -46,22 +46,16 @@ internal static class SamplingFieldsReader
     /// <summary>Reads <c>features</c> of the metric block <paramref name="metric"/>, whose kind is <paramref name="metricKind"/>.</summary>
     public static FeatureFiles Features(JsonFields metric, string metricKind, string baseDirectory)
     {
-        if (metricKind is not ("fd" or "kid"))
+        if (FeatureFiles.Check(metricKind, false, false) is { } wrongMetric)
         {
-            throw metric.Error(metric.Field("features"), $"features are compared by fd and kid only; metric.kind is \"{metricKind}\"");
+            throw metric.Error(metric.Field("features"), wrongMetric.Problem);
         }
 
         var f = metric.Object("features", FeatureFields);
         var onnx = File(f, "onnx", baseDirectory);
-        if (f.Has("mean") != f.Has("covariance"))
+        if (FeatureFiles.Check(metricKind, f.Has("mean"), f.Has("covariance")) is { } problem)
         {
-            var missing = f.Has("mean") ? "covariance" : "mean";
-            throw f.Error(f.Field(missing), "is missing; give the data set's feature mean and covariance together (or neither, to compare with the teacher's samples)");
-        }
-
-        if (f.Has("mean") && metricKind != "fd")
-        {
-            throw f.Error(f.Field("mean"), "fixed feature statistics are used by fd only; kid compares with the teacher's samples");
+            throw f.Error(f.Field(problem.Part), problem.Problem);
         }
 
         return f.Has("mean")
