@@ -34,6 +34,10 @@ for part in "$out"/part.*; do
 done
 
 (cd "$out" && sha256sum bundle.tar.zst c*/part.* > c0/SHA256SUMS)
+# The GPU machine's image has no zstd (nor python's zstandard): carry this machine's, with the libraries it links.
+mkdir -p "$out/zstd"
+cp "$(command -v zstd)" "$out/zstd/"
+ldd "$(command -v zstd)" | awk '/=> \// { print $3 }' | grep -v -e '/libc\.so' -e '/ld-linux' | xargs -r cp -t "$out/zstd/"
 rm -rf "$out/stage" "$out/bundle.tar.zst"
-echo "prepared $i chunk folder(s) under bench/gpu/out:"
-du -sh "$out"/c*
+echo "prepared $i chunk folder(s) and zstd/ under bench/gpu/out:"
+du -sh "$out"/c* "$out/zstd"
