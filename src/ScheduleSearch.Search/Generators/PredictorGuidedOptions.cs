@@ -19,8 +19,8 @@ public sealed record PredictorGuidedOptions
 
     /// <summary>
     /// Children evaluated for real per round, best-predicted first. Small batches retrain the surrogate more often: on
-    /// gmm-64 at NFE 5 (5 seeds) 5 reached evolutionary's final score at a median of 284 evaluations, 10 at 368, with
-    /// the same median after 600 (bench/BENCHMARKS.md, "Predictor-guided (S3) against evolutionary").
+    /// gmm-64 at NFE 5 (8 seeds) 5 reached evolutionary's median final score at a median of 254 evaluations, 10 at
+    /// 322; 10 ends a little lower after 600 (bench/BENCHMARKS.md, "Predictor-guided (S3) against evolutionary").
     /// </summary>
     public int BatchSize { get; init; } = 5;
 
