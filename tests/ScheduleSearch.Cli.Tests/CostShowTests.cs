@@ -13,18 +13,7 @@ public sealed class CostShowTests
     public void Show_json_reports_the_measured_times_the_budget_the_best_within_it_and_a_front_that_only_improves()
     {
         using var dir = new TempFolder();
-        var toy = Path.GetDirectoryName(CliProcess.ToyCard)!;
-        foreach (var file in new[] { "model.onnx", "stats.npz" })
-        {
-            File.Copy(Path.Combine(toy, file), dir.File(file));
-        }
-
-        var card = File.ReadAllText(CliProcess.ToyCard).Replace("\"onnx\": \"model.onnx\",", "\"onnx\": \"model.onnx\", \"variants\": [{ \"name\": \"copy\", \"onnx\": \"model.onnx\" }],", StringComparison.Ordinal);
-        var cardPath = dir.Write("model.json", card);
-        var spec = TinySearch.Spec("timed toy", 40, """, "objective": { "kind": "time-budget", "time_per_sample_ms": 1000000 }, "space": { "models": ["copy"] }""")
-            .Replace(CliProcess.ToyCard.Replace("\\", "\\\\", StringComparison.Ordinal), cardPath.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
-        var run = CliProcess.Run(dir.Path, "run", dir.Write("timed.search.json", spec), "--db", "timed.db");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        RunTimedSearch(dir, "1000000");
 
         var shown = CliProcess.Run(dir.Path, "show", "timed toy", "--db", "timed.db", "--json");
         Assert.True(shown.ExitCode == 0, shown.ToString());
@@ -47,5 +36,43 @@ public sealed class CostShowTests
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains("model time per sample:", table.Stdout, StringComparison.Ordinal);
         Assert.Contains("time vs score front", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Under_a_budget_nothing_fits_show_has_no_best_and_export_refuses_while_the_front_keeps_everything()
+    {
+        using var dir = new TempFolder();
+        RunTimedSearch(dir, "0.000001");
+
+        var shown = CliProcess.Run(dir.Path, "show", "timed toy", "--db", "timed.db", "--json");
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        var doc = JsonDocument.Parse(shown.Stdout).RootElement;
+        Assert.All(doc.GetProperty("per_nfe").EnumerateArray(), nfe => Assert.Equal(JsonValueKind.Null, nfe.GetProperty("best").ValueKind));
+        Assert.Empty(doc.GetProperty("cost").GetProperty("within_budget").EnumerateArray());
+        Assert.NotEmpty(doc.GetProperty("cost").GetProperty("front").EnumerateArray());
+
+        var export = CliProcess.Run(dir.Path, "export", "timed toy", "--db", "timed.db", "--nfe", "4");
+        Assert.Equal(2, export.ExitCode);
+        Assert.Contains("has no schedule at NFE 4 within its time budget of 0.000001 ms per sample", export.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Runs a 40-evaluation time-budget search named "timed toy" with <paramref name="budgetMs"/> ms per sample into
+    /// timed.db in <paramref name="dir"/>.
+    /// </summary>
+    private static void RunTimedSearch(TempFolder dir, string budgetMs)
+    {
+        var toy = Path.GetDirectoryName(CliProcess.ToyCard)!;
+        foreach (var file in new[] { "model.onnx", "stats.npz" })
+        {
+            File.Copy(Path.Combine(toy, file), dir.File(file));
+        }
+
+        var card = File.ReadAllText(CliProcess.ToyCard).Replace("\"onnx\": \"model.onnx\",", "\"onnx\": \"model.onnx\", \"variants\": [{ \"name\": \"copy\", \"onnx\": \"model.onnx\" }],", StringComparison.Ordinal);
+        var cardPath = dir.Write("model.json", card);
+        var spec = TinySearch.Spec("timed toy", 40, """, "objective": { "kind": "time-budget", "time_per_sample_ms": """ + budgetMs + """ }, "space": { "models": ["copy"] }""")
+            .Replace(CliProcess.ToyCard.Replace("\\", "\\\\", StringComparison.Ordinal), cardPath.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
+        var run = CliProcess.Run(dir.Path, "run", dir.Write("timed.search.json", spec), "--db", "timed.db");
+        Assert.True(run.ExitCode == 0, run.ToString());
     }
 }

@@ -50,7 +50,9 @@ public static class ExportCommand
                     ?? throw new BadInputException($"--nfe: search '{record.Name}' has no NFE {n}; it has {string.Join(", ", summary.PerNfe.Select(p => p.Nfe))}");
                 if (atNfe.Top.Count == 0)
                 {
-                    throw new BadInputException($"--nfe: search '{record.Name}' has no finite score at NFE {n} yet");
+                    throw new BadInputException(summary.Spec?.Objective is { IsTimeBudget: true, TimePerSampleMs: { } budget }
+                        ? string.Create(CultureInfo.InvariantCulture, $"--nfe: search '{record.Name}' has no schedule at NFE {n} within its time budget of {PlainDecimal.Format(budget)} ms per sample")
+                        : $"--nfe: search '{record.Name}' has no finite score at NFE {n} yet");
                 }
 
                 var winners = atNfe.Top.Select((e, i) => ToExported(e, i + 1, summary)).ToArray();

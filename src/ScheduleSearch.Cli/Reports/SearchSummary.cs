@@ -1,5 +1,6 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
+using ScheduleSearch.Evaluation.Cost;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
@@ -55,11 +56,12 @@ public sealed record SearchSummary
             .Select(e => new ScoredEntry { Record = e.Record, Schedule = e.Schedule! })
             .ToList();
         var nfes = (spec?.Nfe.AsEnumerable() ?? entries.Select(e => e.Record.Nfe)).Distinct().Order().ToArray();
+        var allowed = WithinObjective(spec, store, search.Name, cancellationToken);
         var perNfe = new List<NfeSummary>();
         foreach (var nfe in nfes)
         {
             var history = entries.Where(e => e.Record.Nfe == nfe).ToList();
-            var ranked = history.Where(e => double.IsFinite(e.Record.Score)).OrderBy(e => e.Record.Score).ToList();
+            var ranked = history.Where(e => double.IsFinite(e.Record.Score) && allowed(e)).OrderBy(e => e.Record.Score).ToList();
             var baselines = ranked.Where(e => e.IsBaseline).ToList();
             var best = ranked.FirstOrDefault();
             var bestBaseline = baselines.FirstOrDefault();
@@ -83,6 +85,35 @@ public sealed record SearchSummary
             PerNfe = perNfe,
             Model = model,
             ComputeTime = TimeSpan.FromTicks(records.Sum(r => r.Duration.Ticks)),
+        };
+    }
+
+    /// <summary>
+    /// Which entries may rank as best, as the run decided: under a time budget only schedules whose stored model time
+    /// per sample fits it (so show and export never offer a winner over the user's budget), otherwise all.
+    /// </summary>
+    private static Func<ScoredEntry, bool> WithinObjective(SearchSpec? spec, IScoreStore store, string searchName, CancellationToken cancellationToken)
+    {
+        if (spec?.Objective is not { IsTimeBudget: true } objective)
+        {
+            return _ => true;
+        }
+
+        if (ModelCallTimesStore.Get(store, searchName, cancellationToken) is not { } times)
+        {
+            return _ => false;
+        }
+
+        return e =>
+        {
+            try
+            {
+                return objective.Allows(times.CostOf(e.Schedule));
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
         };
     }
 
