@@ -31,21 +31,11 @@ public sealed record CostSummary
             return null;
         }
 
-        double? Cost(ScoredEntry e)
-        {
-            try
-            {
-                return times.CostOf(e.Schedule);
-            }
-            catch (ArgumentException)
-            {
-                return null;
-            }
-        }
-
         var timed = summary.PerNfe.SelectMany(n => n.History)
-            .Where(e => double.IsFinite(e.Record.Score) && Cost(e) is not null)
-            .Select(e => (Entry: e, Ms: Cost(e)!.Value)).ToList();
+            .Where(e => double.IsFinite(e.Record.Score))
+            .Select(e => (Entry: e, Ms: times.TryCostOf(e.Schedule)))
+            .Where(t => t.Ms is not null)
+            .Select(t => (t.Entry, Ms: t.Ms!.Value)).ToList();
         var budget = summary.Spec?.Objective is { IsTimeBudget: true, TimePerSampleMs: { } b } ? b : (double?)null;
         var within = budget is { } limit
             ? summary.PerNfe.Select(n => timed.Where(t => t.Entry.Record.Nfe == n.Nfe && t.Ms <= limit).OrderBy(t => t.Entry.Record.Score).FirstOrDefault())

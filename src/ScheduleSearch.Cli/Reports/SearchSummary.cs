@@ -104,17 +104,7 @@ public sealed record SearchSummary
             return _ => false;
         }
 
-        return e =>
-        {
-            try
-            {
-                return objective.Allows(times.CostOf(e.Schedule));
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
-        };
+        return e => times.TryCostOf(e.Schedule) is { } ms && objective.Allows(ms);
     }
 
     internal static SamplerSchedule? TryRead(EvaluationRecord record)

@@ -40,6 +40,22 @@ public sealed record ModelCallTimes
         return total;
     }
 
+    /// <summary>
+    /// <see cref="CostOf"/>, or null for a schedule it cannot price (a variant with no measured time, or a schedule
+    /// whose calls cannot be counted).
+    /// </summary>
+    public double? TryCostOf(SamplerSchedule schedule)
+    {
+        try
+        {
+            return CostOf(schedule);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The cheapest variant per call (the primary on ties).</summary>
     public string Cheapest => MillisecondsPerSample.OrderBy(p => p.Value).ThenBy(p => p.Key.Length == 0 ? 0 : 1).First().Key;
 

@@ -45,22 +45,7 @@ internal sealed class CostObjective
     }
 
     /// <summary>Model time per sample of <paramref name="schedule"/> in ms, or null without times (or for a schedule naming an unmeasured variant).</summary>
-    public double? CostOf(SamplerSchedule schedule)
-    {
-        if (Times is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Times.CostOf(schedule);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException)
-        {
-            return null;
-        }
-    }
+    public double? CostOf(SamplerSchedule schedule) => Times?.TryCostOf(schedule);
 
     /// <summary>True when <paramref name="r"/> may become best: always under the score objective, within the budget under a time budget.</summary>
     public bool Allows(ScoredSchedule r) => !objective.IsTimeBudget || (CostOf(r.Schedule) is { } ms && objective.Allows(ms));

@@ -44,6 +44,16 @@ public sealed class ScheduleCostTests
         Assert.Equal(7 * 10.0, Times.CostOf(schedule));
     }
 
+    [Fact]
+    public void A_schedule_on_an_unmeasured_variant_has_no_cost_rather_than_a_wrong_one()
+    {
+        var schedule = PresetCatalog.Create("dpm-solver++-3m", Vp, 7);
+        var unmeasured = schedule with { Steps = [.. schedule.Steps.Select((s, i) => i == 0 ? s with { Model = "tiny" } : s)] };
+        Assert.Equal(Times.CostOf(schedule), Times.TryCostOf(schedule));
+        Assert.Null(Times.TryCostOf(unmeasured));
+        Assert.Contains("'tiny'", Assert.Throws<ArgumentException>(() => Times.CostOf(unmeasured)).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("unipc-bh2-2", 6)]
     [InlineData("unipc-bh1-3", 7)]
