@@ -50,8 +50,8 @@ public static class BaselinesCommand
             var spacingList = (parse.GetValue(spacings) is { } s ? Split(s) : Spacing.Named.Select(x => x.Name).ToArray())
                 .Select(name => InputFiles.Parse("--spacings", () => Spacing.Parse(name))).ToArray();
             var spec = metric.Read(parse);
-            var (guidance, features) = (metric.ReadGuidance(parse), metric.ReadFeatures(parse, spec.Kind));
-            using var session = EvaluationSession.Open(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, guidance, features);
+            var settings = new SessionSettings { Guidance = metric.ReadGuidance(parse), Features = metric.ReadFeatures(parse, spec.Kind) };
+            using var session = EvaluationSession.Open(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, settings);
             var candidates = new List<SamplerSchedule>();
             foreach (var n in nfes)
             {

@@ -32,8 +32,8 @@ public static class EvaluateCommand
         {
             var plan = InputFiles.ReadSchedule(parse.GetValue(schedule)!);
             var spec = metric.Read(parse);
-            var (guidance, features) = (metric.ReadGuidance(parse), metric.ReadFeatures(parse, spec.Kind));
-            using var session = EvaluationSession.Open(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, guidance, features);
+            var settings = new SessionSettings { Guidance = metric.ReadGuidance(parse), Features = metric.ReadFeatures(parse, spec.Kind) };
+            using var session = EvaluationSession.Open(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, settings);
             ScheduleValidator.Validate(plan, session.Noise, parse.GetValue(schedule)!);
             var request = new EvaluationRequest { HeldOut = parse.GetValue(heldOut) };
             var result = session.Evaluator.Evaluate([plan], request, cancellationToken)[0];

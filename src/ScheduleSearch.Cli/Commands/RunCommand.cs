@@ -54,7 +54,7 @@ public static class RunCommand
             }
 
             var dbPath = parse.GetValue(storage) is { } liteDb ? StorageOption.LiteDbPath(liteDb) : parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
-            using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, spec.Guidance, spec.Features, prefixCacheBytes);
+            using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, SessionSettings.Of(spec, prefixCacheBytes));
             var evaluator = session.Lanes(lanes);
             var where = lanes.Length > 1 ? $"{lanes.Length} lanes: {string.Join(", ", lanes)}" : $"device {session.Model.Primary.Device}";
             var resumed = session.Store.CountSearchEvaluations(spec.Name);

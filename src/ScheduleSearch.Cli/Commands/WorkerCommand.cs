@@ -49,7 +49,7 @@ public static class WorkerCommand
 
             var card = parse.GetValue(model) ?? (File.Exists(spec.ModelPath) ? spec.ModelPath : registered)
                 ?? throw new BadInputException($"the model of '{name}' ({spec.ModelPath}) is not on this machine; pass --model CARD");
-            using var session = SharedSession.Open(card, parse.GetValue(device)!, spec.Metric, location, console, spec.Guidance, spec.Features, CommonOptions.PrefixCacheBytes(parse.GetValue(prefixCache)));
+            using var session = SharedSession.Open(card, parse.GetValue(device)!, spec.Metric, location, console, SessionSettings.Of(spec, CommonOptions.PrefixCacheBytes(parse.GetValue(prefixCache))));
             var worker = new SearchWorker(session.Evaluator, session.Store, session.Store, name, session.Evaluator.KeyOf,
                 GraceOption.ToOptions(parse.GetValue(grace), parse.GetValue(batch)));
             worker.Stored += (_, claim) => console.Log(string.Create(CultureInfo.InvariantCulture,

@@ -52,29 +52,23 @@ public sealed class EvaluationSession : IDisposable
 
     /// <summary>
     /// Opens <paramref name="cardPath"/> on <paramref name="device"/> and the database at <paramref name="databasePath"/>
-    /// (created when missing), sampling with a spec's <paramref name="guidance"/> and scoring in its feature network
-    /// <paramref name="features"/> (null: none), each lane's prefix cache bounded by <paramref name="prefixCacheBytes"/>. The model is opened first, so a bad card never creates or touches a database.
+    /// (created when missing), sampling and scoring with <paramref name="settings"/> (default: none of a spec's guidance
+    /// or features, the default prefix cache; every lane gets the same). The model is opened first, so a bad card never
+    /// creates or touches a database.
     /// </summary>
-    public static EvaluationSession Open(
-        string cardPath,
-        string device,
-        MetricSpec metric,
-        string databasePath,
-        CliOutput output,
-        SampleGuidance? guidance = null,
-        FeatureFiles? features = null,
-        long prefixCacheBytes = ScheduleEvaluatorOptions.DefaultPrefixCacheBytes) =>
-        SessionOpener.Open(
+    public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output, SessionSettings? settings = null)
+    {
+        settings ??= SessionSettings.Default;
+        return SessionOpener.Open(
             cardPath,
             device,
             metric,
             output,
             () => LiteDbScoreStore.Open(databasePath),
             (model, store, evaluator, hash, owned) => new EvaluationSession(
-                model, store, evaluator, hash, owned, laneDevice => SessionOpener.OpenLane(cardPath, laneDevice, metric, output, store, hash, guidance, features, prefixCacheBytes)),
-            guidance,
-            features,
-            prefixCacheBytes);
+                model, store, evaluator, hash, owned, laneDevice => SessionOpener.OpenLane(cardPath, laneDevice, metric, output, store, hash, settings)),
+            settings);
+    }
 
     /// <summary>
     /// The evaluator for a search over <paramref name="devices"/>: this session's evaluator is the first lane (its

@@ -13,9 +13,8 @@ namespace ScheduleSearch.Cli.Infrastructure;
 internal static class SessionOpener
 {
     /// <summary>
-    /// Opens the session; <paramref name="guidance"/> and <paramref name="features"/> are a spec's (null: none), and
-    /// <paramref name="prefixCacheBytes"/> bounds the evaluator's shared sampler states (0: off). The
-    /// guidance is part of the model's identity (<see cref="ModelIdentity.WithGuidance"/>); <c>create</c> receives
+    /// Opens the session with <paramref name="settings"/> (a spec's guidance and feature network, the prefix-cache
+    /// bound). The guidance is part of the model's identity (<see cref="ModelIdentity.WithGuidance"/>); <c>create</c> receives
     /// the feature network to dispose with the session.
     /// </summary>
     public static TSession Open<TStore, TSession>(
@@ -25,9 +24,7 @@ internal static class SessionOpener
         CliOutput output,
         Func<TStore> openStore,
         Func<LoadedModel, TStore, ScheduleEvaluator, string, IDisposable?, TSession> create,
-        SampleGuidance? guidance = null,
-        FeatureFiles? features = null,
-        long prefixCacheBytes = ScheduleEvaluatorOptions.DefaultPrefixCacheBytes)
+        SessionSettings settings)
         where TStore : IScoreStore
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -36,13 +33,13 @@ internal static class SessionOpener
             throw new BadInputException($"model card '{cardPath}' does not exist");
         }
 
-        guidance ??= SampleGuidance.None;
-        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, guidance));
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings.Guidance));
         IDisposable? extractor = null;
         try
         {
-            var hash = ModelIdentity.WithGuidance(ModelIdentity.ContentHash(model.Card, cardPath), guidance);
-            (var options, extractor) = EvaluatorOptions(model, features, device, prefixCacheBytes);
+            var hash = ModelIdentity.WithGuidance(ModelIdentity.ContentHash(model.Card, cardPath), settings.Guidance);
+            (var options, extractor) = EvaluatorOptions(model, settings, device);
             var store = openStore();
             try
             {
@@ -79,13 +76,13 @@ internal static class SessionOpener
     /// scoring into the same store under the same model hash. The caller disposes the returned model and features.
     /// </summary>
     public static (LoadedModel Model, ScheduleEvaluator Evaluator, IDisposable? Features) OpenLane(
-        string cardPath, string device, MetricSpec metric, CliOutput output, IScoreStore store, string hash, SampleGuidance? guidance, FeatureFiles? features, long prefixCacheBytes)
+        string cardPath, string device, MetricSpec metric, CliOutput output, IScoreStore store, string hash, SessionSettings settings)
     {
-        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, guidance ?? SampleGuidance.None));
+        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings.Guidance));
         IDisposable? extractor = null;
         try
         {
-            (var options, extractor) = EvaluatorOptions(model, features, device, prefixCacheBytes);
+            (var options, extractor) = EvaluatorOptions(model, settings, device);
             return (model, new ScheduleEvaluator(model.Primary, hash, metric, store, options), extractor);
         }
         catch
@@ -96,16 +93,16 @@ internal static class SessionOpener
         }
     }
 
-    private static (ScheduleEvaluatorOptions Options, IDisposable? Features) EvaluatorOptions(LoadedModel model, FeatureFiles? features, string device, long prefixCacheBytes)
+    private static (ScheduleEvaluatorOptions Options, IDisposable? Features) EvaluatorOptions(LoadedModel model, SessionSettings settings, string device)
     {
         var options = new ScheduleEvaluatorOptions
         {
             Mixture = EvaluationSession.MixtureOf(model),
             Statistics = model.Statistics,
             Variants = model.Variants,
-            PrefixCacheBytes = prefixCacheBytes,
+            PrefixCacheBytes = settings.PrefixCacheBytes,
         };
-        var extractor = SamplingSetup.AddFeatures(features, device, ref options);
+        var extractor = SamplingSetup.AddFeatures(settings.Features, device, ref options);
         return (options, extractor);
     }
 }

@@ -34,19 +34,10 @@ public sealed class SharedSession : IDisposable
 
     /// <summary>
     /// Opens <paramref name="cardPath"/> on <paramref name="device"/> and the store at <paramref name="location"/>, with a
-    /// spec's <paramref name="guidance"/> and feature network <paramref name="features"/> (null: none); the evaluator's
-    /// prefix cache holds at most <paramref name="prefixCacheBytes"/>.
+    /// spec's guidance and feature network and the prefix-cache bound in <paramref name="settings"/>.
     /// </summary>
-    public static SharedSession Open(
-        string cardPath,
-        string device,
-        MetricSpec metric,
-        PostgresLocation location,
-        CliOutput output,
-        SampleGuidance? guidance = null,
-        FeatureFiles? features = null,
-        long prefixCacheBytes = ScheduleEvaluatorOptions.DefaultPrefixCacheBytes) =>
-        SessionOpener.Open(cardPath, device, metric, output, () => StorageOption.OpenShared(location, readOnly: false), (model, store, evaluator, _, owned) => new SharedSession(model, store, evaluator, owned), guidance, features, prefixCacheBytes);
+    public static SharedSession Open(string cardPath, string device, MetricSpec metric, PostgresLocation location, CliOutput output, SessionSettings settings) =>
+        SessionOpener.Open(cardPath, device, metric, output, () => StorageOption.OpenShared(location, readOnly: false), (model, store, evaluator, _, owned) => new SharedSession(model, store, evaluator, owned), settings);
 
     /// <inheritdoc />
     public void Dispose()

@@ -16,7 +16,7 @@ public sealed record CostSummary
     /// <summary>The spec's time budget per sample in ms (null: no time-budget objective).</summary>
     public double? Budget { get; init; }
 
-    /// <summary>Per NFE, the best scored schedule within <see cref="Budget"/> (empty without a budget).</summary>
+    /// <summary>Per NFE, the best scored schedule within <see cref="Budget"/> (the summary's best; empty without a budget).</summary>
     public required IReadOnlyList<(ScoredEntry Entry, double Ms)> WithinBudget { get; init; }
 
     /// <summary>The time-vs-score front: every schedule no cheaper one beats, by increasing time.</summary>
@@ -36,22 +36,12 @@ public sealed record CostSummary
             .Select(e => (Entry: e, Ms: times.TryCostOf(e.Schedule)))
             .Where(t => t.Ms is not null)
             .Select(t => (t.Entry, Ms: t.Ms!.Value)).ToList();
+        // Under a time budget the summary's per-NFE best is already the best within it (SearchSummary ranks as the run does).
         var budget = summary.Spec?.Objective is { IsTimeBudget: true, TimePerSampleMs: { } b } ? b : (double?)null;
-        var within = budget is { } limit
-            ? summary.PerNfe.Select(n => timed.Where(t => t.Entry.Record.Nfe == n.Nfe && t.Ms <= limit).OrderBy(t => t.Entry.Record.Score).FirstOrDefault())
-                .Where(t => t.Entry is not null).ToList()
-            : [];
-        var front = new List<(ScoredEntry, double)>();
-        var bestScore = double.PositiveInfinity;
-        foreach (var (entry, ms) in timed.OrderBy(t => t.Ms).ThenBy(t => t.Entry.Record.Score))
-        {
-            if (entry.Record.Score < bestScore)
-            {
-                bestScore = entry.Record.Score;
-                front.Add((entry, ms));
-            }
-        }
-
+        var within = budget is null
+            ? []
+            : summary.PerNfe.Where(n => n.Best is not null).Select(n => (Entry: n.Best!, Ms: times.CostOf(n.Best!.Schedule))).ToList();
+        var front = TimeScoreFront.Of(timed, t => t.Ms, t => t.Entry.Record.Score, t => t.Entry.Record.ScheduleKey);
         return new CostSummary { Times = times, Budget = budget, WithinBudget = within, Front = front };
     }
 }

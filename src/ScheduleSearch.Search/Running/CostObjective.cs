@@ -67,19 +67,8 @@ internal sealed class CostObjective
     }
 
     /// <summary>The schedules seen that no cheaper-or-equal schedule beats on score, ascending time (empty without times).</summary>
-    public IReadOnlyList<TimedSchedule> Front()
-    {
-        var front = new List<TimedSchedule>();
-        foreach (var t in seen.Values.OrderBy(t => t.MillisecondsPerSample).ThenBy(t => t.Scored.Score).ThenBy(t => t.Scored.ScheduleKey, StringComparer.Ordinal))
-        {
-            if (front.Count == 0 || t.Scored.Score < front[^1].Scored.Score)
-            {
-                front.Add(t);
-            }
-        }
-
-        return front;
-    }
+    public IReadOnlyList<TimedSchedule> Front() =>
+        TimeScoreFront.Of(seen.Values, t => t.MillisecondsPerSample, t => t.Scored.Score, t => t.Scored.ScheduleKey);
 
     /// <summary>
     /// Under a time budget with model variants in the space: stitched versions of the best <paramref name="count"/>

@@ -1,0 +1,30 @@
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Search.Specs;
+
+namespace ScheduleSearch.Cli.Infrastructure;
+
+/// <summary>
+/// What a session samples and scores with beyond the card, device and metric: a spec's guidance and feature network,
+/// and the memory each evaluator may keep for prefix sharing (<c>--prefix-cache</c>).
+/// </summary>
+public sealed record SessionSettings
+{
+    /// <summary>No guidance, no feature network, the default prefix cache.</summary>
+    public static SessionSettings Default { get; } = new();
+
+    /// <summary>The classifier-free guidance the samples are drawn with.</summary>
+    public SampleGuidance Guidance { get; init; } = SampleGuidance.None;
+
+    /// <summary>The feature network fd and kid compare in, or null.</summary>
+    public FeatureFiles? Features { get; init; }
+
+    /// <summary>Bytes of prefix states each evaluator keeps (0: sharing off).</summary>
+    public long PrefixCacheBytes { get; init; } = ScheduleEvaluatorOptions.DefaultPrefixCacheBytes;
+
+    /// <summary>The settings a search spec asks for, with <paramref name="prefixCacheBytes"/> from the command line.</summary>
+    public static SessionSettings Of(SearchSpec spec, long prefixCacheBytes)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new SessionSettings { Guidance = spec.Guidance, Features = spec.Features, PrefixCacheBytes = prefixCacheBytes };
+    }
+}
