@@ -128,22 +128,18 @@ public static class Program
         // The front over (b)'s whole history (a rerun's own result has seen only the baselines).
         Console.WriteLine();
         Console.WriteLine("(b)'s time-vs-score front (every schedule it scored; over-budget ones included):");
-        var front = new List<(double Ms, EvaluationRecord Record, SamplerSchedule Schedule)>();
-        foreach (var t in FullFidelity(mixedSpec).Select(r => (Record: r, Schedule: ScheduleJson.Read(r.ScheduleJson)))
-            .Select(x => (Ms: times.CostOf(x.Schedule), x.Record, x.Schedule)).OrderBy(t => t.Ms).ThenBy(t => t.Record.Score))
+        var timed = FullFidelity(mixedSpec).Select(r => (Record: r, Schedule: ScheduleJson.Read(r.ScheduleJson)))
+            .Select(x => (Ms: times.CostOf(x.Schedule), x.Record, x.Schedule));
+        foreach (var t in TimeScoreFront.Of(timed, t => t.Ms, t => t.Record.Score, t => t.Record.ScheduleKey))
         {
-            if (front.Count == 0 || t.Record.Score < front[^1].Record.Score)
-            {
-                front.Add(t);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.Ms,9:F4} ms  {t.Record.Score,10:G5}  NFE {t.Record.Nfe,2}  {Calls(t.Schedule)}  {(t.Record.Generation == 0 ? t.Schedule.Name : $"found (gen {t.Record.Generation}, from {t.Schedule.Name})")}"));
-            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.Ms,9:F4} ms  {t.Record.Score,10:G5}  NFE {t.Record.Nfe,2}  {ModelCalls.Describe(t.Schedule)}  {(t.Record.Generation == 0 ? t.Schedule.Name : $"found (gen {t.Record.Generation}, from {t.Schedule.Name})")}"));
         }
 
         var usesVariant = ModelCalls.PerModel(bestFound.Schedule).ContainsKey(variant);
         var met = usesVariant && bestFound.Score < aBest.Score && times.CostOf(bestFound.Schedule) <= tk;
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"bar: mixed best {bestFound.Score:G5} at {times.CostOf(bestFound.Schedule):G4} ms (NFE {bestNfe}, {Calls(bestFound.Schedule)}) vs primary alone {aBest.Score:G5} at {tk:G4} ms: {(met ? "MET" : "not met")}; held-out {bestHeldOut:G5} vs {aHeldOut:G5}"));
+            $"bar: mixed best {bestFound.Score:G5} at {times.CostOf(bestFound.Schedule):G4} ms (NFE {bestNfe}, {ModelCalls.Describe(bestFound.Schedule)}) vs primary alone {aBest.Score:G5} at {tk:G4} ms: {(met ? "MET" : "not met")}; held-out {bestHeldOut:G5} vs {aHeldOut:G5}"));
         Console.WriteLine($"mixed best, network per step: {string.Join(" ", bestFound.Schedule.Steps.Select(st => ModelCallTimes.Label(st.Model ?? ModelCallTimes.Primary)))}");
 
         // Noise check: the three schedules compared above, re-scored on further noise sets of the held-out size.
@@ -172,9 +168,8 @@ public static class Program
         IEnumerable<EvaluationRecord> FullFidelity(SearchSpec spec) =>
             store.GetSearchEvaluations(spec.Name).Where(r => double.IsFinite(r.Score) && r.Fidelity == spec.Metric.Samples);
 
-        string Calls(SamplerSchedule s) => ModelCalls.Describe(s);
 
         void Row(string name, ScoredSchedule s, double? held) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-34} {times.CostOf(s.Schedule),10:F4} {s.Nfe,4} {Calls(s.Schedule),-22} {s.Score,22:G5} {held,12:G5}"));
+            $"{name,-34} {times.CostOf(s.Schedule),10:F4} {s.Nfe,4} {ModelCalls.Describe(s.Schedule),-22} {s.Score,22:G5} {held,12:G5}"));
     }
 }
