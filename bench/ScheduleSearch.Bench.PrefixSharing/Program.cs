@@ -19,6 +19,7 @@ using ScheduleSearch.Storage;
 // Usage: --model models/gmm-64 --nfe 5,8 --seeds 0 --budget 1000 --strategies evolutionary,default
 //        --samples 1024 --parallel 1 --cache-mib 1024 [--ideal 1]  (also what an unbounded cache would save)
 //        [--space '{ "time_shift": false }']  (the spec's space; default: the checked-in gmm specs' space, time shift off)
+//        a strategy may name its breeding: --strategies evolutionary/mixing,evolutionary/prefix (default: the strategy's own)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var opts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -105,12 +106,14 @@ static double PerEvaluation(EvaluatorCounters c) => c.Evaluations == 0 ? double.
 
 Outcome Search(string strategy, int nfe, int seed, long prefixCacheBytes)
 {
+    var kind = strategy.Split('/')[0];
+    var breeding = strategy.Contains('/', StringComparison.Ordinal) ? $", \"breeding\": \"{strategy.Split('/')[1]}\"" : string.Empty;
     var spec = SearchSpec.Parse($$"""
-        { "format": "schedule-search/search@1", "name": "prefix {{strategy}} nfe {{nfe}} seed {{seed}}", "model": "{{Path.GetFullPath(modelDir)}}/model.json",
+        { "format": "schedule-search/search@1", "name": "prefix {{kind}} nfe {{nfe}} seed {{seed}}", "model": "{{Path.GetFullPath(modelDir)}}/model.json",
           "nfe": [{{nfe}}],
           "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{samples}}, "seed": 1 } },
           "space": {{space}},
-          "strategy": { "kind": "{{strategy}}", "population": 50, "seed": {{seed}} },
+          "strategy": { "kind": "{{kind}}", "population": 50, "seed": {{seed}}{{breeding}} },
           "budget": { "evaluations": {{budget}} },
           "baselines": ["ddim", "dpm-solver++-2m", "dpm-solver++-3m", "dpm-solver++-2s", "dpm-solver-3s", "unipc-bh1-2", "unipc-bh1-3", "unipc-bh2-2", "unipc-bh2-3", "deis-tab-3", "ipndm"] }
         """, "bench");
@@ -128,7 +131,7 @@ Outcome Search(string strategy, int nfe, int seed, long prefixCacheBytes)
     var watch = Stopwatch.StartNew();
     var run = new SearchRun(spec, counted, store, noise, new SearchRunOptions
     {
-        GeneratorFactory = ctx => GeneratorCatalog.Create(strategy, ctx),
+        GeneratorFactory = ctx => GeneratorCatalog.Create(kind, ctx),
         Model = denoiser,
     });
     var result = run.Run();

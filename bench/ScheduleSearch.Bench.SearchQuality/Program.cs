@@ -18,6 +18,7 @@ using ScheduleSearch.Storage;
 //        [--phases dp-timesteps:0.05,joint-cma:0.75,evolutionary:0.2]  (a composite of catalog generators instead of --strategy)
 //        [--predictor surrogate=fasttree,batchsize=25,warmupevaluations=80]  (predictor-guided with other PredictorGuidedOptions)
 //        [--target 0.03273]  (print the evaluation at which the best scoring value first reaches it)
+//        [--breeding mixing|prefix]  (the spec's strategy.breeding; default: the strategy's own)
 //        --zoo --model models/fashion-unet-eps --guidance 3 ...  (trained ONNX networks: see ZooBench.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -41,6 +42,7 @@ var seeds = Opt("seeds", "0,1,2").Split(',').Select(int.Parse).ToArray();
 var budget = int.Parse(Opt("budget", "1500"), CultureInfo.InvariantCulture);
 var checkpoints = Opt("checkpoints", "600").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Where(c => c < budget).Append(budget).ToArray();
 var strategy = Opt("strategy", "default");
+var breedingJson = opts.TryGetValue("breeding", out var breeding) ? $", \"breeding\": \"{breeding}\"" : string.Empty;
 var samples = int.Parse(Opt("samples", "1024"), CultureInfo.InvariantCulture);
 var heldout = int.Parse(Opt("heldout", "1024"), CultureInfo.InvariantCulture);
 var parallel = int.Parse(Opt("parallel", "2"), CultureInfo.InvariantCulture);
@@ -60,7 +62,7 @@ var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(paramsPath
 var noise = VpDiscreteSchedule.Linear();
 var denoiser = new GaussianMixtureDenoiser(mixture, noise);
 var statistics = DataStatistics.Of(mixture); // the mixture's exact moments, as the card's stats.npz holds them (teleport, mean-x0)
-Console.WriteLine($"model {modelDir} (exact float64 GMM, {mixture.Dimension} dims, {mixture.Components} components), strategy {(phases.Length > 0 ? string.Join("->", phases.Select(p => $"{p.Kind} {p.Fraction:F2}")) : strategy)}, space {(wide.Length == 0 ? "afs (the gmm specs')" : string.Join("+", wide))}, budget {budget}, samples {samples}/{heldout} held-out, seeds {string.Join(",", seeds)}");
+Console.WriteLine($"model {modelDir} (exact float64 GMM, {mixture.Dimension} dims, {mixture.Components} components), strategy {(phases.Length > 0 ? string.Join("->", phases.Select(p => $"{p.Kind} {p.Fraction:F2}")) : strategy)} (breeding {breeding ?? "the strategy's"}), space {(wide.Length == 0 ? "afs (the gmm specs')" : string.Join("+", wide))}, budget {budget}, samples {samples}/{heldout} held-out, seeds {string.Join(",", seeds)}");
 
 var rows = new List<(int Seed, int Nfe, int Checkpoint, string Baseline, double BaseScore, double BaseHeld, double Score, double Held, int Evals, double Seconds)>();
 foreach (var seed in seeds)
@@ -71,7 +73,7 @@ foreach (var seed in seeds)
             { "format": "schedule-search/search@1", "name": "bench {{strategy}} nfe {{nfe}} seed {{seed}}", "model": "{{Path.GetFullPath(modelDir)}}/model.json",
               "nfe": [{{nfe}}],
               "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 } }{{spaceJson}},
-              "strategy": { "kind": "{{strategy}}", "population": {{population}}, "seed": {{seed}} },
+              "strategy": { "kind": "{{strategy}}", "population": {{population}}, "seed": {{seed}}{{breedingJson}} },
               "budget": { "evaluations": {{budget}} },
               "baselines": [{{string.Join(",", baselines.Split(',').Select(b => $"\"{b}\""))}}] }
             """, "bench");

@@ -64,12 +64,26 @@ public sealed class SearchSpecTests
     [InlineData(", \"budget\": { \"evaluation\": 5 }", "budget.evaluation")]
     [InlineData(", \"space\": { \"order\": [1, 9] }", "space.order")]
     [InlineData(", \"strategy\": { \"kind\": \"magic\" }", "strategy.kind")]
+    [InlineData(", \"strategy\": { \"breeding\": \"crossover\" }", "strategy.breeding")]
     [InlineData(", \"baselines\": [\"ddim\", \"nope\"]", "baselines[1]")]
     public void Unknown_fields_and_values_are_refused_naming_the_file_and_the_field(string extra, string field)
     {
         var e = Assert.Throws<SearchSpecException>(() => SearchSpec.Parse(Minimal(extra), "my.search.json"));
         Assert.StartsWith("my.search.json: ", e.Message, StringComparison.Ordinal);
         Assert.Contains(field, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("evolutionary", null, Breeding.Prefix)]
+    [InlineData("default", null, Breeding.Mixing)]
+    [InlineData("predictor-guided", null, Breeding.Mixing)]
+    [InlineData("evolutionary", "mixing", Breeding.Mixing)]
+    [InlineData("default", "prefix", Breeding.Prefix)]
+    public void Breeding_defaults_to_what_each_strategy_was_measured_with_and_the_spec_may_name_it(string kind, string? breeding, Breeding expected)
+    {
+        var named = breeding is null ? string.Empty : $", \"breeding\": \"{breeding}\"";
+        var spec = SearchSpec.Parse(Minimal($", \"strategy\": {{ \"kind\": \"{kind}\"{named} }}"), "b.json");
+        Assert.Equal(expected, spec.Strategy.EffectiveBreeding);
     }
 
     [Fact]

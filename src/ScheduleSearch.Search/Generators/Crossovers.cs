@@ -1,8 +1,14 @@
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Search.Generators;
 
-/// <summary>AutoDiffusion's uniform crossover and USF's deep per-step crossover; each child is repaired to the NFE.</summary>
+/// <summary>
+/// AutoDiffusion's uniform crossover and USF's deep per-step crossover, and a one-point cut in lambda; each child is
+/// repaired to the NFE. Under <see cref="Breeding.Prefix"/> the uniform kinds act from a random step k on (k uniform in
+/// 0..N-1), keeping the first parent's first k steps, so the child resumes from that parent's sampler state in the
+/// evaluator's prefix cache (issue 6) instead of starting over.
+/// </summary>
 internal static class Crossovers
 {
     /// <summary>Every crossover by name.</summary>
@@ -24,7 +30,7 @@ internal static class Crossovers
         return rng.Chance(0.5) ? Uniform(ctx, a, b, rng) : DeepPerStep(ctx, a, b, rng);
     }
 
-    /// <summary>AutoDiffusion: each timestep gene and each step's whole choice from either parent.</summary>
+    /// <summary>AutoDiffusion: each timestep gene and each step's whole choice from either parent (after the kept first steps).</summary>
     public static SamplerSchedule? Uniform(GeneratorContext ctx, SamplerSchedule a, SamplerSchedule b, Random rng)
     {
         if (a.Steps.Length != b.Steps.Length)
@@ -32,12 +38,16 @@ internal static class Crossovers
             return LambdaCut(ctx, a, b, rng);
         }
 
-        var ts = a.Timesteps.Select((t, i) => rng.Chance(0.5) ? t : b.Timesteps[i]).ToArray();
-        var steps = a.Steps.Select((s, i) => rng.Chance(0.5) ? s : b.Steps[i]).ToArray();
+        var keep = Kept(ctx, a, rng);
+        var ts = a.Timesteps.Select((t, i) => i <= keep || rng.Chance(0.5) ? t : b.Timesteps[i]).ToArray();
+        var steps = a.Steps.Select((s, i) => i < keep || rng.Chance(0.5) ? s : b.Steps[i]).ToArray();
         return Finish(ctx, ts, steps, rng, a, CrossOptions(ctx, a, b, rng));
     }
 
-    /// <summary>USF: each decision of each step from either parent independently; timesteps blended in lambda.</summary>
+    /// <summary>
+    /// USF: each decision of each step from either parent independently; timesteps blended in lambda (after the kept
+    /// first steps).
+    /// </summary>
     public static SamplerSchedule? DeepPerStep(GeneratorContext ctx, SamplerSchedule a, SamplerSchedule b, Random rng)
     {
         if (a.Steps.Length != b.Steps.Length)
@@ -45,8 +55,14 @@ internal static class Crossovers
             return LambdaCut(ctx, a, b, rng);
         }
 
+        var keep = Kept(ctx, a, rng);
         var steps = a.Steps.Select((s, i) =>
         {
+            if (i < keep)
+            {
+                return s;
+            }
+
             var o = b.Steps[i];
             return s with
             {
@@ -59,7 +75,7 @@ internal static class Crossovers
         }).ToArray();
         if (ctx.Space.TimeShift || ctx.Space.Compensation)
         {
-            steps = steps.Select((s, i) => s with
+            steps = steps.Select((s, i) => i < keep ? s : s with
             {
                 TimeShift = rng.Chance(0.5) ? a.Steps[i].TimeShift : b.Steps[i].TimeShift,
                 Compensation = rng.Chance(0.5) ? a.Steps[i].Compensation : b.Steps[i].Compensation,
@@ -69,10 +85,17 @@ internal static class Crossovers
         var w = rng.NextDouble();
         var la = ScheduleEditing.Lambdas(ctx, a.Timesteps);
         var lb = ScheduleEditing.Lambdas(ctx, b.Timesteps);
-        var lambdas = la.Select((l, i) => (w * l) + ((1 - w) * lb[i])).ToList();
+        var lambdas = la.Select((l, i) => i <= keep ? l : (w * l) + ((1 - w) * lb[i])).ToList();
         var ts = ScheduleEditing.Times(ctx, ScheduleEditing.OrderLambdas(ctx, lambdas), a.Timesteps[0], rng.Chance(0.5) ? a.Timesteps[^1] : b.Timesteps[^1]);
         return Finish(ctx, ts, steps, rng, a, CrossOptions(ctx, a, b, rng));
     }
+
+    /// <summary>
+    /// The number of first steps a uniform crossover keeps from the first parent: uniform in 0..N-1 under
+    /// <see cref="Breeding.Prefix"/>; -1 (none, and no random draw, so mixing keeps its stream) otherwise.
+    /// </summary>
+    private static int Kept(GeneratorContext ctx, SamplerSchedule a, Random rng) =>
+        ctx.Breeding == Breeding.Prefix ? rng.Next(a.Steps.Length) : -1;
 
     /// <summary>One cut in lambda: the first parent's steps before it, the second's after (step counts may differ).</summary>
     public static SamplerSchedule? LambdaCut(GeneratorContext ctx, SamplerSchedule a, SamplerSchedule b, Random rng)

@@ -1,5 +1,6 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
+using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Search.Generators;
 
@@ -51,7 +52,11 @@ public sealed class EvolutionaryGenerator : ICandidateGenerator
     /// <inheritdoc />
     public void Tell(IReadOnlyList<ScoredSchedule> results) => archive.Add(results);
 
-    /// <summary>One child of two parents drawn from the top (crossover with probability 0.5, then mutation).</summary>
+    /// <summary>
+    /// One child of the top: with probability 0.5 a crossover of two parents. <see cref="Breeding.Mixing"/> then
+    /// mutates it with probability 0.8; <see cref="Breeding.Prefix"/> mutates only a child that is no crossover or
+    /// came back equal to its first parent (AutoDiffusion's split).
+    /// </summary>
     internal static SamplerSchedule? Breed(GeneratorContext context, IReadOnlyList<ScoredSchedule> top, Random rng)
     {
         var a = top[rng.Next(top.Count)].Schedule;
@@ -60,6 +65,11 @@ public sealed class EvolutionaryGenerator : ICandidateGenerator
         {
             var b = top[rng.Next(top.Count)].Schedule;
             child = Crossovers.Cross(context, a, b, rng) ?? a;
+        }
+
+        if (context.Breeding == Breeding.Prefix)
+        {
+            return ReferenceEquals(child, a) || ScheduleKey.Compute(child) == ScheduleKey.Compute(a) ? Mutations.Mutate(context, child, rng) : child;
         }
 
         // A crossover child equal to a parent, or a plain clone, always gets a mutation.

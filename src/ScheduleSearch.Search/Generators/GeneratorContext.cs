@@ -17,6 +17,9 @@ public sealed record GeneratorContext
     /// <summary>The decisions searched.</summary>
     public SearchSpace Space { get; init; } = SearchSpace.Default;
 
+    /// <summary>How evolution makes children (the evolutionary generator and predictor-guided's proposals).</summary>
+    public Breeding Breeding { get; init; } = Breeding.Mixing;
+
     /// <summary>Candidates per generation.</summary>
     public int Population { get; init; } = 50;
 

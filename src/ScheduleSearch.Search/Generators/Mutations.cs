@@ -30,7 +30,7 @@ internal static class Mutations
         for (var m = 0; m < moves; m++)
         {
             // The wider space's moves (issue 9) take a share only when the space has them, so a plain space keeps its stream.
-            if (ctx.Space.IsWide && rng.Chance(0.3))
+            if (ctx.Space.IsWide && rng.Chance(WideDecisions.MoveShare(ctx)))
             {
                 current = WideDecisions.MutateOne(ctx, current, rng) ?? current;
                 continue;

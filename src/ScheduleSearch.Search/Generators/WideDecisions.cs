@@ -1,4 +1,5 @@
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Search.Generators;
 
@@ -123,6 +124,24 @@ internal static class WideDecisions
         ModelChoices.Randomize(space, steps, rng);
 
         return options;
+    }
+
+    /// <summary>
+    /// The share of mutation moves that change a wide decision: 30 % when breeding mixes; when it keeps prefixes, 6 %
+    /// for each decision the space switches on (about what one plain decision gets), at most 30 %. A flat 30 % spends
+    /// almost a third of the moves toggling the analytical first step when that is the only wide decision (the gmm
+    /// specs' space), and every such toggle changes the first step, so the child shares no sampler state with its parent.
+    /// </summary>
+    public static double MoveShare(GeneratorContext ctx)
+    {
+        if (ctx.Breeding == Breeding.Mixing)
+        {
+            return 0.3;
+        }
+
+        var space = ctx.Space;
+        var decisions = new[] { space.TimeShift, space.Compensation, space.Momentum, space.AfsModes.Length > 0, space.Teleport, space.Models.Length > 0 };
+        return Math.Min(0.3, 0.06 * decisions.Count(on => on));
     }
 
     /// <summary>Applies one wide mutation enabled by the space (null when none is).</summary>

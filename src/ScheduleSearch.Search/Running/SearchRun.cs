@@ -182,6 +182,7 @@ public sealed class SearchRun
                 Noise = noise,
                 Nfe = nfe,
                 Space = spec.Space,
+                Breeding = spec.Strategy.EffectiveBreeding,
                 Population = spec.Strategy.Population,
                 Seed = unchecked((spec.Strategy.Seed * 7919) + nfe),
                 Budget = perNfeBudget,

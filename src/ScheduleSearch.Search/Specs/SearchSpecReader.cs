@@ -75,7 +75,7 @@ internal static class SearchSpecReader
 
             if (root.Has("strategy"))
             {
-                spec = spec with { Strategy = ReadStrategy(root.Object("strategy", "kind", "population", "generations", "seed")) };
+                spec = spec with { Strategy = ReadStrategy(root.Object("strategy", "kind", "population", "generations", "seed", "breeding")) };
             }
 
             if (root.Has("budget"))
@@ -378,6 +378,20 @@ internal static class SearchSpecReader
         if (f.Has("seed"))
         {
             strategy = strategy with { Seed = f.Int("seed", 0) };
+        }
+
+        if (f.Has("breeding"))
+        {
+            var breeding = f.String("breeding");
+            strategy = strategy with
+            {
+                Breeding = breeding switch
+                {
+                    "mixing" => Breeding.Mixing,
+                    "prefix" => Breeding.Prefix,
+                    _ => throw f.Error(f.Field("breeding"), $"unknown breeding \"{breeding}\"; expected mixing or prefix"),
+                },
+            };
         }
 
         return strategy;

@@ -20,4 +20,18 @@ public sealed record StrategySpec
 
     /// <summary>Seed of every random decision of the search.</summary>
     public int Seed { get; init; }
+
+    /// <summary>How evolution breeds (null: <see cref="DefaultBreeding"/> of the kind).</summary>
+    public Breeding? Breeding { get; init; }
+
+    /// <summary>
+    /// The breeding a strategy uses when the spec names none, chosen by measurement (bench/BENCHMARKS.md, "Prefix
+    /// sharing"): the evolutionary strategy breeds <see cref="Specs.Breeding.Prefix"/> (as good per evaluation over 20
+    /// seeds, 43-46 % of the model calls saved instead of 28-32 %); the default strategy's closing evolution and the
+    /// predictor-guided proposals breed <see cref="Specs.Breeding.Mixing"/>, with which they were measured.
+    /// </summary>
+    public static Breeding DefaultBreeding(string kind) => kind == "evolutionary" ? Specs.Breeding.Prefix : Specs.Breeding.Mixing;
+
+    /// <summary>The breeding this strategy uses.</summary>
+    public Breeding EffectiveBreeding => Breeding ?? DefaultBreeding(Kind);
 }
