@@ -18,6 +18,12 @@ public sealed record EvaluatorCounters
     /// <summary>Model calls made for candidates (<see cref="Core.Denoising.IDenoiser.Calls"/>), teacher runs excluded.</summary>
     public long ModelCalls { get; init; }
 
+    /// <summary>
+    /// Model calls that ran: equal to <see cref="ModelCalls"/> one candidate at a time; fewer in the lockstep mode,
+    /// where one run serves a round of calls of several candidates.
+    /// </summary>
+    public long ModelRuns { get; init; }
+
     /// <summary>Model calls not made because a candidate resumed from a shared prefix state (issue 6).</summary>
     public long ModelCallsSaved { get; init; }
 
@@ -50,6 +56,7 @@ public sealed record EvaluatorCounters
             Diverged = Diverged - earlier.Diverged,
             Failed = Failed - earlier.Failed,
             ModelCalls = ModelCalls - earlier.ModelCalls,
+            ModelRuns = ModelRuns - earlier.ModelRuns,
             ModelCallsSaved = ModelCallsSaved - earlier.ModelCallsSaved,
             PrefixResumes = PrefixResumes - earlier.PrefixResumes,
             ModelTime = ModelTime - earlier.ModelTime,

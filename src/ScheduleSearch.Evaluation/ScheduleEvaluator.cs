@@ -24,7 +24,7 @@ namespace ScheduleSearch.Evaluation;
 /// when <see cref="ScheduleEvaluatorOptions.DegreeOfParallelism"/> &gt; 1. Cancellation stores the evaluations
 /// already finished in the call before it throws, so Ctrl+C costs at most the evaluations in flight.
 /// </remarks>
-public sealed class ScheduleEvaluator : IScheduleEvaluator
+public sealed partial class ScheduleEvaluator : IScheduleEvaluator
 {
     private readonly TimedDenoiser model;
     private readonly TimedDenoiser teacherModel;
@@ -39,6 +39,7 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     private readonly Lock referenceGate = new();
     private readonly Dictionary<(NoiseSpec Noise, double? TStart, double? TEnd), Prepared> sets = [];
     private readonly PrefixStateCache? prefixStates;
+    private readonly LockstepRounds? lockstep;
     private long evaluations;
     private long callsSaved;
     private long prefixResumes;
@@ -69,6 +70,11 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         {
             variants[name] = new TimedDenoiser(variant);
         }
+
+        // Rows of a sample-indexed model (class labels by sample) cannot be batched with another candidate's rows.
+        lockstep = this.options.LockstepCandidates > 1 && !model.IsSampleIndexed && variants.Values.All(v => !((TimedDenoiser)v).IsSampleIndexed)
+            ? new LockstepRounds(model, variants.ToDictionary(v => v.Key, v => (TimedDenoiser)v.Value, StringComparer.Ordinal), this.options.LockstepMaxRows)
+            : null;
         ModelContentHash = modelContentHash;
         Spec = spec;
         this.store = store;
@@ -126,7 +132,8 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         CacheHits = Interlocked.Read(ref cacheHits),
         Diverged = Interlocked.Read(ref diverged),
         Failed = Interlocked.Read(ref failed),
-        ModelCalls = model.Calls + variants.Values.Sum(v => v.Calls),
+        ModelCalls = model.Calls + variants.Values.Sum(v => v.Calls) - (lockstep?.Runs ?? 0) + (lockstep?.Requests ?? 0),
+        ModelRuns = model.Calls + variants.Values.Sum(v => v.Calls),
         ModelCallsSaved = Interlocked.Read(ref callsSaved),
         PrefixResumes = Interlocked.Read(ref prefixResumes),
         ModelTime = model.Time + variants.Values.Aggregate(TimeSpan.Zero, (sum, v) => sum + ((TimedDenoiser)v).Time),
@@ -272,18 +279,29 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         var order = prefixStates is null ? misses : [.. misses.OrderBy(i => TreeOrderKey(candidates[i]), StringComparer.Ordinal)];
         try
         {
+            if (lockstep is not null)
+            {
+                for (var wave = 0; wave < order.Count; wave += options.LockstepCandidates)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    RunLockstep(lockstep, candidates, keys, order.GetRange(wave, Math.Min(options.LockstepCandidates, order.Count - wave)), computed, request, prepared, noiseSpec.Samples, cancellationToken);
+                }
+
+                return;
+            }
+
+            EvaluationRecord One(int i) => EvaluateOne(candidates[i], keys[i], request, prepared[i], noiseSpec.Samples, (x, token) => RunPooled(candidates[i], x, noiseSpec.Samples, request.HeldOut, token), cancellationToken);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.DegreeOfParallelism), CancellationToken = cancellationToken };
             if (parallel.MaxDegreeOfParallelism == 1)
             {
                 foreach (var i in order)
                 {
-                    computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared[i], noiseSpec.Samples, cancellationToken);
+                    computed[i] = One(i);
                 }
             }
             else
             {
-                Parallel.ForEach(order, parallel, i =>
-                    computed[i] = EvaluateOne(candidates[i], keys[i], request, prepared[i], noiseSpec.Samples, cancellationToken));
+                Parallel.ForEach(order, parallel, i => computed[i] = One(i));
             }
         }
         finally
@@ -297,12 +315,14 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         }
     }
 
+    /// <summary>Scores <paramref name="schedule"/>; <paramref name="run"/> runs its sampler over the initial states in place.</summary>
     private EvaluationRecord EvaluateOne(
         SamplerSchedule schedule,
         string key,
         EvaluationRequest request,
         Prepared prepared,
         int count,
+        Action<double[], CancellationToken> run,
         CancellationToken cancellationToken)
     {
         var (noise, teacher, teacherComponents) = prepared;
@@ -320,19 +340,14 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         {
             var x = new double[count * size];
             Sampler.InitialState(model.Schedule, schedule.Timesteps[0], noise.Prefix(count), x);
-            var sampler = samplers.TryTake(out var s) ? s : new Sampler(model, this.options.Statistics, variants);
             string? runError = null;
             try
             {
-                RunShared(sampler, schedule, x, count, request.HeldOut, cancellationToken);
+                run(x, cancellationToken);
             }
             catch (ScheduleFormatException ex)
             {
                 runError = ex.Message;
-            }
-            finally
-            {
-                samplers.Add(sampler);
             }
 
             var nonFinite = runError is null ? CountNonFinite(x, count, size) : 0;
@@ -393,6 +408,19 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
         };
     }
 
+    private void RunPooled(SamplerSchedule schedule, double[] x, int count, bool heldOut, CancellationToken cancellationToken)
+    {
+        var sampler = samplers.TryTake(out var s) ? s : new Sampler(model, options.Statistics, variants);
+        try
+        {
+            RunShared(sampler, schedule, x, count, heldOut, cancellationToken);
+        }
+        finally
+        {
+            samplers.Add(sampler);
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="schedule"/> from the furthest of its prefix states held in the prefix cache (from the start when
     /// none is, or the cache is off) and keeps the states it passes that the cache lacks. A state depends on the noise
@@ -408,13 +436,11 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             return;
         }
 
-        var context = string.Create(CultureInfo.InvariantCulture, $"{(heldOut ? "held-out" : "main")}:{count}|");
-        var keys = new string[schedule.Steps.Length];
+        var keys = PrefixKeys(schedule, count, heldOut);
         SamplerState? start = null;
-        for (var k = schedule.Steps.Length - 1; k >= 0; k--)
+        for (var k = schedule.Steps.Length - 1; k >= 0 && start is null; k--)
         {
-            keys[k] = context + SamplerPrefix.Key(schedule, k);
-            start ??= prefixStates.Get(keys[k]);
+            start = prefixStates.Get(keys[k]);
         }
 
         sampler.RunFrom(schedule, x, count, start, (k, capture) =>
@@ -429,6 +455,19 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
             Interlocked.Increment(ref prefixResumes);
             Interlocked.Add(ref callsSaved, EvaluationPlan.CountBefore(schedule, start.Steps));
         }
+    }
+
+    /// <summary>The prefix-cache keys of <paramref name="schedule"/>'s states after 0, 1, ... steps: noise set, samples and prefix.</summary>
+    private static string[] PrefixKeys(SamplerSchedule schedule, int count, bool heldOut)
+    {
+        var context = string.Create(CultureInfo.InvariantCulture, $"{(heldOut ? "held-out" : "main")}:{count}|");
+        var keys = new string[schedule.Steps.Length];
+        for (var k = 0; k < keys.Length; k++)
+        {
+            keys[k] = context + SamplerPrefix.Key(schedule, k);
+        }
+
+        return keys;
     }
 
     /// <summary>Sorting by this visits candidates depth-first through their prefix tree (a valid schedule's full prefix key).</summary>

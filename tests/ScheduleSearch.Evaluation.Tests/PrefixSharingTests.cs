@@ -10,18 +10,7 @@ public sealed class PrefixSharingTests
     [Fact]
     public void Prefix_sharing_gives_the_same_scores_bit_for_bit_and_counts_the_calls_it_saves()
     {
-        var rng = new Random(6);
-        var batch = new List<SamplerSchedule>();
-        foreach (var name in new[] { "dpm-solver++-2m", "dpm-solver++-3m", "unipc-bh2-3", "deis-tab-3", "dpm-solver++-2s", "ipndm" })
-        {
-            var parent = TestModels.Preset(name, 6, "logsnr-uniform");
-            batch.Add(parent);
-            for (var child = 0; child < 4; child++)
-            {
-                batch.Add(Child(rng, parent));
-            }
-        }
-
+        var batch = Family();
         Assert.All(batch, c => Assert.Empty(ScheduleValidator.Problems(c, TestModels.Vp)));
         var requests = new[] { EvaluationRequest.Default, new EvaluationRequest { Fidelity = 16 }, new EvaluationRequest { HeldOut = true } };
         var (shared, sharedCounters) = EvaluateAll(batch, requests, TestModels.Options);
@@ -70,8 +59,26 @@ public sealed class PrefixSharingTests
         return (results, evaluator.Counters);
     }
 
+    /// <summary>Six presets and four children of each that keep their parent's first steps (as evolution's children do).</summary>
+    internal static List<SamplerSchedule> Family()
+    {
+        var rng = new Random(6);
+        var batch = new List<SamplerSchedule>();
+        foreach (var name in new[] { "dpm-solver++-2m", "dpm-solver++-3m", "unipc-bh2-3", "deis-tab-3", "dpm-solver++-2s", "ipndm" })
+        {
+            var parent = TestModels.Preset(name, 6, "logsnr-uniform");
+            batch.Add(parent);
+            for (var child = 0; child < 4; child++)
+            {
+                batch.Add(Child(rng, parent));
+            }
+        }
+
+        return batch;
+    }
+
     /// <summary>The parent's first k steps, then moved times and other orders/predictions (what an evolutionary child looks like).</summary>
-    private static SamplerSchedule Child(Random rng, SamplerSchedule parent)
+    internal static SamplerSchedule Child(Random rng, SamplerSchedule parent)
     {
         var k = rng.Next(1, parent.Steps.Length);
         var times = parent.Timesteps.ToArray();

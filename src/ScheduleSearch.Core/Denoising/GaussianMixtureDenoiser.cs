@@ -74,6 +74,20 @@ public sealed class GaussianMixtureDenoiser : ParameterizedDenoiser
     }
 
     /// <inheritdoc />
+    protected override bool EvaluatesRowTimes => true;
+
+    /// <inheritdoc />
+    /// <remarks>Row by row, as <see cref="Evaluate"/>: a row's output is the same whatever rows share its call.</remarks>
+    protected override void EvaluateRows(ReadOnlySpan<double> x, ReadOnlySpan<double> t, Span<double> output)
+    {
+        var dim = mixture.Dimension;
+        for (var r = 0; r < t.Length; r++)
+        {
+            Evaluate(x.Slice(r * dim, dim), 1, t[r], output.Slice(r * dim, dim));
+        }
+    }
+
+    /// <inheritdoc />
     protected override void Evaluate(ReadOnlySpan<double> x, int batch, double t, Span<double> output)
     {
         var alpha = Schedule.Alpha(t);

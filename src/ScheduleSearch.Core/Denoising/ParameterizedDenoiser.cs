@@ -5,10 +5,11 @@ namespace ScheduleSearch.Core.Denoising;
 /// <summary>
 /// Turns any model output into both predictions, once, in one place (SOLVERS.md section 1):
 /// eps = (x - alpha x0)/sigma, v = alpha eps - sigma x0, flow u = eps - x0.
-/// Subclasses only run their model and count nothing: the call counter lives here.
+/// Subclasses only run their model and count nothing: the call counter lives here. A subclass that can run rows at
+/// different times in one run overrides <see cref="EvaluatesRowTimes"/> and <see cref="EvaluateRows"/>.
 /// </summary>
 public abstract class ParameterizedDenoiser(NoiseSchedule schedule, int sampleSize, Parameterization parameterization)
-    : IDenoiser
+    : IRowTimeDenoiser
 {
     private long calls;
 
@@ -25,6 +26,12 @@ public abstract class ParameterizedDenoiser(NoiseSchedule schedule, int sampleSi
     public long Calls => Interlocked.Read(ref calls);
 
     /// <inheritdoc />
+    public bool HandlesRowTimes => EvaluatesRowTimes;
+
+    /// <summary>True when <see cref="EvaluateRows"/> runs the model once for rows at different times.</summary>
+    protected virtual bool EvaluatesRowTimes => false;
+
+    /// <inheritdoc />
     public void Predict(ReadOnlySpan<double> x, int batch, double t, Span<double> x0, Span<double> eps)
     {
         var n = batch * SampleSize;
@@ -34,13 +41,58 @@ public abstract class ParameterizedDenoiser(NoiseSchedule schedule, int sampleSi
         }
 
         Interlocked.Increment(ref calls);
+        Convert(x[..n], batch, t, x0[..n], eps[..n], (xs, output) => Evaluate(xs, batch, t, output));
+    }
+
+    /// <inheritdoc />
+    public void PredictRows(ReadOnlySpan<double> x, ReadOnlySpan<double> t, Span<double> x0, Span<double> eps)
+    {
+        if (!EvaluatesRowTimes)
+        {
+            throw new NotSupportedException($"{GetType().Name} evaluates one time per run: group the rows by time and call Predict");
+        }
+
+        var batch = t.Length;
+        var n = batch * SampleSize;
+        if (x.Length < n || x0.Length < n || eps.Length < n)
+        {
+            throw new ArgumentException($"buffers hold fewer than {batch} rows x {SampleSize} values");
+        }
+
+        Interlocked.Increment(ref calls);
+        var times = t.ToArray();
+        var output = Parameterization is Parameterization.X0 or Parameterization.VeDenoiser ? x0[..n] : eps[..n];
+        EvaluateRows(x[..n], times, output);
+        for (var r = 0; r < batch; r++)
+        {
+            var rows = (r * SampleSize)..((r + 1) * SampleSize);
+            Convert(x[rows], 1, times[r], x0[rows], eps[rows], null);
+        }
+    }
+
+    /// <summary>Runs the model: writes its raw output (in <see cref="Parameterization"/>) for the batch.</summary>
+    protected abstract void Evaluate(ReadOnlySpan<double> x, int batch, double t, Span<double> output);
+
+    /// <summary>
+    /// Runs the model once on rows at their own times: writes its raw output (in <see cref="Parameterization"/>) for
+    /// row r at <paramref name="t"/>[r]. Overridden together with <see cref="EvaluatesRowTimes"/>.
+    /// </summary>
+    protected virtual void EvaluateRows(ReadOnlySpan<double> x, ReadOnlySpan<double> t, Span<double> output) =>
+        throw new NotSupportedException($"{GetType().Name} evaluates one time per run");
+
+    /// <summary>
+    /// Fills both predictions from the model's raw output at one time: <paramref name="run"/> writes the raw output
+    /// into the buffer it is given (null: the raw output is already in x0 or eps, where <see cref="Parameterization"/> puts it).
+    /// </summary>
+    private void Convert(ReadOnlySpan<double> xs, int batch, double t, Span<double> x0, Span<double> eps, RunModel? run)
+    {
+        var n = batch * SampleSize;
         var alpha = Schedule.Alpha(t);
         var sigma = Schedule.Sigma(t);
-        var xs = x[..n];
         switch (Parameterization)
         {
             case Parameterization.Epsilon:
-                Evaluate(xs, batch, t, eps[..n]);
+                run?.Invoke(xs, eps[..n]);
                 for (var i = 0; i < n; i++)
                 {
                     x0[i] = (xs[i] - (sigma * eps[i])) / alpha;
@@ -49,13 +101,13 @@ public abstract class ParameterizedDenoiser(NoiseSchedule schedule, int sampleSi
                 break;
             case Parameterization.X0:
             case Parameterization.VeDenoiser:
-                Evaluate(xs, batch, t, x0[..n]);
+                run?.Invoke(xs, x0[..n]);
                 FillEps(xs, x0[..n], eps[..n], alpha, sigma);
                 break;
             case Parameterization.V:
                 {
                     // Solve x = a x0 + s eps, v = a eps - s x0 (exact also when a^2 + s^2 != 1).
-                    Evaluate(xs, batch, t, eps[..n]);
+                    run?.Invoke(xs, eps[..n]);
                     var norm = 1.0 / ((alpha * alpha) + (sigma * sigma));
                     for (var i = 0; i < n; i++)
                     {
@@ -70,7 +122,7 @@ public abstract class ParameterizedDenoiser(NoiseSchedule schedule, int sampleSi
             case Parameterization.Flow:
                 {
                     // Solve x = a x0 + s eps, u = eps - x0.
-                    Evaluate(xs, batch, t, eps[..n]);
+                    run?.Invoke(xs, eps[..n]);
                     var norm = 1.0 / (alpha + sigma);
                     for (var i = 0; i < n; i++)
                     {
@@ -87,8 +139,7 @@ public abstract class ParameterizedDenoiser(NoiseSchedule schedule, int sampleSi
         }
     }
 
-    /// <summary>Runs the model: writes its raw output (in <see cref="Parameterization"/>) for the batch.</summary>
-    protected abstract void Evaluate(ReadOnlySpan<double> x, int batch, double t, Span<double> output);
+    private delegate void RunModel(ReadOnlySpan<double> x, Span<double> output);
 
     private static void FillEps(ReadOnlySpan<double> x, ReadOnlySpan<double> x0, Span<double> eps, double alpha, double sigma)
     {

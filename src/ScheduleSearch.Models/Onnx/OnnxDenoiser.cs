@@ -196,48 +196,21 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
     protected override void Evaluate(ReadOnlySpan<double> x, int batch, double t, Span<double> output) =>
         EvaluateFrom(x, batch, t, output, 0);
 
-    private void EvaluateFrom(ReadOnlySpan<double> x, int batch, double t, Span<double> output, int firstSample)
+    /// <summary>
+    /// One run for rows at different times needs a time input with a batch axis and no per-sample labels (a
+    /// class-conditional or guided network gives row r the label of sample r, which a batch of several candidates'
+    /// rows would not keep).
+    /// </summary>
+    protected override bool EvaluatesRowTimes => !timeIsScalar && guidance == GuidanceMode.None;
+
+    /// <inheritdoc />
+    protected override void EvaluateRows(ReadOnlySpan<double> x, ReadOnlySpan<double> t, Span<double> output)
     {
-        var alpha = Schedule.Alpha(t);
-        var sigma = Schedule.Sigma(t);
-        var veSigma = sigma / alpha;
-        double inputScale = 1.0, timeValue, skip = 0.0, outScale = 1.0;
-        switch (convention)
+        var batch = t.Length;
+        var rows = new Coefficients[batch];
+        for (var r = 0; r < batch; r++)
         {
-            case TimeConvention.DiscreteIndex:
-                timeValue = Schedule.ModelTime(t);
-                break;
-            case TimeConvention.ContinuousT:
-                timeValue = t * timeScale;
-                break;
-            case TimeConvention.VeSigma:
-                inputScale = 1.0 / alpha;
-                timeValue = veSigma;
-                break;
-            case TimeConvention.EdmCNoise:
-                {
-                    if (veSigma == 0.0)
-                    {
-                        // D(xbar, 0) = xbar: c_skip = 1, c_out = 0, and ln(0) has no network input.
-                        for (var i = 0; i < batch * SampleSize; i++)
-                        {
-                            output[i] = x[i] / alpha;
-                        }
-
-                        return;
-                    }
-
-                    // Karras et al. 2022, Table 1: c_in, c_noise, c_skip, c_out; D = c_skip xbar + c_out F(c_in xbar, c_noise).
-                    var total = (veSigma * veSigma) + (sigmaData * sigmaData);
-                    inputScale = 1.0 / (alpha * Math.Sqrt(total));
-                    timeValue = Math.Log(veSigma) / 4.0;
-                    skip = sigmaData * sigmaData / total / alpha;
-                    outScale = veSigma * sigmaData / Math.Sqrt(total);
-                    break;
-                }
-
-            default:
-                throw new InvalidOperationException($"unknown time convention {convention}");
+            rows[r] = CoefficientsAt(t[r]);
         }
 
         var buffers = Rent();
@@ -246,8 +219,107 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
             for (var start = 0; start < batch; start += MaxBatch)
             {
                 var n = Math.Min(MaxBatch, batch - start);
-                RunChunk(buffers, x.Slice(start * SampleSize, n * SampleSize), firstSample + start, n, inputScale, timeValue);
-                ReadChunk(buffers, x.Slice(start * SampleSize, n * SampleSize), n, skip, outScale, output.Slice(start * SampleSize, n * SampleSize));
+                var chunk = rows.AsSpan(start, n);
+                var xs = x.Slice(start * SampleSize, n * SampleSize);
+                for (var r = 0; r < n; r++)
+                {
+                    buffers.Sample.Write(r * SampleSize, xs.Slice(r * SampleSize, SampleSize), chunk[r].InputScale);
+                    buffers.Time.Fill(r, 1, chunk[r].TimeValue);
+                }
+
+                var padded = fixedBatch ?? n;
+                buffers.Time.Fill(n, padded - n, chunk[n - 1].TimeValue);
+                buffers.Shape(padded);
+                session.Run(runOptions, inputNames, buffers.Inputs, outputNames, buffers.Outputs);
+                var outs = output.Slice(start * SampleSize, n * SampleSize);
+                buffers.Output.ReadInto(0, outs);
+                for (var r = 0; r < n; r++)
+                {
+                    var c = chunk[r];
+                    var row = (r * SampleSize)..((r + 1) * SampleSize);
+                    if (c.Identity)
+                    {
+                        // EDM at sigma 0: D(xbar, 0) = xbar (the network's output for this row is not read).
+                        Identity(xs[row], c.Alpha, outs[row]);
+                    }
+                    else if (convention == TimeConvention.EdmCNoise)
+                    {
+                        Combine(xs[row], c.Skip, c.OutScale, outs[row]);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            pool.Add(buffers);
+        }
+    }
+
+    private static void Identity(ReadOnlySpan<double> x, double alpha, Span<double> output)
+    {
+        for (var i = 0; i < output.Length; i++)
+        {
+            output[i] = x[i] / alpha;
+        }
+    }
+
+    private static void Combine(ReadOnlySpan<double> x, double skip, double outScale, Span<double> output)
+    {
+        for (var i = 0; i < output.Length; i++)
+        {
+            output[i] = (skip * x[i]) + (outScale * output[i]);
+        }
+    }
+
+    /// <summary>The network's input scale and time value at <paramref name="t"/>, and EDM's output combination.</summary>
+    private Coefficients CoefficientsAt(double t)
+    {
+        var alpha = Schedule.Alpha(t);
+        var sigma = Schedule.Sigma(t);
+        var veSigma = sigma / alpha;
+        switch (convention)
+        {
+            case TimeConvention.DiscreteIndex:
+                return new Coefficients(alpha, 1.0, Schedule.ModelTime(t), 0.0, 1.0, false);
+            case TimeConvention.ContinuousT:
+                return new Coefficients(alpha, 1.0, t * timeScale, 0.0, 1.0, false);
+            case TimeConvention.VeSigma:
+                return new Coefficients(alpha, 1.0 / alpha, veSigma, 0.0, 1.0, false);
+            case TimeConvention.EdmCNoise:
+                {
+                    if (veSigma == 0.0)
+                    {
+                        // D(xbar, 0) = xbar: c_skip = 1, c_out = 0, and ln(0) has no network input.
+                        return new Coefficients(alpha, 1.0, 0.0, 1.0, 0.0, true);
+                    }
+
+                    // Karras et al. 2022, Table 1: c_in, c_noise, c_skip, c_out; D = c_skip xbar + c_out F(c_in xbar, c_noise).
+                    var total = (veSigma * veSigma) + (sigmaData * sigmaData);
+                    return new Coefficients(alpha, 1.0 / (alpha * Math.Sqrt(total)), Math.Log(veSigma) / 4.0, sigmaData * sigmaData / total / alpha, veSigma * sigmaData / Math.Sqrt(total), false);
+                }
+
+            default:
+                throw new InvalidOperationException($"unknown time convention {convention}");
+        }
+    }
+
+    private void EvaluateFrom(ReadOnlySpan<double> x, int batch, double t, Span<double> output, int firstSample)
+    {
+        var c = CoefficientsAt(t);
+        if (c.Identity)
+        {
+            Identity(x[..(batch * SampleSize)], c.Alpha, output[..(batch * SampleSize)]);
+            return;
+        }
+
+        var buffers = Rent();
+        try
+        {
+            for (var start = 0; start < batch; start += MaxBatch)
+            {
+                var n = Math.Min(MaxBatch, batch - start);
+                RunChunk(buffers, x.Slice(start * SampleSize, n * SampleSize), firstSample + start, n, c.InputScale, c.TimeValue);
+                ReadChunk(buffers, x.Slice(start * SampleSize, n * SampleSize), n, c.Skip, c.OutScale, output.Slice(start * SampleSize, n * SampleSize));
             }
         }
         finally
@@ -305,10 +377,7 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
 
         if (convention == TimeConvention.EdmCNoise)
         {
-            for (var i = 0; i < count; i++)
-            {
-                output[i] = (skip * x[i]) + (outScale * output[i]);
-            }
+            Combine(x[..count], skip, outScale, output[..count]);
         }
     }
 
@@ -336,4 +405,7 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
             sampleShape,
             timeIsScalar);
     }
+
+    /// <summary>How one time enters the network and leaves it (Identity: EDM at sigma 0, output x / alpha).</summary>
+    private readonly record struct Coefficients(double Alpha, double InputScale, double TimeValue, double Skip, double OutScale, bool Identity);
 }

@@ -37,6 +37,63 @@ public class OnnxDenoiserTests
     }
 
     [Theory]
+    [MemberData(nameof(Conventions))]
+    public void Rows_at_their_own_times_in_one_run_give_what_one_call_per_time_gives_bit_for_bit(
+        string kind, TimeConvention convention, Parameterization parameterization, double t, double timeScale)
+    {
+        using var dir = new TempDirectory();
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default(kind), convention, parameterization, timeScale: timeScale);
+        using var denoiser = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { MaxBatch = 3 });
+
+        AssertRowsMatchOneCallPerTime(denoiser, t);
+    }
+
+    [Fact]
+    public void Rows_at_their_own_times_fill_a_fixed_batch_axis_with_padding()
+    {
+        using var dir = new TempDirectory();
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, fixedBatch: 4);
+        using var denoiser = OnnxDenoiser.Open(card);
+
+        AssertRowsMatchOneCallPerTime(denoiser, 0.5);
+    }
+
+    /// <summary>Seven rows at times from t_max down to t_min (several runs of MaxBatch) against one Predict per row.</summary>
+    private static void AssertRowsMatchOneCallPerTime(OnnxDenoiser denoiser, double t)
+    {
+        Assert.True(denoiser.HandlesRowTimes);
+        var schedule = denoiser.Schedule;
+        var times = Enumerable.Range(0, 7).Select(i => schedule.TMin + ((schedule.TMax - schedule.TMin) * (6 - i) / 6.0 * Math.Min(1.0, t + 0.5))).ToArray();
+        var x = Rows(times.Length, 2);
+        var x0 = new double[x.Length];
+        var eps = new double[x.Length];
+
+        denoiser.PredictRows(x, times, x0, eps);
+
+        Assert.Equal(1, denoiser.Calls);
+        for (var r = 0; r < times.Length; r++)
+        {
+            var row = x.AsSpan(r * Dimension, Dimension);
+            var ex0 = new double[Dimension];
+            var eeps = new double[Dimension];
+            denoiser.Predict(row, 1, times[r], ex0, eeps);
+            Assert.Equal(ex0, x0.AsSpan(r * Dimension, Dimension).ToArray());
+            Assert.Equal(eeps, eps.AsSpan(r * Dimension, Dimension).ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_class_conditional_model_does_not_take_rows_at_their_own_times()
+    {
+        using var dir = new TempDirectory();
+        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("vp-discrete"), TimeConvention.DiscreteIndex, Parameterization.Epsilon, guidance: new GuidanceSpec("y", 3, 3));
+        using var denoiser = OnnxDenoiser.Open(card);
+
+        Assert.False(denoiser.HandlesRowTimes);
+        Assert.Throws<NotSupportedException>(() => denoiser.PredictRows(new double[Dimension], [0.5], new double[Dimension], new double[Dimension]));
+    }
+
+    [Theory]
     [InlineData(TimeConvention.DiscreteIndex, Parameterization.Epsilon, 0.5)]
     [InlineData(TimeConvention.VeSigma, Parameterization.VeDenoiser, 0.3)]
     public void A_float16_model_round_trips_within_half_precision(TimeConvention convention, Parameterization parameterization, double t)
