@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using ScheduleSearch.Bench;
 using ScheduleSearch.Bench.PrefixSharing;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
@@ -20,16 +21,9 @@ using ScheduleSearch.Storage;
 //        --samples 1024 --parallel 1 --cache-mib 1024 [--ideal 1]  (also what an unbounded cache would save)
 //        [--space '{ "time_shift": false }']  (the spec's space; default: the checked-in gmm specs' space, time shift off)
 //        a strategy may name its breeding: --strategies evolutionary/mixing,evolutionary/prefix (default: the strategy's own)
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-var opts = new Dictionary<string, string>(StringComparer.Ordinal);
-for (var i = 0; i + 1 < args.Length; i += 2)
-{
-    opts[args[i].TrimStart('-')] = args[i + 1];
-}
-
-string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
-int IntOpt(string name, string fallback) => int.Parse(Opt(name, fallback), CultureInfo.InvariantCulture);
+var arguments = new BenchArguments(args);
+string Opt(string name, string fallback) => arguments.Text(name, fallback);
+int IntOpt(string name, string fallback) => arguments.Int(name, int.Parse(fallback, CultureInfo.InvariantCulture));
 var modelDir = Opt("model", "models/gmm-64");
 var nfes = Opt("nfe", "5,8").Split(',').Select(int.Parse).ToArray();
 var seeds = Opt("seeds", "0").Split(',').Select(int.Parse).ToArray();
@@ -136,7 +130,7 @@ Outcome Search(string strategy, int nfe, int seed, long prefixCacheBytes)
     });
     var result = run.Run();
     var records = store.GetSearchEvaluations(spec.Name);
-    if (opts.ContainsKey("ideal") && prefixCacheBytes > 0)
+    if (arguments.Has("ideal") && prefixCacheBytes > 0)
     {
         Console.WriteLine("    " + IdealSharing(records, nfe));
     }

@@ -74,6 +74,15 @@ public sealed class BadInputTests(TinySearch search) : IClassFixture<TinySearch>
         Assert.Contains("--prefix-cache: must be 0 (off) or a number of MiB, not -1", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--lockstep", "-2", "--lockstep: must be 0 or more, not -2")]
+    [InlineData("--max-batch", "0", "--max-batch: must be at least 1, not 0")]
+    public void Run_with_a_bad_lockstep_or_max_batch_names_the_option(string option, string value, string says)
+    {
+        var result = RunBad(dir => ["run", dir.Write("tuning.search.json", TinySearch.Spec("bad tuning", 10)), option, value]);
+        Assert.Contains(says, result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Run_with_a_negative_budget_is_bad_input()
     {

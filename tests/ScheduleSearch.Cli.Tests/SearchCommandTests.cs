@@ -25,15 +25,16 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
         Assert.Equal(before.GetProperty("evaluations").GetInt32(), Show().GetProperty("evaluations").GetInt32());
     }
 
-    /// <summary>Two lanes, or no prefix sharing, change how candidates are evaluated but never what is found.</summary>
+    /// <summary>Two lanes, no prefix sharing, or lockstep batches change how candidates are evaluated but never what is found.</summary>
     [Theory]
-    [InlineData("--devices", "cpu,cpu", "2 lanes: cpu, cpu")]
-    [InlineData("--prefix-cache", "0", "starting 'tiny toy'")]
-    public void Run_with_lanes_or_without_prefix_sharing_finds_the_same_winners_with_the_same_scores(string option, string value, string says)
+    [InlineData("--devices cpu,cpu", "2 lanes: cpu, cpu")]
+    [InlineData("--prefix-cache 0", "starting 'tiny toy'")]
+    [InlineData("--lockstep 16 --max-batch 4096", "starting 'tiny toy'")]
+    public void Run_with_lanes_without_prefix_sharing_or_in_lockstep_finds_the_same_winners_with_the_same_scores(string options, string says)
     {
         using var dir = new TempFolder();
         var spec = dir.Write("other.search.json", TinySearch.Spec(TinySearch.Name, 120));
-        var other = CliProcess.Run(dir.Path, "run", spec, "--db", "other.db", option, value);
+        var other = CliProcess.Run(dir.Path, ["run", spec, "--db", "other.db", .. options.Split(' ')]);
         Assert.True(other.ExitCode == 0, other.ToString());
         Assert.Contains(says, other.Stdout, StringComparison.Ordinal);
         Assert.Equal(Winners(Show()), Winners(ShowIn(dir, "other.db")));

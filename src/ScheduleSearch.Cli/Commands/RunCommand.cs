@@ -9,7 +9,7 @@ using ScheduleSearch.Storage;
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
-/// <c>run SPEC [--db PATH] [--device cpu|cuda:N|auto | --devices LIST] [--prefix-cache MIB]</c>: starts the search in the spec, or resumes it where the
+/// <c>run SPEC [--db PATH] [--device cpu|cuda:N|auto | --devices LIST] [--prefix-cache MIB] [--lockstep N] [--max-batch ROWS]</c>: starts the search in the spec, or resumes it where the
 /// database already has it. Ctrl+C stops after the evaluation in flight, checkpoints and prints how to resume.
 /// </summary>
 public static class RunCommand
@@ -23,8 +23,13 @@ public static class RunCommand
         var devices = CommonOptions.Devices();
         var storage = StorageOption.Create();
         var grace = GraceOption.Create();
-        var prefixCache = CommonOptions.PrefixCache();
-        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device, devices, storage, grace, prefixCache };
+        var tuning = new TuningOptions();
+        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device, devices, storage, grace };
+        foreach (var option in tuning.All)
+        {
+            command.Options.Add(option);
+        }
+
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var path = parse.GetValue(specPath)!;
@@ -37,7 +42,7 @@ public static class RunCommand
             var spec = SearchSpec.Load(path);
             var devicesText = parse.GetValue(devices);
             var lanes = devicesText?.Split(',', StringSplitOptions.TrimEntries) ?? [parse.GetValue(device)!];
-            var prefixCacheBytes = CommonOptions.PrefixCacheBytes(parse.GetValue(prefixCache));
+            var settings = tuning.Settings(parse, spec);
             if (devicesText is not null && parse.GetResult(device) is { Implicit: false })
             {
                 throw new BadInputException("--device and --devices: give one or the other (--devices cuda:0,cuda:1 runs one evaluation lane per device)");
@@ -50,11 +55,11 @@ public static class RunCommand
                     throw new BadInputException("--devices: lanes share one local database; on a shared store start one `schedule-search worker` per device instead");
                 }
 
-                return SharedSearchRunner.Run(spec, path, shared, lanes[0], GraceOption.ToOptions(parse.GetValue(grace)), prefixCacheBytes, console, cancellationToken);
+                return SharedSearchRunner.Run(spec, path, shared, lanes[0], GraceOption.ToOptions(parse.GetValue(grace)), settings, console, cancellationToken);
             }
 
             var dbPath = parse.GetValue(storage) is { } liteDb ? StorageOption.LiteDbPath(liteDb) : parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
-            using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, SessionSettings.Of(spec, prefixCacheBytes));
+            using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, settings);
             var evaluator = session.Lanes(lanes);
             var where = lanes.Length > 1 ? $"{lanes.Length} lanes: {string.Join(", ", lanes)}" : $"device {session.Model.Primary.Device}";
             var resumed = session.Store.CountSearchEvaluations(spec.Name);

@@ -26,8 +26,13 @@ public static class WorkerCommand
         };
         var batch = new Option<int>("--batch") { Description = "Candidates claimed and evaluated at once", DefaultValueFactory = _ => 1 };
         var grace = GraceOption.Create();
-        var prefixCache = CommonOptions.PrefixCache();
-        var command = new Command("worker", "Join a shared search (run --storage postgresql://...) and evaluate its queued candidates on this machine") { storage, search, device, model, batch, grace, prefixCache };
+        var tuning = new TuningOptions();
+        var command = new Command("worker", "Join a shared search (run --storage postgresql://...) and evaluate its queued candidates on this machine") { storage, search, device, model, batch, grace };
+        foreach (var option in tuning.All)
+        {
+            command.Options.Add(option);
+        }
+
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var location = StorageOption.Shared(parse.GetValue(storage)!)
@@ -49,7 +54,7 @@ public static class WorkerCommand
 
             var card = parse.GetValue(model) ?? (File.Exists(spec.ModelPath) ? spec.ModelPath : registered)
                 ?? throw new BadInputException($"the model of '{name}' ({spec.ModelPath}) is not on this machine; pass --model CARD");
-            using var session = SharedSession.Open(card, parse.GetValue(device)!, spec.Metric, location, console, SessionSettings.Of(spec, CommonOptions.PrefixCacheBytes(parse.GetValue(prefixCache))));
+            using var session = SharedSession.Open(card, parse.GetValue(device)!, spec.Metric, location, console, tuning.Settings(parse, spec));
             var worker = new SearchWorker(session.Evaluator, session.Store, session.Store, name, session.Evaluator.KeyOf,
                 GraceOption.ToOptions(parse.GetValue(grace), parse.GetValue(batch)));
             worker.Stored += (_, claim) => console.Log(string.Create(CultureInfo.InvariantCulture,

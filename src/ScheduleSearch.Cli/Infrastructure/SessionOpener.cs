@@ -34,7 +34,7 @@ internal static class SessionOpener
         }
 
         ArgumentNullException.ThrowIfNull(settings);
-        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings.Guidance));
+        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings.Guidance) with { MaxBatch = settings.MaxBatch });
         IDisposable? extractor = null;
         try
         {
@@ -78,7 +78,7 @@ internal static class SessionOpener
     public static (LoadedModel Model, ScheduleEvaluator Evaluator, IDisposable? Features) OpenLane(
         string cardPath, string device, MetricSpec metric, CliOutput output, IScoreStore store, string hash, SessionSettings settings)
     {
-        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings.Guidance));
+        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings.Guidance) with { MaxBatch = settings.MaxBatch });
         IDisposable? extractor = null;
         try
         {
@@ -101,6 +101,7 @@ internal static class SessionOpener
             Statistics = model.Statistics,
             Variants = model.Variants,
             PrefixCacheBytes = settings.PrefixCacheBytes,
+            LockstepCandidates = settings.LockstepCandidates,
         };
         var extractor = SamplingSetup.AddFeatures(settings.Features, device, ref options);
         return (options, extractor);

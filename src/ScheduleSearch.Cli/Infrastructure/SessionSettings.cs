@@ -1,11 +1,13 @@
 using ScheduleSearch.Evaluation;
+using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Cli.Infrastructure;
 
 /// <summary>
 /// What a session samples and scores with beyond the card, device and metric: a spec's guidance and feature network,
-/// and the memory each evaluator may keep for prefix sharing (<c>--prefix-cache</c>).
+/// the memory each evaluator may keep for prefix sharing (<c>--prefix-cache</c>), and how its model calls are batched
+/// (<c>--lockstep</c>, <c>--max-batch</c>).
 /// </summary>
 public sealed record SessionSettings
 {
@@ -20,6 +22,12 @@ public sealed record SessionSettings
 
     /// <summary>Bytes of prefix states each evaluator keeps (0: sharing off).</summary>
     public long PrefixCacheBytes { get; init; } = ScheduleEvaluatorOptions.DefaultPrefixCacheBytes;
+
+    /// <summary>Candidates each evaluator advances side by side with batched model calls (0: one at a time).</summary>
+    public int LockstepCandidates { get; init; }
+
+    /// <summary>Most rows of one ONNX run.</summary>
+    public int MaxBatch { get; init; } = new OnnxDenoiserOptions().MaxBatch;
 
     /// <summary>The settings a search spec asks for, with <paramref name="prefixCacheBytes"/> from the command line.</summary>
     public static SessionSettings Of(SearchSpec spec, long prefixCacheBytes)

@@ -16,14 +16,14 @@ namespace ScheduleSearch.Cli.Infrastructure;
 public static class SharedSearchRunner
 {
     /// <summary>
-    /// Runs or resumes the search with the claim timing <paramref name="options"/> and the local evaluator's prefix
-    /// cache bounded by <paramref name="prefixCacheBytes"/> (the spec gives the rest of its settings); returns the exit code.
+    /// Runs or resumes the search with the claim timing <paramref name="options"/> and the local evaluator's
+    /// <paramref name="settings"/>; returns the exit code.
     /// </summary>
-    public static int Run(SearchSpec spec, string specPath, PostgresLocation location, string device, DistributedOptions options, long prefixCacheBytes, CliOutput console, CancellationToken cancellationToken)
+    public static int Run(SearchSpec spec, string specPath, PostgresLocation location, string device, DistributedOptions options, SessionSettings settings, CliOutput console, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(console);
-        using var session = SharedSession.Open(spec.ModelPath, device, spec.Metric, location, console, SessionSettings.Of(spec, prefixCacheBytes));
+        using var session = SharedSession.Open(spec.ModelPath, device, spec.Metric, location, console, settings);
         var resumed = session.Store.CountSearchEvaluations(spec.Name);
         console.Log(string.Create(CultureInfo.InvariantCulture,
             $"{(resumed > 0 ? "resuming" : "starting")} shared search '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({location}, device {session.Model.Primary.Device})"));

@@ -63,10 +63,18 @@ public abstract class ParameterizedDenoiser(NoiseSchedule schedule, int sampleSi
         var times = t.ToArray();
         var output = Parameterization is Parameterization.X0 or Parameterization.VeDenoiser ? x0[..n] : eps[..n];
         EvaluateRows(x[..n], times, output);
-        for (var r = 0; r < batch; r++)
+        // Convert runs of rows at one time together (a batch of candidates' calls is a few such runs).
+        for (var first = 0; first < batch;)
         {
-            var rows = (r * SampleSize)..((r + 1) * SampleSize);
-            Convert(x[rows], 1, times[r], x0[rows], eps[rows], null);
+            var end = first + 1;
+            while (end < batch && times[end] == times[first])
+            {
+                end++;
+            }
+
+            var rows = (first * SampleSize)..(end * SampleSize);
+            Convert(x[rows], end - first, times[first], x0[rows], eps[rows], null);
+            first = end;
         }
     }
 

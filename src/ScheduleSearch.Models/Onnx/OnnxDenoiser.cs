@@ -210,7 +210,7 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
         var rows = new Coefficients[batch];
         for (var r = 0; r < batch; r++)
         {
-            rows[r] = CoefficientsAt(t[r]);
+            rows[r] = r > 0 && t[r] == t[r - 1] ? rows[r - 1] : CoefficientsAt(t[r]);
         }
 
         var buffers = Rent();
