@@ -66,6 +66,19 @@ win = lambda d: [(n["nfe"], n["best"]["key"], n["best"]["score"], n["best"]["hel
 print("lanes: same winners and scores as one lane:", win(a) == win(b), win(a), win(b))
 PY
 
+# Lockstep (issue 6): the quickstart's candidates in waves of 50 whose model calls run as one call per round, in
+# runs of up to 65536 rows, against one candidate at a time on the same GPU: time, and the same winners and scores
+# (a GPU's kernels may change a row's last bits with its neighbours; the script prints whether they did).
+echo "== quickstart search on cuda:0 in lockstep (--lockstep 50 --max-batch 65536)"
+/usr/bin/time -f "wall %e s" timeout 300 "$cli" run searches/quickstart.search.json --db /tmp/quickstart-lockstep.db --device cuda:0 --lockstep 50 --max-batch 65536
+"$cli" show quickstart --db /tmp/quickstart-lockstep.db --json > /tmp/quickstart-lockstep.json
+python3 - <<'PY'
+import json
+a, b = (json.load(open(f"/tmp/{n}.json")) for n in ("quickstart-cuda:0", "quickstart-lockstep"))
+win = lambda d: [(n["nfe"], n["best"]["key"], n["best"]["score"], n["best"]["heldout"]) for n in d["per_nfe"]]
+print("lockstep: same winners and scores as one at a time:", win(a) == win(b), win(a), win(b))
+PY
+
 # The trained guided UNet (a short search, CPU against CUDA), then a time-budget search over it and its small
 # variant (issue 9): the model time per sample of each network as measured on the GPU.
 cat > /tmp/unet.search.json <<JSON
