@@ -28,12 +28,19 @@ internal sealed class LockstepRounds
     private long requests;
     private long runs;
 
-    /// <summary>Rounds over <paramref name="primary"/> and its <paramref name="variants"/>; a merged call holds at most <paramref name="maxRows"/> rows.</summary>
+    /// <summary>Most bytes of one merged buffer (samples, and each prediction): bounds the rows of a merged call of a large model.</summary>
+    public const long MergedBufferBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Rounds over <paramref name="primary"/> and its <paramref name="variants"/>; a merged call holds at most
+    /// <paramref name="maxRows"/> rows, and no more than fit in <see cref="MergedBufferBytes"/> per buffer.
+    /// </summary>
     public LockstepRounds(TimedDenoiser primary, IReadOnlyDictionary<string, TimedDenoiser> variants, int maxRows)
     {
         this.primary = primary;
         this.variants = variants;
-        this.maxRows = Math.Max(1, maxRows);
+        var fit = (int)Math.Min(int.MaxValue, MergedBufferBytes / (sizeof(double) * (long)Math.Max(1, primary.SampleSize)));
+        this.maxRows = Math.Max(1, Math.Min(maxRows, fit));
     }
 
     /// <summary>Model calls the candidates made.</summary>

@@ -70,7 +70,11 @@ public sealed record ScheduleEvaluatorOptions
     /// </summary>
     public int LockstepCandidates { get; init; }
 
-    /// <summary>Most rows in one batched model call of the lockstep mode (a round's calls beyond it run in several).</summary>
+    /// <summary>
+    /// Most rows in one batched model call of the lockstep mode (a round's calls beyond it run in several); no more
+    /// than fit in 64 MiB of samples either (10,700 rows of 784 values). Each candidate of a wave also holds its own
+    /// samples and solver history, so memory grows with <see cref="LockstepCandidates"/>.
+    /// </summary>
     public int LockstepMaxRows { get; init; } = 65536;
 
     /// <summary>Clock for creation times of stored records.</summary>
