@@ -21,7 +21,8 @@ namespace ScheduleSearch.Evaluation;
 /// </summary>
 /// <remarks>
 /// Thread safety: <see cref="Evaluate"/> may be called from one thread at a time; it parallelises internally
-/// when <see cref="ScheduleEvaluatorOptions.DegreeOfParallelism"/> &gt; 1. Cancellation stores the evaluations
+/// when <see cref="ScheduleEvaluatorOptions.DegreeOfParallelism"/> &gt; 1, or runs waves of candidates in lockstep with
+/// batched model calls when <see cref="ScheduleEvaluatorOptions.LockstepCandidates"/> &gt; 1. Cancellation stores the evaluations
 /// already finished in the call before it throws, so Ctrl+C costs at most the evaluations in flight.
 /// </remarks>
 public sealed partial class ScheduleEvaluator : IScheduleEvaluator
