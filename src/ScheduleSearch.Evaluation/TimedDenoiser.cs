@@ -23,7 +23,7 @@ internal sealed class TimedDenoiser(IDenoiser inner, TimedDenoiser? totals = nul
     public TimeSpan Time => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref ticks));
 
     /// <summary>True when a call treats its rows as samples 0, 1, ... of a noise set (the rows of a batch are not interchangeable).</summary>
-    public bool IsSampleIndexed => inner is ISampleIndexedDenoiser indexed && !ReferenceEquals(indexed.FromSample(1), inner);
+    public bool IsSampleIndexed => !ReferenceEquals(FromSample(1), this);
 
     public bool HandlesRowTimes => inner is IRowTimeDenoiser { HandlesRowTimes: true };
 

@@ -32,7 +32,7 @@ public static class ShowCommand
             using (store)
             {
                 var summary = SearchSummary.Load(store, record, path, k, cancellationToken);
-                var cost = CostSummary.Load(summary, store);
+                var cost = CostSummary.Of(summary);
                 if (parse.GetValue(json))
                 {
                     console.Out.WriteLine(SummaryJson.Write(summary, cost));

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using ScheduleSearch.Evaluation;
 
 namespace ScheduleSearch.Cli.Infrastructure;
 
@@ -36,29 +34,6 @@ public static class CommonOptions
         });
         return option;
     }
-
-    /// <summary><c>--prefix-cache MIB</c>: memory for the evaluator's sampler states shared between candidates (0: off).</summary>
-    public static Option<int> PrefixCache()
-    {
-        var option = new Option<int>("--prefix-cache")
-        {
-            Description = "Memory in MiB for the sampler states candidates share (a child resumes from its parent's first steps instead of re-running them); 0 turns sharing off. Scores are the same either way",
-            DefaultValueFactory = _ => (int)(ScheduleEvaluatorOptions.DefaultPrefixCacheBytes / (1024 * 1024)),
-            HelpName = "MIB",
-        };
-        option.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value < 0)
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--prefix-cache: must be 0 (off) or a number of MiB, not {value}"));
-            }
-        });
-        return option;
-    }
-
-    /// <summary>The bytes of <see cref="PrefixCache"/>'s value.</summary>
-    public static long PrefixCacheBytes(int mebibytes) => mebibytes * 1024L * 1024;
 
     /// <summary><c>--db PATH</c> of the commands that score outside a search: the shared score cache.</summary>
     public static Option<string?> EvaluationsDatabase() => new("--db") { Description = "The score cache (default: db/evaluations.db)", HelpName = "PATH" };

@@ -12,10 +12,14 @@ namespace ScheduleSearch.Cli.Infrastructure;
 /// </summary>
 internal static class SamplingSetup
 {
-    /// <summary>The denoiser options for <paramref name="guidance"/>, after checking it fits the card at <paramref name="cardPath"/>.</summary>
-    public static OnnxDenoiserOptions DenoiserOptions(string cardPath, string device, CliOutput output, SampleGuidance guidance)
+    /// <summary>
+    /// The denoiser options for <paramref name="settings"/> (its guidance, after checking it fits the card at
+    /// <paramref name="cardPath"/>, and the most rows of one run).
+    /// </summary>
+    public static OnnxDenoiserOptions DenoiserOptions(string cardPath, string device, CliOutput output, SessionSettings settings)
     {
-        var options = new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn };
+        var guidance = settings.Guidance;
+        var options = new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn, MaxBatch = settings.MaxBatch };
         if (guidance.IsDefault)
         {
             return options;

@@ -34,7 +34,7 @@ internal static class SessionOpener
         }
 
         ArgumentNullException.ThrowIfNull(settings);
-        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings.Guidance) with { MaxBatch = settings.MaxBatch });
+        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings));
         IDisposable? extractor = null;
         try
         {
@@ -78,7 +78,7 @@ internal static class SessionOpener
     public static (LoadedModel Model, ScheduleEvaluator Evaluator, IDisposable? Features) OpenLane(
         string cardPath, string device, MetricSpec metric, CliOutput output, IScoreStore store, string hash, SessionSettings settings)
     {
-        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings.Guidance) with { MaxBatch = settings.MaxBatch });
+        var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings));
         IDisposable? extractor = null;
         try
         {

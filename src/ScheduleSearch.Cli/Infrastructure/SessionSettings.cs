@@ -28,11 +28,4 @@ public sealed record SessionSettings
 
     /// <summary>Most rows of one ONNX run.</summary>
     public int MaxBatch { get; init; } = new OnnxDenoiserOptions().MaxBatch;
-
-    /// <summary>The settings a search spec asks for, with <paramref name="prefixCacheBytes"/> from the command line.</summary>
-    public static SessionSettings Of(SearchSpec spec, long prefixCacheBytes)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return new SessionSettings { Guidance = spec.Guidance, Features = spec.Features, PrefixCacheBytes = prefixCacheBytes };
-    }
 }

@@ -1,5 +1,4 @@
 using ScheduleSearch.Evaluation.Cost;
-using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Reports;
 
@@ -22,11 +21,11 @@ public sealed record CostSummary
     /// <summary>The time-vs-score front: every schedule no cheaper one beats, by increasing time.</summary>
     public required IReadOnlyList<(ScoredEntry Entry, double Ms)> Front { get; init; }
 
-    /// <summary>The cost summary of <paramref name="summary"/>, or null when <paramref name="store"/> holds no times for it.</summary>
-    public static CostSummary? Load(SearchSummary summary, IScoreStore store)
+    /// <summary>The cost summary of <paramref name="summary"/>, or null when it has no stored times.</summary>
+    public static CostSummary? Of(SearchSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        if (ModelCallTimesStore.Get(store, summary.Search.Name) is not { } times)
+        if (summary.Times is not { } times)
         {
             return null;
         }

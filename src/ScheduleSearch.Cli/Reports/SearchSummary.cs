@@ -33,6 +33,9 @@ public sealed record SearchSummary
     /// <summary>Total compute time of the evaluations in the history.</summary>
     public required TimeSpan ComputeTime { get; init; }
 
+    /// <summary>The model times per sample measured for the search (issue 9), or null when none are stored.</summary>
+    public ModelCallTimes? Times { get; init; }
+
     /// <summary>Reads the summary of <paramref name="search"/> from <paramref name="store"/>; <paramref name="top"/> schedules per NFE.</summary>
     public static SearchSummary Load(IScoreStore store, SearchRecord search, string databasePath, int top, CancellationToken cancellationToken)
     {
@@ -56,7 +59,8 @@ public sealed record SearchSummary
             .Select(e => new ScoredEntry { Record = e.Record, Schedule = e.Schedule! })
             .ToList();
         var nfes = (spec?.Nfe.AsEnumerable() ?? entries.Select(e => e.Record.Nfe)).Distinct().Order().ToArray();
-        var allowed = WithinObjective(spec, store, search.Name, cancellationToken);
+        var times = ModelCallTimesStore.Get(store, search.Name, cancellationToken);
+        var allowed = WithinObjective(spec, times);
         var perNfe = new List<NfeSummary>();
         foreach (var nfe in nfes)
         {
@@ -85,6 +89,7 @@ public sealed record SearchSummary
             PerNfe = perNfe,
             Model = model,
             ComputeTime = TimeSpan.FromTicks(records.Sum(r => r.Duration.Ticks)),
+            Times = times,
         };
     }
 
@@ -92,19 +97,14 @@ public sealed record SearchSummary
     /// Which entries may rank as best, as the run decided: under a time budget only schedules whose stored model time
     /// per sample fits it (so show and export never offer a winner over the user's budget), otherwise all.
     /// </summary>
-    private static Func<ScoredEntry, bool> WithinObjective(SearchSpec? spec, IScoreStore store, string searchName, CancellationToken cancellationToken)
+    private static Func<ScoredEntry, bool> WithinObjective(SearchSpec? spec, ModelCallTimes? times)
     {
         if (spec?.Objective is not { IsTimeBudget: true } objective)
         {
             return _ => true;
         }
 
-        if (ModelCallTimesStore.Get(store, searchName, cancellationToken) is not { } times)
-        {
-            return _ => false;
-        }
-
-        return e => times.TryCostOf(e.Schedule) is { } ms && objective.Allows(ms);
+        return times is null ? _ => false : e => times.TryCostOf(e.Schedule) is { } ms && objective.Allows(ms);
     }
 
     internal static SamplerSchedule? TryRead(EvaluationRecord record)

@@ -206,53 +206,13 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
     /// <inheritdoc />
     protected override void EvaluateRows(ReadOnlySpan<double> x, ReadOnlySpan<double> t, Span<double> output)
     {
-        var batch = t.Length;
-        var rows = new Coefficients[batch];
-        for (var r = 0; r < batch; r++)
+        var rows = new Coefficients[t.Length];
+        for (var r = 0; r < rows.Length; r++)
         {
             rows[r] = r > 0 && t[r] == t[r - 1] ? rows[r - 1] : CoefficientsAt(t[r]);
         }
 
-        var buffers = Rent();
-        try
-        {
-            for (var start = 0; start < batch; start += MaxBatch)
-            {
-                var n = Math.Min(MaxBatch, batch - start);
-                var chunk = rows.AsSpan(start, n);
-                var xs = x.Slice(start * SampleSize, n * SampleSize);
-                for (var r = 0; r < n; r++)
-                {
-                    buffers.Sample.Write(r * SampleSize, xs.Slice(r * SampleSize, SampleSize), chunk[r].InputScale);
-                    buffers.Time.Fill(r, 1, chunk[r].TimeValue);
-                }
-
-                var padded = fixedBatch ?? n;
-                buffers.Time.Fill(n, padded - n, chunk[n - 1].TimeValue);
-                buffers.Shape(padded);
-                session.Run(runOptions, inputNames, buffers.Inputs, outputNames, buffers.Outputs);
-                var outs = output.Slice(start * SampleSize, n * SampleSize);
-                buffers.Output.ReadInto(0, outs);
-                for (var r = 0; r < n; r++)
-                {
-                    var c = chunk[r];
-                    var row = (r * SampleSize)..((r + 1) * SampleSize);
-                    if (c.Identity)
-                    {
-                        // EDM at sigma 0: D(xbar, 0) = xbar (the network's output for this row is not read).
-                        Identity(xs[row], c.Alpha, outs[row]);
-                    }
-                    else if (convention == TimeConvention.EdmCNoise)
-                    {
-                        Combine(xs[row], c.Skip, c.OutScale, outs[row]);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            pool.Add(buffers);
-        }
+        Run(x, t.Length, rows, output, 0);
     }
 
     private static void Identity(ReadOnlySpan<double> x, double alpha, Span<double> output)
@@ -312,14 +272,25 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
             return;
         }
 
+        Run(x, batch, [c], output, firstSample);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/> rows in runs of at most <see cref="MaxBatch"/>: with one coefficient set for all
+    /// rows, or one per row (rows at their own times).
+    /// </summary>
+    private void Run(ReadOnlySpan<double> x, int batch, ReadOnlySpan<Coefficients> coefficients, Span<double> output, int firstSample)
+    {
         var buffers = Rent();
         try
         {
             for (var start = 0; start < batch; start += MaxBatch)
             {
                 var n = Math.Min(MaxBatch, batch - start);
-                RunChunk(buffers, x.Slice(start * SampleSize, n * SampleSize), firstSample + start, n, c.InputScale, c.TimeValue);
-                ReadChunk(buffers, x.Slice(start * SampleSize, n * SampleSize), n, c.Skip, c.OutScale, output.Slice(start * SampleSize, n * SampleSize));
+                var rows = coefficients.Length == 1 ? coefficients : coefficients.Slice(start, n);
+                var xs = x.Slice(start * SampleSize, n * SampleSize);
+                RunChunk(buffers, xs, firstSample + start, n, rows);
+                ReadChunk(buffers, xs, n, rows, output.Slice(start * SampleSize, n * SampleSize));
             }
         }
         finally
@@ -328,17 +299,32 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
         }
     }
 
-    private void RunChunk(OnnxRunBuffers buffers, ReadOnlySpan<double> x, int start, int n, double inputScale, double timeValue)
+    private void RunChunk(OnnxRunBuffers buffers, ReadOnlySpan<double> x, int start, int n, ReadOnlySpan<Coefficients> coefficients)
     {
         var guided = guidance == GuidanceMode.Guided;
         var rows = fixedBatch ?? (guided ? 2 * n : n);
-        buffers.Sample.Write(0, x, inputScale);
-        if (guided)
+        if (coefficients.Length == 1)
         {
-            buffers.Sample.Write(n * SampleSize, x, inputScale);
+            buffers.Sample.Write(0, x, coefficients[0].InputScale);
+            if (guided)
+            {
+                buffers.Sample.Write(n * SampleSize, x, coefficients[0].InputScale);
+            }
+
+            buffers.Time.Fill(0, timeIsScalar ? 1 : rows, coefficients[0].TimeValue);
+        }
+        else
+        {
+            // Rows at their own times (unguided, time with a batch axis); padding rows repeat the last time.
+            for (var r = 0; r < n; r++)
+            {
+                buffers.Sample.Write(r * SampleSize, x.Slice(r * SampleSize, SampleSize), coefficients[r].InputScale);
+                buffers.Time.Fill(r, 1, coefficients[r].TimeValue);
+            }
+
+            buffers.Time.Fill(n, rows - n, coefficients[n - 1].TimeValue);
         }
 
-        buffers.Time.Fill(0, timeIsScalar ? 1 : rows, timeValue);
         if (buffers.Label is { } label)
         {
             for (var i = 0; i < n; i++)
@@ -361,7 +347,7 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
         session.Run(runOptions, inputNames, buffers.Inputs, outputNames, buffers.Outputs);
     }
 
-    private void ReadChunk(OnnxRunBuffers buffers, ReadOnlySpan<double> x, int n, double skip, double outScale, Span<double> output)
+    private void ReadChunk(OnnxRunBuffers buffers, ReadOnlySpan<double> x, int n, ReadOnlySpan<Coefficients> coefficients, Span<double> output)
     {
         var count = n * SampleSize;
         buffers.Output.ReadInto(0, output[..count]);
@@ -375,9 +361,29 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
             }
         }
 
-        if (convention == TimeConvention.EdmCNoise)
+        if (coefficients.Length == 1)
         {
-            Combine(x[..count], skip, outScale, output[..count]);
+            if (convention == TimeConvention.EdmCNoise)
+            {
+                Combine(x[..count], coefficients[0].Skip, coefficients[0].OutScale, output[..count]);
+            }
+
+            return;
+        }
+
+        for (var r = 0; r < n; r++)
+        {
+            var c = coefficients[r];
+            var row = (r * SampleSize)..((r + 1) * SampleSize);
+            if (c.Identity)
+            {
+                // EDM at sigma 0: D(xbar, 0) = xbar (the network's output for this row is not read).
+                Identity(x[row], c.Alpha, output[row]);
+            }
+            else if (convention == TimeConvention.EdmCNoise)
+            {
+                Combine(x[row], c.Skip, c.OutScale, output[row]);
+            }
         }
     }
 

@@ -9,7 +9,7 @@ public enum Breeding
 {
     /// <summary>
     /// <c>"mixing"</c>: AutoDiffusion's uniform and USF's deep per-step crossover over the whole schedule, then a
-    /// mutation with probability 0.8; a fifth of the moves change a wide decision when the space is wide (30 %).
+    /// mutation with probability 0.8; when the space is wide, 30 % of the mutation moves change a wide decision.
     /// </summary>
     Mixing,
 
