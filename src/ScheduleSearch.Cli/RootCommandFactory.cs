@@ -19,6 +19,7 @@ public static class RootCommandFactory
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(BaselinesCommand.Create());
         root.Subcommands.Add(ScheduleCommand.Create());

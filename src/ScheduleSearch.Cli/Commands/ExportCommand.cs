@@ -88,7 +88,8 @@ public static class ExportCommand
         return command;
     }
 
-    private static ExportedSchedule ToExported(ScoredEntry entry, int rank, SearchSummary summary) => new()
+    /// <summary>The export model of one ranked entry (a found schedule named after the search).</summary>
+    internal static ExportedSchedule ToExported(ScoredEntry entry, int rank, SearchSummary summary) => new()
     {
         // A found schedule keeps the name of the baseline it grew from; name it after the search instead.
         Schedule = entry.IsBaseline ? entry.Schedule : entry.Schedule with { Name = string.Create(CultureInfo.InvariantCulture, $"{summary.Search.Name} nfe {entry.Record.Nfe} #{rank}") },

@@ -77,7 +77,9 @@ public static class RunCommand
             }
 
             console.Log(string.Create(CultureInfo.InvariantCulture, $"finished '{spec.Name}' ({result.StopReason}) after {result.Evaluations} evaluations"));
-            console.Out.WriteLine($"next: schedule-search show {Quote(spec.Name)}{(parse.GetValue(database) is { } d ? " --db " + Quote(d) : string.Empty)}");
+            var dbOption = parse.GetValue(database) is { } d ? " --db " + Quote(d) : string.Empty;
+            console.Out.WriteLine($"next: schedule-search show {Quote(spec.Name)}{dbOption}");
+            console.Out.WriteLine($"      schedule-search report {Quote(spec.Name)}{dbOption}   (one HTML page to open in a browser)");
             return ExitCodes.Success;
         });
         return command;

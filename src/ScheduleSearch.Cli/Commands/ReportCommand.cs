@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Cli.Reports;
+using ScheduleSearch.Cli.Reports.Html;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Cli.Commands;
+
+/// <summary>
+/// <c>report SEARCH [--db PATH | --storage URL] [--out FILE.html] [--watch]</c>: one self-contained HTML page of a
+/// search (summary, history, front, timesteps, schedules, exports) to open in a browser or send to a colleague who
+/// has no database; <c>--watch</c> rewrites it while the search runs, and the page reloads itself.
+/// </summary>
+public static class ReportCommand
+{
+    /// <summary>Seconds between rewrites under <c>--watch</c> (the page reloads itself as often).</summary>
+    public const int WatchSeconds = 10;
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var search = new Argument<string>("SEARCH") { Description = "The search's name" };
+        var output = new Option<string?>("--out") { Description = "The HTML file to write (default: <search>.report.html in the current folder)", HelpName = "FILE.html" };
+        var watch = new Option<bool>("--watch") { Description = string.Create(CultureInfo.InvariantCulture, $"Rewrite the page every {WatchSeconds} s while the search runs (the page reloads itself); stops when the search ends or on Ctrl+C") };
+        var database = CommonOptions.Database();
+        var storage = StorageOption.Create();
+        var command = new Command("report", "Write one self-contained HTML page of a search: summary, history, front, timesteps, top schedules, exports")
+        {
+            search, output, watch, database, storage,
+        };
+        CommandActions.Set(command, (parse, console, cancellationToken) =>
+        {
+            var name = parse.GetValue(search)!;
+            var file = parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(DatabaseLocator.ForSearch(name)) + ".report.html";
+            if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder && !Directory.Exists(folder))
+            {
+                throw new BadInputException($"--out: folder '{folder}' does not exist");
+            }
+
+            while (true)
+            {
+                var status = Write(name, file, parse.GetValue(database), parse.GetValue(storage), parse.GetValue(watch), cancellationToken);
+                console.Out.WriteLine($"wrote {file} (search {SummaryJson.Status(status)})");
+                if (!parse.GetValue(watch) || status != SearchStatus.Running)
+                {
+                    return ExitCodes.Success;
+                }
+
+                try
+                {
+                    Task.Delay(TimeSpan.FromSeconds(WatchSeconds), cancellationToken).Wait(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return ExitCodes.Success;
+                }
+            }
+        });
+        return command;
+    }
+
+    private static SearchStatus Write(string name, string file, string? database, string? storage, bool watch, CancellationToken cancellationToken)
+    {
+        var (store, record, path) = DatabaseLocator.OpenSearch(name, database, storage);
+        using (store)
+        {
+            var summary = SearchSummary.Load(store, record, path, 10, cancellationToken);
+            var time = summary.PerNfe.Select(n => n.Best?.Schedule.Time).FirstOrDefault(t => t is not null) ?? "vp-discrete";
+            var noise = ExportCommand.NoiseOf(summary, time);
+            var refresh = watch && record.Status == SearchStatus.Running ? WatchSeconds : (int?)null;
+            var html = HtmlReport.Write(summary, CostSummary.Of(summary), noise, (entry, rank) => ExportCommand.ToExported(entry, rank, summary), refresh);
+            // Written beside and moved into place, so a browser reloading mid-write never sees half a page.
+            var temporary = file + ".tmp";
+            File.WriteAllText(temporary, html);
+            File.Move(temporary, file, overwrite: true);
+            return record.Status;
+        }
+    }
+}

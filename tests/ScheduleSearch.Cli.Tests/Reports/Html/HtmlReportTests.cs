@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using ScheduleSearch.Cli.Commands;
+using ScheduleSearch.Cli.Reports;
+using ScheduleSearch.Cli.Reports.Html;
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Core.Presets;
+using ScheduleSearch.Core.Spacings;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Cli.Tests.Reports.Html;
+
+/// <summary>The report page written in process from a summary built by hand.</summary>
+public sealed class HtmlReportTests
+{
+    [Fact]
+    public void The_page_of_a_1500_evaluation_search_is_under_5_MB_and_holds_a_point_per_evaluation()
+    {
+        var summary = Summary(evaluationsPerNfe: 750, nfes: [5, 8]);
+        var html = HtmlReport.Write(summary, null, VpDiscreteSchedule.Linear(), (e, rank) => ExportCommand.ToExported(e, rank, summary));
+        var bytes = Encoding.UTF8.GetByteCount(html);
+        Assert.True(bytes < 5_000_000, string.Create(CultureInfo.InvariantCulture, $"the page is {bytes} bytes"));
+        var history = string.Concat(html.Split("<svg id=\"history-nfe").Skip(1).Select(svg => svg[..svg.IndexOf("</svg>", StringComparison.Ordinal)]));
+        Assert.Equal(1500 + CountOf(history, "class=\"point\"", "best so far"), CountOf(history, "class=\"point\"", null));
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Text_from_the_database_is_escaped()
+    {
+        var summary = Summary(evaluationsPerNfe: 3, nfes: [5]) is var s ? s with { Search = s.Search with { Name = "<script>alert(1)</script>" } } : null!;
+        var html = HtmlReport.Write(summary, null, VpDiscreteSchedule.Linear(), (e, rank) => ExportCommand.ToExported(e, rank, summary));
+        Assert.DoesNotContain("<script>alert(1)</script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+
+    private static int CountOf(string html, string marker, string? withinSeries)
+    {
+        if (withinSeries is null)
+        {
+            return (html.Length - html.Replace(marker, string.Empty, StringComparison.Ordinal).Length) / marker.Length;
+        }
+
+        var count = 0;
+        foreach (var part in html.Split("data-name=\"" + withinSeries + "\"").Skip(1))
+        {
+            var group = part[..part.IndexOf("</g>", StringComparison.Ordinal)];
+            count += (group.Length - group.Replace(marker, string.Empty, StringComparison.Ordinal).Length) / marker.Length;
+        }
+
+        return count;
+    }
+
+    private static SearchSummary Summary(int evaluationsPerNfe, int[] nfes)
+    {
+        var noise = VpDiscreteSchedule.Linear();
+        var created = new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero);
+        var perNfe = nfes.Select(nfe =>
+        {
+            var history = Enumerable.Range(0, evaluationsPerNfe).Select(i =>
+            {
+                var schedule = PresetCatalog.Create(i % 2 == 0 ? "unipc-bh2-3" : "dpm-solver++-2m", noise, nfe, i < 8 ? Spacing.TimeUniform : Spacing.LogSnrUniform);
+                var record = new EvaluationRecord
+                {
+                    Key = "k" + nfe.ToString(CultureInfo.InvariantCulture) + "-" + i.ToString(CultureInfo.InvariantCulture),
+                    ScheduleKey = "s" + i.ToString(CultureInfo.InvariantCulture),
+                    ScheduleJson = string.Empty,
+                    Nfe = nfe,
+                    Metric = "teacher-rmse",
+                    Score = 0.1 / (1 + (i * 0.01)),
+                    Fidelity = 128,
+                    Status = EvaluationStatus.Ok,
+                    Duration = TimeSpan.FromMilliseconds(5),
+                    Generation = i < 8 ? 0 : 1 + (i / 50),
+                    Created = created,
+                };
+                return new ScoredEntry { Record = record, Schedule = schedule, HeldOut = record.Score * 1.1 };
+            }).ToList();
+            var ranked = history.OrderBy(e => e.Record.Score).ToList();
+            return new NfeSummary
+            {
+                Nfe = nfe,
+                Best = ranked[0],
+                BestBaseline = ranked.First(e => e.IsBaseline),
+                Top = ranked.Take(10).ToList(),
+                History = history,
+                Baselines = [.. ranked.Where(e => e.IsBaseline)],
+            };
+        }).ToList();
+        return new SearchSummary
+        {
+            Search = new SearchRecord
+            {
+                Name = "big",
+                SpecJson = "{}",
+                Status = SearchStatus.Finished,
+                Created = created,
+                Updated = created.AddHours(8),
+                Heartbeat = created.AddHours(8),
+                Owner = ProcessIdentity.Current,
+                Evaluations = evaluationsPerNfe * nfes.Length,
+                CacheHits = 0,
+                Diverged = 0,
+            },
+            Metric = "teacher-rmse",
+            DatabasePath = "db/big.db",
+            PerNfe = perNfe,
+            ComputeTime = TimeSpan.FromHours(7),
+        };
+    }
+}
