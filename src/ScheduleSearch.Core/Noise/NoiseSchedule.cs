@@ -57,13 +57,5 @@ public abstract class NoiseSchedule
         (t >= TMin * (1 - 1e-12) && t <= TMax * (1 + 1e-12)) || (t == 0.0 && AllowsZeroEnd);
 
     /// <summary>Builds the schedule named by a schedule file's "time" field with default parameters.</summary>
-    public static NoiseSchedule FromKind(string kind) => kind switch
-    {
-        VpDiscreteSchedule.KindName => VpDiscreteSchedule.Linear(),
-        VpLinearSchedule.KindName => new VpLinearSchedule(),
-        EdmSchedule.KindName => new EdmSchedule(),
-        FlowSchedule.KindName => new FlowSchedule(),
-        _ => throw new ArgumentException(
-            $"unknown noise schedule '{kind}'; expected one of vp-discrete, vp-linear, edm, flow", nameof(kind)),
-    };
+    public static NoiseSchedule FromKind(string kind) => NoiseScheduleFactory.Create(kind);
 }

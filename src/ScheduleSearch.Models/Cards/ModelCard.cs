@@ -13,7 +13,7 @@ public sealed record ModelCard
     public required string Onnx { get; init; }
 
     /// <summary>The forward process the model was trained with.</summary>
-    public required ScheduleSpec Schedule { get; init; }
+    public required NoiseScheduleSpec Schedule { get; init; }
 
     /// <summary>Which ONNX inputs carry sample, time and class.</summary>
     public required ModelInputs Inputs { get; init; }

@@ -48,7 +48,7 @@ public static class ModelCardReader
 
             var name = root.RequiredString("name");
             var onnx = root.RequiredString("onnx");
-            var schedule = ScheduleSpec.Read(root.RequiredObject("schedule"));
+            var schedule = NoiseScheduleSpec.Read(root.RequiredObject("schedule"));
             var inputs = ReadInputs(root.RequiredObject("inputs"));
             var output = ReadOutput(root.RequiredObject("output"));
             var shape = root.RequiredIntArray("sample_shape");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using ScheduleSearch.Core.Denoising;
 
 namespace ScheduleSearch.Models.Cards;
 

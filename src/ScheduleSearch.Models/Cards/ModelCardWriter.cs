@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ScheduleSearch.Core.Denoising;
 
 namespace ScheduleSearch.Models.Cards;
 

@@ -1,3 +1,5 @@
+using ScheduleSearch.Core.Denoising;
+
 namespace ScheduleSearch.Models.Cards;
 
 /// <summary>A model card's "inputs" block: which ONNX inputs carry the sample, the time and the class label.</summary>

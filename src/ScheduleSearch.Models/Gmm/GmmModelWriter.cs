@@ -27,7 +27,7 @@ public static class GmmModelWriter
     public const int FullCovarianceMaxDimension = 128;
 
     /// <summary>The card of a GMM model under <paramref name="schedule"/>.</summary>
-    public static ModelCard Card(GaussianMixture mixture, ScheduleSpec schedule, string name)
+    public static ModelCard Card(GaussianMixture mixture, NoiseScheduleSpec schedule, string name)
     {
         ArgumentNullException.ThrowIfNull(mixture);
         return new ModelCard
@@ -48,10 +48,10 @@ public static class GmmModelWriter
     /// 1000 steps; edm = sigma in [0.002, 80]). Returns the card as read back from disk.
     /// </summary>
     public static ModelCard Write(GaussianMixture mixture, string directory, string scheduleKind = "vp-discrete", string? name = null) =>
-        Write(mixture, directory, ScheduleSpec.Default(scheduleKind), name);
+        Write(mixture, directory, NoiseScheduleSpec.Default(scheduleKind), name);
 
     /// <summary>Writes the model folder with an explicit schedule block.</summary>
-    public static ModelCard Write(GaussianMixture mixture, string directory, ScheduleSpec schedule, string? name = null)
+    public static ModelCard Write(GaussianMixture mixture, string directory, NoiseScheduleSpec schedule, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(mixture);
         ArgumentNullException.ThrowIfNull(directory);

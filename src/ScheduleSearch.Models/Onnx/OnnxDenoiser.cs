@@ -8,9 +8,11 @@ using ScheduleSearch.Models.Cards;
 namespace ScheduleSearch.Models.Onnx;
 
 /// <summary>
-/// An <see cref="IDenoiser"/> over an ONNX model described by a model card: feeds the network in the card's time
-/// convention, splits a request into runs of at most <see cref="MaxBatch"/> rows, applies classifier-free guidance and
-/// hands the raw output to <see cref="ParameterizedDenoiser"/> for the one parameterisation conversion.
+/// An ONNX model described by a model card, as the first link of the adapter chain (DPM-Solver's <c>model_wrapper</c>):
+/// this class owns the session, the buffer pool and the chunking into runs, and feeds the network in the card's time
+/// convention (<see cref="NetworkTime"/>) as an <see cref="IConditionedNetwork"/>; <see cref="ClassifierFreeGuidance"/>
+/// or <see cref="ConditionedDenoiser"/> decide which rows get which condition, and <see cref="ParameterizedDenoiser"/>
+/// converts the raw output once. Its <see cref="IDenoiser"/> face is that chain's end.
 /// </summary>
 /// <remarks>
 /// Thread safety: <see cref="IDenoiser.Predict"/> may be called from several threads at once. All calls share one
@@ -20,7 +22,7 @@ namespace ScheduleSearch.Models.Onnx;
 /// Class labels follow the sample, not the call: row r of a call is sample r (sample firstSample + r in the view of
 /// <see cref="FromSample"/>), and sample i gets label i mod the label count, however a noise set is cut into calls.
 /// </remarks>
-public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIndexedDenoiser
+public sealed class OnnxDenoiser : IConditionedNetwork, IRowTimeDenoiser, ISampleIndexedDenoiser, IDisposable
 {
     private readonly InferenceSession session;
     private readonly ConcurrentBag<OnnxRunBuffers> pool = [];
@@ -31,50 +33,44 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
     private readonly TensorElementType timeType;
     private readonly TensorElementType outputType;
     private readonly TensorElementType labelType;
+    private readonly string? classInput;
     private readonly bool timeIsScalar;
     private readonly int? fixedBatch;
     private readonly long[] sampleShape;
-    private readonly GuidanceMode guidance;
-    private readonly double guidanceScale;
-    private readonly int[] labels;
     private readonly int nullClass;
-    private readonly TimeConvention convention;
-    private readonly double timeScale;
-    private readonly double sigmaData;
+    private readonly NetworkTime time;
+    private readonly ParameterizedDenoiser denoiser;
 
     private OnnxDenoiser(ModelCard card, NoiseSchedule schedule, InferenceSession session, string device, OnnxDenoiserOptions options)
-        : base(schedule, card.SampleSize, card.Output.Parameterization)
     {
         Card = card;
         Device = device;
+        Schedule = schedule;
+        SampleSize = card.SampleSize;
+        Parameterization = card.Output.Parameterization;
         this.session = session;
         Inputs = TensorSignature.FromAll(session.InputMetadata);
         Outputs = TensorSignature.FromAll(session.OutputMetadata);
         var sample = Inputs.First(i => i.Name == card.Inputs.Sample);
-        var time = Inputs.First(i => i.Name == card.Inputs.Time);
+        var timeInput = Inputs.First(i => i.Name == card.Inputs.Time);
         sampleType = sample.ElementType;
-        timeType = time.ElementType;
-        timeIsScalar = time.Rank == 0;
+        timeType = timeInput.ElementType;
+        timeIsScalar = timeInput.Rank == 0;
         outputType = Outputs.First(o => o.Name == card.Output.Name).ElementType;
         fixedBatch = ModelCardValidator.FixedBatch(sample);
         sampleShape = card.SampleShape.Select(d => (long)d).ToArray();
-        convention = card.Inputs.TimeConvention;
-        timeScale = card.Inputs.TimeScale;
-        sigmaData = card.Schedule.SigmaData;
+        time = new NetworkTime(schedule, card.Inputs.TimeConvention, card.Inputs.TimeScale, card.Schedule.SigmaData);
 
-        var classInput = card.ClassInput;
-        guidance = classInput is null ? GuidanceMode.None
-            : options.GuidanceScale == 1.0 ? GuidanceMode.Conditional
-            : options.GuidanceScale == 0.0 ? GuidanceMode.Unconditional
-            : GuidanceMode.Guided;
-        if (guidance is GuidanceMode.Unconditional or GuidanceMode.Guided && card.Guidance is null)
+        classInput = card.ClassInput;
+        var scale = options.GuidanceScale;
+        var guided = classInput is not null && scale != 1.0;
+        if (guided && card.Guidance is null)
         {
-            throw new ArgumentException($"guidance scale {options.GuidanceScale} needs a 'guidance' block in model card '{card.Name}' (it names no null class)", nameof(options));
+            throw new ArgumentException($"guidance scale {scale} needs a 'guidance' block in model card '{card.Name}' (it names no null class)", nameof(options));
         }
 
-        guidanceScale = options.GuidanceScale;
         nullClass = card.Guidance?.NullClass ?? -1;
-        labels = options.ClassLabels?.ToArray()
+        int[] labels = options.ClassLabels?.ToArray()
             ?? (card.Guidance is { } g ? Enumerable.Range(0, g.NumClasses).ToArray() : []);
         if (classInput is not null && labels.Length == 0)
         {
@@ -85,28 +81,15 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
         inputNames = classInput is null ? [card.Inputs.Sample, card.Inputs.Time] : [card.Inputs.Sample, card.Inputs.Time, classInput];
         outputNames = [card.Output.Name];
 
-        var rowsPerSample = guidance == GuidanceMode.Guided ? 2 : 1;
-        var limit = Math.Max(1, options.MaxBatch);
-        if (fixedBatch is { } fixedRows)
-        {
-            if (fixedRows < rowsPerSample)
-            {
-                throw new ArgumentException($"the graph fixes the batch at {fixedRows}, too small for guidance's doubled batch", nameof(options));
-            }
-
-            limit = Math.Min(limit, fixedRows / rowsPerSample);
-        }
-
-        MaxBatch = limit;
-        RowsPerRun = fixedBatch ?? (limit * rowsPerSample);
-    }
-
-    private enum GuidanceMode
-    {
-        None,
-        Conditional,
-        Unconditional,
-        Guided,
+        // MaxBatch counts samples: guidance's two halves of a sample share a run, so a guided run holds twice the rows.
+        var halves = guided && scale != 0.0 ? 2 : 1;
+        var rows = Math.Max(1, options.MaxBatch) * halves;
+        MaxRowsPerRun = fixedBatch is { } fixedRows ? Math.Min(rows, fixedRows) : rows;
+        MaxBatch = Math.Max(1, MaxRowsPerRun / halves);
+        RowsPerRun = fixedBatch ?? MaxRowsPerRun;
+        denoiser = !guided ? new ConditionedDenoiser(this, labels)
+            : scale == 0.0 ? new ConditionedDenoiser(this, labels.Select(c => ~c).ToArray())
+            : new ClassifierFreeGuidance(this, labels, scale);
     }
 
     /// <summary>The card the model was opened with.</summary>
@@ -114,6 +97,30 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
 
     /// <summary>The device actually used: "cpu" or "cuda:N".</summary>
     public string Device { get; }
+
+    /// <inheritdoc cref="IDenoiser.Schedule" />
+    public NoiseSchedule Schedule { get; }
+
+    /// <inheritdoc cref="IDenoiser.SampleSize" />
+    public int SampleSize { get; }
+
+    /// <inheritdoc />
+    public Parameterization Parameterization { get; }
+
+    /// <inheritdoc />
+    public bool IsConditioned => classInput is not null;
+
+    /// <inheritdoc />
+    public int MaxRowsPerRun { get; }
+
+    /// <inheritdoc />
+    public bool AcceptsRowTimes => !timeIsScalar;
+
+    /// <inheritdoc />
+    public long Calls => denoiser.Calls;
+
+    /// <inheritdoc />
+    public bool HandlesRowTimes => denoiser.HandlesRowTimes;
 
     /// <summary>The graph's inputs.</summary>
     public IReadOnlyList<TensorSignature> Inputs { get; }
@@ -124,7 +131,7 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
     /// <summary>Samples per model run (guidance doubles the rows of a run, not this number).</summary>
     public int MaxBatch { get; }
 
-    /// <summary>Rows of one model run's tensors.</summary>
+    /// <summary>Rows of one model run's tensors (a fixed batch axis pads every run to it).</summary>
     public int RowsPerRun { get; }
 
     /// <summary>The shared session (for benchmarks and inspection; do not dispose it).</summary>
@@ -173,11 +180,19 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
     }
 
     /// <inheritdoc />
+    public void Predict(ReadOnlySpan<double> x, int batch, double t, Span<double> x0, Span<double> eps) =>
+        denoiser.Predict(x, batch, t, x0, eps);
+
+    /// <inheritdoc />
+    public void PredictRows(ReadOnlySpan<double> x, ReadOnlySpan<double> t, Span<double> x0, Span<double> eps) =>
+        denoiser.PredictRows(x, t, x0, eps);
+
+    /// <inheritdoc />
     /// <remarks>The view shares this model's session; its calls are counted by the view, not by this denoiser.</remarks>
     public IDenoiser FromSample(int firstSample)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(firstSample);
-        return firstSample == 0 || guidance == GuidanceMode.None ? this : new SampleView(this, firstSample);
+        var view = ((ISampleIndexedDenoiser)denoiser).FromSample(firstSample);
+        return ReferenceEquals(view, denoiser) ? this : view;
     }
 
     /// <summary>Releases the session and every buffer.</summary>
@@ -193,104 +208,62 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
     }
 
     /// <inheritdoc />
-    protected override void Evaluate(ReadOnlySpan<double> x, int batch, double t, Span<double> output) =>
-        EvaluateFrom(x, batch, t, output, 0);
-
-    /// <summary>
-    /// One run for rows at different times needs a time input with a batch axis and no per-sample labels (a
-    /// class-conditional or guided network gives row r the label of sample r, which a batch of several candidates'
-    /// rows would not keep).
-    /// </summary>
-    protected override bool EvaluatesRowTimes => !timeIsScalar && guidance == GuidanceMode.None;
-
-    /// <inheritdoc />
-    protected override void EvaluateRows(ReadOnlySpan<double> x, ReadOnlySpan<double> t, Span<double> output)
+    /// <remarks>Runs the rows in runs of at most <see cref="MaxRowsPerRun"/>, padded to a fixed batch axis.</remarks>
+    public void Evaluate(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> t, ReadOnlySpan<int> conditions, Span<double> output)
     {
-        var rows = new Coefficients[t.Length];
-        for (var r = 0; r < rows.Length; r++)
+        if (t.Length == 1)
         {
-            rows[r] = r > 0 && t[r] == t[r - 1] ? rows[r - 1] : CoefficientsAt(t[r]);
-        }
-
-        Run(x, t.Length, rows, output, 0);
-    }
-
-    private static void Identity(ReadOnlySpan<double> x, double alpha, Span<double> output)
-    {
-        for (var i = 0; i < output.Length; i++)
-        {
-            output[i] = x[i] / alpha;
-        }
-    }
-
-    private static void Combine(ReadOnlySpan<double> x, double skip, double outScale, Span<double> output)
-    {
-        for (var i = 0; i < output.Length; i++)
-        {
-            output[i] = (skip * x[i]) + (outScale * output[i]);
-        }
-    }
-
-    /// <summary>The network's input scale and time value at <paramref name="t"/>, and EDM's output combination.</summary>
-    private Coefficients CoefficientsAt(double t)
-    {
-        var alpha = Schedule.Alpha(t);
-        var sigma = Schedule.Sigma(t);
-        var veSigma = sigma / alpha;
-        switch (convention)
-        {
-            case TimeConvention.DiscreteIndex:
-                return new Coefficients(alpha, 1.0, Schedule.ModelTime(t), 0.0, 1.0, false);
-            case TimeConvention.ContinuousT:
-                return new Coefficients(alpha, 1.0, t * timeScale, 0.0, 1.0, false);
-            case TimeConvention.VeSigma:
-                return new Coefficients(alpha, 1.0 / alpha, veSigma, 0.0, 1.0, false);
-            case TimeConvention.EdmCNoise:
+            var c = time.At(t[0]);
+            if (c.Identity)
+            {
+                // EDM at sigma 0: D(xbar, 0) = xbar, no network input exists.
+                for (var r = 0; r < rows; r++)
                 {
-                    if (veSigma == 0.0)
-                    {
-                        // D(xbar, 0) = xbar: c_skip = 1, c_out = 0, and ln(0) has no network input.
-                        return new Coefficients(alpha, 1.0, 0.0, 1.0, 0.0, true);
-                    }
-
-                    // Karras et al. 2022, Table 1: c_in, c_noise, c_skip, c_out; D = c_skip xbar + c_out F(c_in xbar, c_noise).
-                    var total = (veSigma * veSigma) + (sigmaData * sigmaData);
-                    return new Coefficients(alpha, 1.0 / (alpha * Math.Sqrt(total)), Math.Log(veSigma) / 4.0, sigmaData * sigmaData / total / alpha, veSigma * sigmaData / Math.Sqrt(total), false);
+                    time.Finish(StateOf(x, r), c, output.Slice(r * SampleSize, SampleSize));
                 }
 
-            default:
-                throw new InvalidOperationException($"unknown time convention {convention}");
-        }
-    }
+                return;
+            }
 
-    private void EvaluateFrom(ReadOnlySpan<double> x, int batch, double t, Span<double> output, int firstSample)
-    {
-        var c = CoefficientsAt(t);
-        if (c.Identity)
-        {
-            Identity(x[..(batch * SampleSize)], c.Alpha, output[..(batch * SampleSize)]);
+            Run(x, rows, [c], conditions, output);
             return;
         }
 
-        Run(x, batch, [c], output, firstSample);
+        var coefficients = new NetworkCoefficients[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            coefficients[r] = r > 0 && t[r] == t[r - 1] ? coefficients[r - 1] : time.At(t[r]);
+        }
+
+        Run(x, rows, coefficients, conditions, output);
+    }
+
+    private ReadOnlySpan<double> StateOf(ReadOnlySpan<double> x, int row)
+    {
+        var states = x.Length / SampleSize;
+        return x.Slice(row % states * SampleSize, SampleSize);
     }
 
     /// <summary>
-    /// Runs <paramref name="batch"/> rows in runs of at most <see cref="MaxBatch"/>: with one coefficient set for all
-    /// rows, or one per row (rows at their own times).
+    /// Runs <paramref name="rows"/> rows in runs of at most <see cref="MaxRowsPerRun"/>: with one coefficient set for
+    /// all rows, or one per row (rows at their own times).
     /// </summary>
-    private void Run(ReadOnlySpan<double> x, int batch, ReadOnlySpan<Coefficients> coefficients, Span<double> output, int firstSample)
+    private void Run(ReadOnlySpan<double> x, int rows, ReadOnlySpan<NetworkCoefficients> coefficients, ReadOnlySpan<int> conditions, Span<double> output)
     {
+        if (classInput is not null && conditions.Length < rows)
+        {
+            throw new ArgumentException($"model '{Card.Name}' is class-conditional: every row needs a label", nameof(conditions));
+        }
+
         var buffers = Rent();
         try
         {
-            for (var start = 0; start < batch; start += MaxBatch)
+            for (var start = 0; start < rows; start += MaxRowsPerRun)
             {
-                var n = Math.Min(MaxBatch, batch - start);
-                var rows = coefficients.Length == 1 ? coefficients : coefficients.Slice(start, n);
-                var xs = x.Slice(start * SampleSize, n * SampleSize);
-                RunChunk(buffers, xs, firstSample + start, n, rows);
-                ReadChunk(buffers, xs, n, rows, output.Slice(start * SampleSize, n * SampleSize));
+                var n = Math.Min(MaxRowsPerRun, rows - start);
+                var chunk = coefficients.Length == 1 ? coefficients : coefficients.Slice(start, n);
+                RunChunk(buffers, x, start, n, chunk, conditions.IsEmpty ? conditions : conditions.Slice(start, n));
+                ReadChunk(buffers, x, start, n, chunk, output.Slice(start * SampleSize, n * SampleSize));
             }
         }
         finally
@@ -299,26 +272,29 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
         }
     }
 
-    private void RunChunk(OnnxRunBuffers buffers, ReadOnlySpan<double> x, int start, int n, ReadOnlySpan<Coefficients> coefficients)
+    private void RunChunk(OnnxRunBuffers buffers, ReadOnlySpan<double> x, int start, int n, ReadOnlySpan<NetworkCoefficients> coefficients, ReadOnlySpan<int> conditions)
     {
-        var guided = guidance == GuidanceMode.Guided;
-        var rows = fixedBatch ?? (guided ? 2 * n : n);
+        var rows = fixedBatch ?? n;
         if (coefficients.Length == 1)
         {
-            buffers.Sample.Write(0, x, coefficients[0].InputScale);
-            if (guided)
+            // Rows cycle over the states: write each run of consecutive states in one piece.
+            var states = x.Length / SampleSize;
+            for (var r = 0; r < n;)
             {
-                buffers.Sample.Write(n * SampleSize, x, coefficients[0].InputScale);
+                var state = (start + r) % states;
+                var count = Math.Min(n - r, states - state);
+                buffers.Sample.Write(r * SampleSize, x.Slice(state * SampleSize, count * SampleSize), coefficients[0].InputScale);
+                r += count;
             }
 
             buffers.Time.Fill(0, timeIsScalar ? 1 : rows, coefficients[0].TimeValue);
         }
         else
         {
-            // Rows at their own times (unguided, time with a batch axis); padding rows repeat the last time.
+            // Rows at their own times (time with a batch axis); padding rows repeat the last time.
             for (var r = 0; r < n; r++)
             {
-                buffers.Sample.Write(r * SampleSize, x.Slice(r * SampleSize, SampleSize), coefficients[r].InputScale);
+                buffers.Sample.Write(r * SampleSize, StateOf(x, start + r), coefficients[r].InputScale);
                 buffers.Time.Fill(r, 1, coefficients[r].TimeValue);
             }
 
@@ -327,19 +303,11 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
 
         if (buffers.Label is { } label)
         {
-            for (var i = 0; i < n; i++)
+            // Padding rows repeat the last row's label; their outputs are never read.
+            for (var i = 0; i < rows; i++)
             {
-                var cond = guidance == GuidanceMode.Unconditional ? nullClass : labels[(start + i) % labels.Length];
-                label.SetLabel(i, cond);
-                if (guided)
-                {
-                    label.SetLabel(n + i, nullClass);
-                }
-            }
-
-            for (var i = guided ? 2 * n : n; i < rows; i++)
-            {
-                label.SetLabel(i, guidance == GuidanceMode.Conditional ? labels[0] : nullClass);
+                var c = conditions[Math.Min(i, n - 1)];
+                label.SetLabel(i, c >= 0 ? c : nullClass);
             }
         }
 
@@ -347,25 +315,17 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
         session.Run(runOptions, inputNames, buffers.Inputs, outputNames, buffers.Outputs);
     }
 
-    private void ReadChunk(OnnxRunBuffers buffers, ReadOnlySpan<double> x, int n, ReadOnlySpan<Coefficients> coefficients, Span<double> output)
+    private void ReadChunk(OnnxRunBuffers buffers, ReadOnlySpan<double> x, int start, int n, ReadOnlySpan<NetworkCoefficients> coefficients, Span<double> output)
     {
-        var count = n * SampleSize;
-        buffers.Output.ReadInto(0, output[..count]);
-        if (guidance == GuidanceMode.Guided)
-        {
-            // Ho and Salimans 2022, eq. 6 on the raw output: uncond + w (cond - uncond).
-            for (var i = 0; i < count; i++)
-            {
-                var unconditional = buffers.Output.Read(count + i);
-                output[i] = unconditional + (guidanceScale * (output[i] - unconditional));
-            }
-        }
-
+        buffers.Output.ReadInto(0, output[..(n * SampleSize)]);
         if (coefficients.Length == 1)
         {
-            if (convention == TimeConvention.EdmCNoise)
+            if (time.Combines)
             {
-                Combine(x[..count], coefficients[0].Skip, coefficients[0].OutScale, output[..count]);
+                for (var r = 0; r < n; r++)
+                {
+                    time.Finish(StateOf(x, start + r), coefficients[0], output.Slice(r * SampleSize, SampleSize));
+                }
             }
 
             return;
@@ -373,26 +333,9 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
 
         for (var r = 0; r < n; r++)
         {
-            var c = coefficients[r];
-            var row = (r * SampleSize)..((r + 1) * SampleSize);
-            if (c.Identity)
-            {
-                // EDM at sigma 0: D(xbar, 0) = xbar (the network's output for this row is not read).
-                Identity(x[row], c.Alpha, output[row]);
-            }
-            else if (convention == TimeConvention.EdmCNoise)
-            {
-                Combine(x[row], c.Skip, c.OutScale, output[row]);
-            }
+            // EDM at sigma 0 gives x / alpha for its row (the network's output for this row is not read).
+            time.Finish(StateOf(x, start + r), coefficients[r], output.Slice(r * SampleSize, SampleSize));
         }
-    }
-
-    /// <summary>The model seen from sample <c>first</c> on: its labels start at that sample's.</summary>
-    private sealed class SampleView(OnnxDenoiser owner, int first)
-        : ParameterizedDenoiser(owner.Schedule, owner.SampleSize, owner.Parameterization)
-    {
-        protected override void Evaluate(ReadOnlySpan<double> x, int batch, double t, Span<double> output) =>
-            owner.EvaluateFrom(x, batch, t, output, first);
     }
 
     private OnnxRunBuffers Rent()
@@ -406,12 +349,9 @@ public sealed class OnnxDenoiser : ParameterizedDenoiser, IDisposable, ISampleIn
         return new OnnxRunBuffers(
             new TensorBuffer(sampleType, rows * SampleSize),
             new TensorBuffer(timeType, rows),
-            guidance == GuidanceMode.None ? null : new TensorBuffer(labelType, rows),
+            classInput is null ? null : new TensorBuffer(labelType, rows),
             new TensorBuffer(outputType, rows * SampleSize),
             sampleShape,
             timeIsScalar);
     }
-
-    /// <summary>How one time enters the network and leaves it (Identity: EDM at sigma 0, output x / alpha).</summary>
-    private readonly record struct Coefficients(double Alpha, double InputScale, double TimeValue, double Skip, double OutScale, bool Identity);
 }

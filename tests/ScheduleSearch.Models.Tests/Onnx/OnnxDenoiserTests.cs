@@ -30,7 +30,7 @@ public class OnnxDenoiserTests
         string kind, TimeConvention convention, Parameterization parameterization, double t, double timeScale)
     {
         using var dir = new TempDirectory();
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default(kind), convention, parameterization, timeScale: timeScale);
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default(kind), convention, parameterization, timeScale: timeScale);
         using var denoiser = OnnxDenoiser.Open(card);
 
         AssertMatchesProbe(denoiser, t, batch: 3, tolerance: 2e-6);
@@ -42,7 +42,7 @@ public class OnnxDenoiserTests
         string kind, TimeConvention convention, Parameterization parameterization, double t, double timeScale)
     {
         using var dir = new TempDirectory();
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default(kind), convention, parameterization, timeScale: timeScale);
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default(kind), convention, parameterization, timeScale: timeScale);
         using var denoiser = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { MaxBatch = 3 });
 
         AssertRowsMatchOneCallPerTime(denoiser, t);
@@ -52,7 +52,7 @@ public class OnnxDenoiserTests
     public void Rows_at_their_own_times_fill_a_fixed_batch_axis_with_padding()
     {
         using var dir = new TempDirectory();
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, fixedBatch: 4);
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, fixedBatch: 4);
         using var denoiser = OnnxDenoiser.Open(card);
 
         AssertRowsMatchOneCallPerTime(denoiser, 0.5);
@@ -86,7 +86,7 @@ public class OnnxDenoiserTests
     public void A_class_conditional_model_does_not_take_rows_at_their_own_times()
     {
         using var dir = new TempDirectory();
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("vp-discrete"), TimeConvention.DiscreteIndex, Parameterization.Epsilon, guidance: new GuidanceSpec("y", 3, 3));
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default("vp-discrete"), TimeConvention.DiscreteIndex, Parameterization.Epsilon, guidance: new GuidanceSpec("y", 3, 3));
         using var denoiser = OnnxDenoiser.Open(card);
 
         Assert.False(denoiser.HandlesRowTimes);
@@ -99,7 +99,7 @@ public class OnnxDenoiserTests
     public void A_float16_model_round_trips_within_half_precision(TimeConvention convention, Parameterization parameterization, double t)
     {
         using var dir = new TempDirectory();
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("vp-discrete"), convention, parameterization, TensorProto.Types.DataType.Float16);
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default("vp-discrete"), convention, parameterization, TensorProto.Types.DataType.Float16);
         using var denoiser = OnnxDenoiser.Open(card);
 
         AssertMatchesProbe(denoiser, t, batch: 4, tolerance: 4e-3);
@@ -109,7 +109,7 @@ public class OnnxDenoiserTests
     public void A_request_larger_than_max_batch_is_split_and_gives_the_same_result()
     {
         using var dir = new TempDirectory();
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("vp-discrete"), TimeConvention.DiscreteIndex, Parameterization.Epsilon);
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default("vp-discrete"), TimeConvention.DiscreteIndex, Parameterization.Epsilon);
         using var small = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { MaxBatch = 3 });
 
         Assert.Equal(3, small.MaxBatch);
@@ -121,7 +121,7 @@ public class OnnxDenoiserTests
     public void A_graph_with_a_fixed_batch_axis_is_fed_padded_runs()
     {
         using var dir = new TempDirectory();
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, fixedBatch: 4);
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, fixedBatch: 4);
         using var denoiser = OnnxDenoiser.Open(card);
 
         Assert.Equal(4, denoiser.MaxBatch);
@@ -133,7 +133,7 @@ public class OnnxDenoiserTests
     {
         using var dir = new TempDirectory();
         var guidance = new GuidanceSpec("y", 10, 10);
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, guidance: guidance);
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, guidance: guidance);
         const double w = 3.0;
         int[] labels = [2, 5, 7];
         using var denoiser = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { GuidanceScale = w, ClassLabels = labels, MaxBatch = 2 });
@@ -160,7 +160,7 @@ public class OnnxDenoiserTests
     public void Sample_i_gets_label_i_mod_the_label_count_also_in_a_view_from_a_later_sample()
     {
         using var dir = new TempDirectory();
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, guidance: new GuidanceSpec("y", 10, 10));
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default("edm"), TimeConvention.VeSigma, Parameterization.VeDenoiser, guidance: new GuidanceSpec("y", 10, 10));
         using var denoiser = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { GuidanceScale = 3.0, MaxBatch = 4 });
         var x = Rows(13, 5);
         var (x0, eps) = (new double[x.Length], new double[x.Length]);
@@ -177,7 +177,7 @@ public class OnnxDenoiserTests
     public void Concurrent_calls_share_one_session_and_give_the_sequential_results()
     {
         using var dir = new TempDirectory();
-        var card = ProbeModel.Write(dir.Path, Dimension, ScheduleSpec.Default("vp-discrete"), TimeConvention.DiscreteIndex, Parameterization.Epsilon);
+        var card = ProbeModel.Write(dir.Path, Dimension, NoiseScheduleSpec.Default("vp-discrete"), TimeConvention.DiscreteIndex, Parameterization.Epsilon);
         using var denoiser = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { MaxBatch = 4 });
 
         Parallel.For(0, 16, i => AssertMatchesProbe(denoiser, 0.05 + (0.05 * i), batch: 9, tolerance: 2e-6));

@@ -15,7 +15,7 @@ public static class ProbeModel
     public static string Write(
         string directory,
         int dimension,
-        ScheduleSpec schedule,
+        NoiseScheduleSpec schedule,
         TimeConvention convention,
         Parameterization parameterization,
         TensorProto.Types.DataType floatType = TensorProto.Types.DataType.Float,

@@ -10,7 +10,7 @@ namespace ScheduleSearch.Models.Cards;
 /// train_steps [1000]; vp-linear: beta_0 [0.1], beta_1 [20]; edm: sigma_min [0.002], sigma_max [80], sigma_data [0.5];
 /// flow: none.
 /// </summary>
-public sealed record ScheduleSpec
+public sealed record NoiseScheduleSpec
 {
     /// <summary>The schedule kind: vp-discrete, vp-linear, edm or flow.</summary>
     public required string Kind { get; init; }
@@ -43,21 +43,24 @@ public sealed record ScheduleSpec
     public double SigmaData { get; init; } = 0.5;
 
     /// <summary>The default block of a kind (FORMATS.md: vp-discrete is linear betas 1e-4..0.02 over 1000 steps).</summary>
-    public static ScheduleSpec Default(string kind)
+    public static NoiseScheduleSpec Default(string kind)
     {
         _ = NoiseSchedule.FromKind(kind);
-        return new ScheduleSpec { Kind = kind };
+        return new NoiseScheduleSpec { Kind = kind };
     }
 
     /// <summary>Builds the Core noise schedule this block describes.</summary>
-    public NoiseSchedule Create() => Kind switch
+    public NoiseSchedule Create()
     {
-        VpDiscreteSchedule.KindName => VpDiscreteSchedule.FromBetas(Betas, BetaStart, BetaEnd, TrainSteps),
-        VpLinearSchedule.KindName => new VpLinearSchedule(Beta0, Beta1),
-        EdmSchedule.KindName => new EdmSchedule(SigmaMin, SigmaMax, SigmaData),
-        FlowSchedule.KindName => new FlowSchedule(),
-        _ => throw new ModelCardException($"unknown schedule kind '{Kind}' in 'schedule.kind'; expected one of vp-discrete, vp-linear, edm, flow"),
-    };
+        try
+        {
+            return NoiseScheduleFactory.Create(Kind, Betas, BetaStart, BetaEnd, TrainSteps, Beta0, Beta1, SigmaMin, SigmaMax, SigmaData);
+        }
+        catch (ArgumentException e) when (!NoiseScheduleFactory.Kinds.Contains(Kind))
+        {
+            throw new ModelCardException($"unknown schedule kind '{Kind}' in 'schedule.kind'; expected one of vp-discrete, vp-linear, edm, flow", e);
+        }
+    }
 
     /// <summary>One line describing the schedule, for reports.</summary>
     public string Describe() => Kind switch
@@ -68,12 +71,12 @@ public sealed record ScheduleSpec
         _ => Kind,
     };
 
-    internal static ScheduleSpec Read(StrictJsonObject json)
+    internal static NoiseScheduleSpec Read(StrictJsonObject json)
     {
         var kind = json.RequiredString("kind");
-        ScheduleSpec spec = kind switch
+        NoiseScheduleSpec spec = kind switch
         {
-            VpDiscreteSchedule.KindName => new ScheduleSpec
+            VpDiscreteSchedule.KindName => new NoiseScheduleSpec
             {
                 Kind = kind,
                 Betas = CardNames.ParseBetas(json.OptionalString("betas") ?? "linear", json.FieldPath("betas")),
@@ -81,20 +84,20 @@ public sealed record ScheduleSpec
                 BetaEnd = json.OptionalDouble("beta_end", 0.02),
                 TrainSteps = json.OptionalInt("train_steps", 1000),
             },
-            VpLinearSchedule.KindName => new ScheduleSpec
+            VpLinearSchedule.KindName => new NoiseScheduleSpec
             {
                 Kind = kind,
                 Beta0 = json.OptionalDouble("beta_0", 0.1),
                 Beta1 = json.OptionalDouble("beta_1", 20.0),
             },
-            EdmSchedule.KindName => new ScheduleSpec
+            EdmSchedule.KindName => new NoiseScheduleSpec
             {
                 Kind = kind,
                 SigmaMin = json.OptionalDouble("sigma_min", 0.002),
                 SigmaMax = json.OptionalDouble("sigma_max", 80.0),
                 SigmaData = json.OptionalDouble("sigma_data", 0.5),
             },
-            FlowSchedule.KindName => new ScheduleSpec { Kind = kind },
+            FlowSchedule.KindName => new NoiseScheduleSpec { Kind = kind },
             _ => throw new ModelCardException($"{json.Source}: unknown schedule kind '{kind}' in '{json.FieldPath("kind")}'; expected one of vp-discrete, vp-linear, edm, flow"),
         };
         json.EnsureNoUnknownFields();

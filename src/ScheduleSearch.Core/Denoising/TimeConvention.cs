@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Models.Cards;
+namespace ScheduleSearch.Core.Denoising;
 
 /// <summary>What a network receives as its time input (a model card's inputs.time_convention; SOLVERS.md section 1).</summary>
 public enum TimeConvention
