@@ -4,11 +4,12 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Evaluation;
-using ScheduleSearch.Search.Exporters;
+using ScheduleSearch.Export;
 
 namespace ScheduleSearch.Cli.Commands;
 

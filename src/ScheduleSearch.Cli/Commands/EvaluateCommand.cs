@@ -4,9 +4,10 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
-using ScheduleSearch.Search.Exporters;
+using ScheduleSearch.Export;
 
 namespace ScheduleSearch.Cli.Commands;
 

@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Cli.Reports;
+using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Export;
 using ScheduleSearch.Models.Cards;
-using ScheduleSearch.Search.Exporters;
 
 namespace ScheduleSearch.Cli.Commands;
 

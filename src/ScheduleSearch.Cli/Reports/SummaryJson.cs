@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Evaluation.Cost;
-using ScheduleSearch.Search.Exporters;
+using ScheduleSearch.Export;
 
 namespace ScheduleSearch.Cli.Reports;
 

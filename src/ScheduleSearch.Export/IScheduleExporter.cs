@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>
 /// Writes a search's winners in one target's format (BenchmarkDotNet's exporter shape: a name and one export

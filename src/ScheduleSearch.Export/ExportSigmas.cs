@@ -1,6 +1,6 @@
 using ScheduleSearch.Core.Noise;
 
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>
 /// The sigmas other samplers take: N+1 values ending at 0 (k-diffusion's and diffusers' convention). Sigma is the

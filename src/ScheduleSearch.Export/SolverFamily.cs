@@ -1,6 +1,6 @@
 using ScheduleSearch.Core.Schedules;
 
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>
 /// What one step is in the vocabulary other samplers use: a family ("dpm-solver++", "unipc-bh2", "euler", ...) and

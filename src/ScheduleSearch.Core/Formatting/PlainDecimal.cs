@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Core.Formatting;
 
 /// <summary>
 /// Numbers as plain invariant decimals, never in exponent notation: ComfyUI's manual-sigmas parser cannot read

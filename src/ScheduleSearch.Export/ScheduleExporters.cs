@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>The exporters by name (BenchmarkDotNet's presets as static fields).</summary>
 public static class ScheduleExporters

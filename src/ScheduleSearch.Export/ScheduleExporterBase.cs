@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ScheduleSearch.Core.Formatting;
 
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>
 /// The base of every exporter: owns file naming (<c>&lt;search&gt;-nfe&lt;N&gt;.&lt;format&gt;.json</c>) and the JSON

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ScheduleSearch.Core.Schedules;
 
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary><c>json</c>: the winner as a <c>schedule-search/schedule@1</c> file with its provenance (search, scores).</summary>
 public sealed class JsonScheduleExporter : ScheduleExporterBase

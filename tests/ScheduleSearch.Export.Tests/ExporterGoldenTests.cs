@@ -1,14 +1,15 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
-using ScheduleSearch.Search.Exporters;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Export.Tests;
 
 /// <summary>
-/// Golden files of every exporter (tests/ScheduleSearch.Cli.Tests/Golden), compared byte for byte under the
+/// Golden files of every exporter (tests/ScheduleSearch.Export.Tests/Golden, beside this file), compared byte for byte under the
 /// invariant culture and under de-DE, whose decimal comma must never reach a file.
 /// </summary>
 public sealed class ExporterGoldenTests
@@ -38,7 +39,7 @@ public sealed class ExporterGoldenTests
             var writer = new StringWriter();
             ScheduleExporters.Get(format).Export(Winners(), writer);
             var actual = writer.ToString().ReplaceLineEndings("\n");
-            var golden = Path.Combine(CliProcess.RepositoryRoot, "tests", "ScheduleSearch.Cli.Tests", "Golden", $"{format}.json");
+            var golden = Path.Combine(GoldenFolder(), $"{format}.json");
             if (!File.Exists(golden) && Environment.GetEnvironmentVariable("SCHEDULE_SEARCH_WRITE_GOLDEN") == "1")
             {
                 File.WriteAllText(golden, actual);
@@ -63,6 +64,10 @@ public sealed class ExporterGoldenTests
         Assert.Equal("0", PlainDecimal.Format(0.0));
         Assert.Equal(1.25e-5, double.Parse(PlainDecimal.Format(1.25e-5), CultureInfo.InvariantCulture));
     }
+
+    /// <summary>The Golden folder in the source tree (not the build output), so SCHEDULE_SEARCH_WRITE_GOLDEN=1 writes new files where git sees them.</summary>
+    private static string GoldenFolder([CallerFilePath] string thisFile = "") =>
+        Path.Combine(Path.GetDirectoryName(thisFile)!, "Golden");
 
     /// <summary>Two winners: UniPC-bh2-3 at NFE 5 (time-uniform) and a mixed schedule no single sampler can express.</summary>
     private static ExportedSchedule[] Winners()

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using ScheduleSearch.Core.Formatting;
 
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>
 /// <c>comfyui</c>: the SIGMAS list as plain decimals (ComfyUI's manual-sigmas parser cannot read exponents), also

@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>
 /// Runs several exporters into files; one exporter's failure is reported through <see cref="CompositeScheduleExporter.Log"/>

@@ -1,7 +1,7 @@
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Schedules;
 
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>One winner to export: the schedule, the model's noise schedule (to turn t into sigma) and its scores.</summary>
 public sealed record ExportedSchedule

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Core.Noise;
 
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>
 /// <c>diffusers</c>: <c>timesteps</c> (N ints in [0, 999], descending, discrete-time models only) for

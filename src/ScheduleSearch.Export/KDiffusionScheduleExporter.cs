@@ -1,6 +1,7 @@
 using System.Text.Json;
+using ScheduleSearch.Core.Formatting;
 
-namespace ScheduleSearch.Search.Exporters;
+namespace ScheduleSearch.Export;
 
 /// <summary>
 /// <c>k-diffusion</c>: <c>sigmas</c> (N+1, final 0; pass as <c>torch.tensor(sigmas)</c>) and the closest
