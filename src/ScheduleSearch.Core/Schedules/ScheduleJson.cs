@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ScheduleSearch.Core.Json;
 
 namespace ScheduleSearch.Core.Schedules;
 
@@ -14,11 +14,11 @@ public static class ScheduleJson
     /// <summary>The format tag of a schedule file.</summary>
     public const string Format = "schedule-search/schedule@1";
 
-    private static readonly HashSet<string> TopFields = ["format", "name", "nfe", "time", "timesteps", "steps", "options", "provenance"];
-    private static readonly HashSet<string> StepFields =
+    private static readonly string[] TopFields = ["format", "name", "nfe", "time", "timesteps", "steps", "options", "provenance"];
+    private static readonly string[] StepFields =
         ["method", "order", "prediction", "derivative", "corrector", "time_shift", "compensation", "model"];
 
-    private static readonly HashSet<string> OptionFields = ["denoise_to_zero", "afs", "momentum", "clip_order", "time_shift_window"];
+    private static readonly string[] OptionFields = ["denoise_to_zero", "afs", "momentum", "clip_order", "time_shift_window"];
 
     /// <summary>Parses a schedule; <paramref name="source"/> (a file name) prefixes every error message.</summary>
     public static SamplerSchedule Read(string json, string source = "schedule")
@@ -35,56 +35,37 @@ public static class ScheduleJson
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Error(source, "(root)", "expected a JSON object");
-            }
-
-            CheckFields(root, TopFields, source, string.Empty);
-            var format = RequiredString(root, "format", source, string.Empty);
+            var root = new StrictJsonObject(doc.RootElement, string.Empty, source, ScheduleJsonDialect.Instance, TopFields);
+            var format = root.RequiredString("format");
             if (format != Format)
             {
-                throw Error(source, "format", $"expected \"{Format}\", got \"{format}\"");
+                throw root.Error("format", $"expected \"{Format}\", got \"{format}\"");
             }
 
-            var name = root.TryGetProperty("name", out var nameElement) ? AsString(nameElement, source, "name") : "unnamed";
-            var time = RequiredString(root, "time", source, string.Empty);
-            var timesteps = ReadTimesteps(Required(root, "timesteps", source, string.Empty), source);
-            var stepsElement = Required(root, "steps", source, string.Empty);
-            if (stepsElement.ValueKind != JsonValueKind.Array)
-            {
-                throw Error(source, "steps", "expected an array of step objects");
-            }
-
-            var steps = new List<StepChoice>();
-            var index = 0;
-            foreach (var step in stepsElement.EnumerateArray())
-            {
-                steps.Add(ReadStep(step, source, $"steps[{index}]"));
-                index++;
-            }
-
-            var options = root.TryGetProperty("options", out var optionsElement)
-                ? ReadOptions(optionsElement, source)
+            var name = root.OptionalString("name") ?? "unnamed";
+            var time = root.RequiredString("time");
+            var timesteps = root.RequiredArray("timesteps").Select((t, i) => root.AsDouble(t, $"timesteps[{i}]")).ToList();
+            var steps = root.RequiredArray("steps").Select((step, i) => ReadStep(root.AsObject(step, $"steps[{i}]", StepFields))).ToList();
+            var options = root.OptionalObject("options", OptionFields) is { } optionsObject
+                ? ReadOptions(optionsObject)
                 : ScheduleOptions.Default;
             var schedule = new SamplerSchedule(name, time, timesteps, steps, options)
             {
-                ProvenanceJson = root.TryGetProperty("provenance", out var provenance) ? provenance.GetRawText() : null,
+                ProvenanceJson = root.Optional("provenance")?.GetRawText(),
             };
 
             if (timesteps.Count != steps.Count + 1)
             {
-                throw Error(source, "timesteps", $"has {timesteps.Count} points but steps has {steps.Count} entries; expected {steps.Count + 1} points");
+                throw root.Error("timesteps", $"has {timesteps.Count} points but steps has {steps.Count} entries; expected {steps.Count + 1} points");
             }
 
-            if (root.TryGetProperty("nfe", out var nfeElement))
+            if (root.Optional("nfe") is { } nfeElement)
             {
-                var nfe = AsInt(nfeElement, source, "nfe");
+                var nfe = root.AsInt(nfeElement, "nfe");
                 var actual = Solvers.EvaluationPlan.Count(schedule);
                 if (nfe != actual)
                 {
-                    throw Error(source, "nfe", $"says {nfe} but the steps cost {actual} model evaluations");
+                    throw root.Error("nfe", $"says {nfe} but the steps cost {actual} model evaluations");
                 }
             }
 
@@ -225,186 +206,77 @@ public static class ScheduleJson
         w.WriteEndObject();
     }
 
-    private static StepChoice ReadStep(JsonElement e, string source, string path)
+    private static StepChoice ReadStep(StrictJsonObject e)
     {
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            throw Error(source, path, "expected a step object");
-        }
-
-        CheckFields(e, StepFields, source, path);
         var step = new StepChoice();
-        if (e.TryGetProperty("method", out var m))
+        if (e.OptionalString("method") is { } method)
         {
-            var name = AsString(m, source, path + ".method");
             step = step with
             {
-                Method = ScheduleNames.ParseMethod(name)
-                    ?? throw Error(source, path + ".method", $"unknown method \"{name}\"; expected one of {ScheduleNames.MethodNames}"),
+                Method = ScheduleNames.ParseMethod(method)
+                    ?? throw e.Error(e.FieldPath("method"), $"unknown method \"{method}\"; expected one of {ScheduleNames.MethodNames}"),
             };
         }
 
-        if (e.TryGetProperty("order", out var o))
+        step = step with { Order = e.OptionalInt("order", step.Order) };
+        if (e.OptionalString("prediction") is { } prediction)
         {
-            step = step with { Order = AsInt(o, source, path + ".order") };
-        }
-
-        if (e.TryGetProperty("prediction", out var p))
-        {
-            var name = AsString(p, source, path + ".prediction");
             step = step with
             {
-                Prediction = ScheduleNames.ParsePrediction(name)
-                    ?? throw Error(source, path + ".prediction", $"unknown prediction \"{name}\"; expected one of {ScheduleNames.PredictionNames}"),
+                Prediction = ScheduleNames.ParsePrediction(prediction)
+                    ?? throw e.Error(e.FieldPath("prediction"), $"unknown prediction \"{prediction}\"; expected one of {ScheduleNames.PredictionNames}"),
             };
         }
 
-        if (e.TryGetProperty("derivative", out var dv))
+        if (e.OptionalString("derivative") is { } derivative)
         {
-            var name = AsString(dv, source, path + ".derivative");
-            var parsed = ScheduleNames.ParseDerivative(name)
-                ?? throw Error(source, path + ".derivative", $"unknown derivative \"{name}\"; expected one of {ScheduleNames.DerivativeNames}");
+            var parsed = ScheduleNames.ParseDerivative(derivative)
+                ?? throw e.Error(e.FieldPath("derivative"), $"unknown derivative \"{derivative}\"; expected one of {ScheduleNames.DerivativeNames}");
             step = step with { Derivative = parsed.Form, LinearC = parsed.LinearC };
         }
 
-        if (e.TryGetProperty("corrector", out var c))
+        if (e.OptionalString("corrector") is { } corrector)
         {
-            var name = AsString(c, source, path + ".corrector");
             step = step with
             {
-                Corrector = ScheduleNames.ParseCorrector(name)
-                    ?? throw Error(source, path + ".corrector", $"unknown corrector \"{name}\"; expected one of {ScheduleNames.CorrectorNames}"),
+                Corrector = ScheduleNames.ParseCorrector(corrector)
+                    ?? throw e.Error(e.FieldPath("corrector"), $"unknown corrector \"{corrector}\"; expected one of {ScheduleNames.CorrectorNames}"),
             };
         }
 
-        if (e.TryGetProperty("time_shift", out var ts))
+        step = step with
         {
-            step = step with { TimeShift = AsDouble(ts, source, path + ".time_shift") };
-        }
+            TimeShift = e.OptionalDouble("time_shift", step.TimeShift),
+            Compensation = e.OptionalDouble("compensation", step.Compensation),
+        };
 
-        if (e.TryGetProperty("compensation", out var cp))
+        // A step's model may be written as null: the schedule's own model (the one place where null means absent).
+        if (e.Optional("model") is { ValueKind: not JsonValueKind.Null } model)
         {
-            step = step with { Compensation = AsDouble(cp, source, path + ".compensation") };
-        }
-
-        if (e.TryGetProperty("model", out var model) && model.ValueKind != JsonValueKind.Null)
-        {
-            step = step with { Model = AsString(model, source, path + ".model") };
+            step = step with { Model = e.AsString(model, e.FieldPath("model")) };
         }
 
         return step;
     }
 
-    private static ScheduleOptions ReadOptions(JsonElement e, string source)
+    private static ScheduleOptions ReadOptions(StrictJsonObject e)
     {
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            throw Error(source, "options", "expected an object");
-        }
-
-        CheckFields(e, OptionFields, source, "options");
         var options = ScheduleOptions.Default;
-        if (e.TryGetProperty("denoise_to_zero", out var dz))
+        options = options with { DenoiseToZero = e.OptionalBool("denoise_to_zero", options.DenoiseToZero) };
+        if (e.OptionalString("afs") is { } afs)
         {
-            options = options with { DenoiseToZero = AsBool(dz, source, "options.denoise_to_zero") };
-        }
-
-        if (e.TryGetProperty("afs", out var afs))
-        {
-            var name = AsString(afs, source, "options.afs");
             options = options with
             {
-                Afs = ScheduleNames.ParseFirstStep(name)
-                    ?? throw Error(source, "options.afs", $"unknown value \"{name}\"; expected one of {ScheduleNames.FirstStepNames}"),
+                Afs = ScheduleNames.ParseFirstStep(afs)
+                    ?? throw e.Error("options.afs", $"unknown value \"{afs}\"; expected one of {ScheduleNames.FirstStepNames}"),
             };
         }
 
-        if (e.TryGetProperty("momentum", out var mo))
+        return options with
         {
-            options = options with { Momentum = AsDouble(mo, source, "options.momentum") };
-        }
-
-        if (e.TryGetProperty("clip_order", out var co))
-        {
-            options = options with { ClipOrder = AsBool(co, source, "options.clip_order") };
-        }
-
-        if (e.TryGetProperty("time_shift_window", out var tw))
-        {
-            options = options with { TimeShiftWindow = AsDouble(tw, source, "options.time_shift_window") };
-        }
-
-        return options;
-    }
-
-    private static List<double> ReadTimesteps(JsonElement e, string source)
-    {
-        if (e.ValueKind != JsonValueKind.Array)
-        {
-            throw Error(source, "timesteps", "expected an array of numbers");
-        }
-
-        var list = new List<double>();
-        var i = 0;
-        foreach (var item in e.EnumerateArray())
-        {
-            list.Add(AsDouble(item, source, $"timesteps[{i}]"));
-            i++;
-        }
-
-        return list;
-    }
-
-    private static void CheckFields(JsonElement e, HashSet<string> allowed, string source, string path)
-    {
-        foreach (var property in e.EnumerateObject())
-        {
-            if (!allowed.Contains(property.Name))
-            {
-                var where = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
-                throw Error(source, where, $"unknown field; expected one of {string.Join(", ", allowed)}");
-            }
-        }
-    }
-
-    private static JsonElement Required(JsonElement e, string name, string source, string path) =>
-        e.TryGetProperty(name, out var value)
-            ? value
-            : throw Error(source, path.Length == 0 ? name : $"{path}.{name}", "required field is missing");
-
-    private static string RequiredString(JsonElement e, string name, string source, string path) =>
-        AsString(Required(e, name, source, path), source, path.Length == 0 ? name : $"{path}.{name}");
-
-    private static string AsString(JsonElement e, string source, string path) =>
-        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Error(source, path, $"expected a string, got {Describe(e)}");
-
-    private static bool AsBool(JsonElement e, string source, string path) =>
-        e.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw Error(source, path, $"expected true or false, got {Describe(e)}"),
+            Momentum = e.OptionalDouble("momentum", options.Momentum),
+            ClipOrder = e.OptionalBool("clip_order", options.ClipOrder),
+            TimeShiftWindow = e.OptionalDouble("time_shift_window", options.TimeShiftWindow),
         };
-
-    private static int AsInt(JsonElement e, string source, string path) =>
-        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var v) ? v : throw Error(source, path, $"expected an integer, got {Describe(e)}");
-
-    private static double AsDouble(JsonElement e, string source, string path)
-    {
-        if (e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var v) && double.IsFinite(v))
-        {
-            return v;
-        }
-
-        throw Error(source, path, $"expected a finite number, got {Describe(e)}");
     }
-
-    private static string Describe(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.String => $"\"{e.GetString()}\"",
-        JsonValueKind.Number => e.GetRawText(),
-        _ => e.ValueKind.ToString().ToLower(CultureInfo.InvariantCulture),
-    };
-
-    private static ScheduleFormatException Error(string source, string path, string reason) => new($"{source}: {path}: {reason}");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Json;
 using ScheduleSearch.Core.Noise;
 
 namespace ScheduleSearch.Models.Cards;
@@ -39,7 +40,7 @@ public static class ModelCardReader
 
         using (document)
         {
-            var root = new StrictJsonObject(document.RootElement, string.Empty, source);
+            var root = CardJsonDialect.Object(document.RootElement, string.Empty, source);
             var format = root.RequiredString("format");
             if (format != CardNames.Format)
             {
@@ -91,7 +92,7 @@ public static class ModelCardReader
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
-            var item = new StrictJsonObject(element, $"variants[{index}]", source);
+            var item = CardJsonDialect.Object(element, $"variants[{index}]", source);
             var variant = new ModelVariant(item.RequiredString("name"), item.RequiredString("onnx"));
             item.EnsureNoUnknownFields();
             if (variant.Name.Length == 0 || variants.Any(v => v.Name == variant.Name))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ScheduleSearch.Core.Json;
 using ScheduleSearch.Core.Noise;
 
 namespace ScheduleSearch.Models.Cards;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Json;
 
 namespace ScheduleSearch.Models.Gmm;
 
@@ -19,27 +20,10 @@ public static class GmmParametersJson
     public static GaussianMixture Parse(string json, string source = "GMM parameters")
     {
         using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidDataException($"{source}: expected a JSON object with weights, means and variances");
-        }
-
-        foreach (var property in root.EnumerateObject())
-        {
-            if (!Fields.Contains(property.Name))
-            {
-                throw new InvalidDataException($"{source}: unknown field '{property.Name}' (known fields: weights, means, variances)");
-            }
-        }
-
-        JsonElement Field(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
-            ? value
-            : throw new InvalidDataException($"{source}: missing required array field '{name}'");
-
-        var weights = Numbers(Field("weights"), "weights", source);
-        var means = Field("means").EnumerateArray().Select((row, i) => Numbers(row, $"means[{i}]", source)).ToArray();
-        var variances = Field("variances").EnumerateArray().Select((row, i) => Numbers(row, $"variances[{i}]", source)).ToArray();
+        var root = new StrictJsonObject(document.RootElement, string.Empty, source, GmmJsonDialect.Instance, Fields);
+        var weights = Numbers(root, root.RequiredArray("weights"), "weights");
+        var means = root.RequiredArray("means").Select((row, i) => Numbers(root, Rows(root, row, $"means[{i}]"), $"means[{i}]")).ToArray();
+        var variances = root.RequiredArray("variances").Select((row, i) => Numbers(root, Rows(root, row, $"variances[{i}]"), $"variances[{i}]")).ToArray();
         try
         {
             return new GaussianMixture(weights, means, variances);
@@ -70,17 +54,13 @@ public static class GmmParametersJson
     /// <summary>Writes the mixture to <paramref name="path"/>.</summary>
     public static void Write(GaussianMixture mixture, string path) => File.WriteAllText(path, ToJson(mixture));
 
-    private static double[] Numbers(JsonElement array, string name, string source)
-    {
-        if (array.ValueKind != JsonValueKind.Array)
-        {
-            throw new InvalidDataException($"{source}: '{name}' must be an array of numbers");
-        }
+    private static IReadOnlyList<JsonElement> Rows(StrictJsonObject root, JsonElement row, string name) =>
+        row.ValueKind == JsonValueKind.Array
+            ? row.EnumerateArray().ToArray()
+            : throw root.Dialect.WrongType(root.Source, name, row, JsonExpectation.Array);
 
-        return array.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Number
-            ? e.GetDouble()
-            : throw new InvalidDataException($"{source}: '{name}[{i}]' must be a number")).ToArray();
-    }
+    private static double[] Numbers(StrictJsonObject root, IReadOnlyList<JsonElement> items, string name) =>
+        items.Select((e, i) => root.AsDouble(e, $"{name}[{i}]")).ToArray();
 
     private static void WriteRow(Utf8JsonWriter writer, string name, IEnumerable<double> values)
     {

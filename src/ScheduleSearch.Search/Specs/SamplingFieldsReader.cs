@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScheduleSearch.Core.Json;
 
 namespace ScheduleSearch.Search.Specs;
 
@@ -11,32 +12,32 @@ internal static class SamplingFieldsReader
     private static readonly string[] FeatureFields = ["onnx", "mean", "covariance"];
 
     /// <summary>Reads a guidance block.</summary>
-    public static SampleGuidance Guidance(JsonFields f)
+    public static SampleGuidance Guidance(StrictJsonObject f)
     {
         var guidance = SampleGuidance.None;
         if (f.Has("scale"))
         {
             // A non-negative finite number (1 = the conditional network alone, 0 = the unconditional one).
-            guidance = guidance with { Scale = f.DoubleElement(f.Get("scale"), f.Field("scale")) };
+            guidance = guidance with { Scale = f.DoubleElement(f.Required("scale"), f.FieldPath("scale")) };
         }
 
         if (f.Has("classes"))
         {
-            var value = f.Get("classes");
+            var value = f.Required("classes");
             if (value.ValueKind == JsonValueKind.String)
             {
                 if (value.GetString() != "cycle")
                 {
-                    throw f.Error(f.Field("classes"), $"is \"{value.GetString()}\"; expected \"cycle\" (sample i gets class i mod num_classes) or a list of class labels");
+                    throw f.Error(f.FieldPath("classes"), $"is \"{value.GetString()}\"; expected \"cycle\" (sample i gets class i mod num_classes) or a list of class labels");
                 }
             }
             else if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0)
             {
-                guidance = guidance with { Classes = [.. f.List("classes").Select((e, i) => f.IntElement(e, $"{f.Field("classes")}[{i}]", 0))] };
+                guidance = guidance with { Classes = [.. f.List("classes").Select((e, i) => f.IntElement(e, $"{f.FieldPath("classes")}[{i}]", 0))] };
             }
             else
             {
-                throw f.Error(f.Field("classes"), $"must be \"cycle\" or a non-empty list of class labels, not {JsonFields.Describe(value)}");
+                throw f.Error(f.FieldPath("classes"), $"must be \"cycle\" or a non-empty list of class labels, not {SpecJsonDialect.Describe(value)}");
             }
         }
 
@@ -44,18 +45,18 @@ internal static class SamplingFieldsReader
     }
 
     /// <summary>Reads <c>features</c> of the metric block <paramref name="metric"/>, whose kind is <paramref name="metricKind"/>.</summary>
-    public static FeatureFiles Features(JsonFields metric, string metricKind, string baseDirectory)
+    public static FeatureFiles Features(StrictJsonObject metric, string metricKind, string baseDirectory)
     {
         if (FeatureFiles.Check(metricKind, false, false) is { } wrongMetric)
         {
-            throw metric.Error(metric.Field("features"), wrongMetric.Problem);
+            throw metric.Error(metric.FieldPath("features"), wrongMetric.Problem);
         }
 
         var f = metric.Object("features", FeatureFields);
         var onnx = File(f, "onnx", baseDirectory);
         if (FeatureFiles.Check(metricKind, f.Has("mean"), f.Has("covariance")) is { } problem)
         {
-            throw f.Error(f.Field(problem.Part), problem.Problem);
+            throw f.Error(f.FieldPath(problem.Part), problem.Problem);
         }
 
         return f.Has("mean")
@@ -63,12 +64,12 @@ internal static class SamplingFieldsReader
             : new FeatureFiles(onnx, null, null);
     }
 
-    private static string File(JsonFields f, string name, string baseDirectory)
+    private static string File(StrictJsonObject f, string name, string baseDirectory)
     {
         var text = f.String(name);
         var path = Path.GetFullPath(Path.IsPathRooted(text) ? text : Path.Combine(baseDirectory, text));
         return System.IO.File.Exists(path)
             ? path
-            : throw f.Error(f.Field(name), $"file '{path}' does not exist");
+            : throw f.Error(f.FieldPath(name), $"file '{path}' does not exist");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using ScheduleSearch.Core.Json;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
@@ -28,7 +29,7 @@ internal static class SearchSpecReader
 
         using (document)
         {
-            var root = new JsonFields(document.RootElement, source, string.Empty,
+            var root = SpecFields.Read(document.RootElement, source, string.Empty,
                 "format", "name", "model", "nfe", "metric", "space", "strategy", "budget", "baselines", "baseline_spacings", "guidance", "objective");
             var format = root.String("format");
             if (format != SearchSpec.Format)
@@ -124,12 +125,12 @@ internal static class SearchSpecReader
         }
     }
 
-    private static MetricSpec ReadMetric(JsonFields f)
+    private static MetricSpec ReadMetric(StrictJsonObject f)
     {
         var kind = f.String("kind");
         if (!MetricKinds.Contains(kind))
         {
-            throw f.Error(f.Field("kind"), $"unknown metric \"{kind}\"; expected one of {string.Join(", ", MetricKinds)}");
+            throw f.Error(f.FieldPath("kind"), $"unknown metric \"{kind}\"; expected one of {string.Join(", ", MetricKinds)}");
         }
 
         var metric = new MetricSpec { Kind = kind };
@@ -161,7 +162,7 @@ internal static class SearchSpecReader
 
         if (metric.HeldOutSeed == metric.Seed)
         {
-            throw f.Error(f.Field("heldout.seed"), "must differ from metric.seed (the held-out set must be other noise)");
+            throw f.Error(f.FieldPath("heldout.seed"), "must differ from metric.seed (the held-out set must be other noise)");
         }
 
         if (f.Has("teacher"))
@@ -173,7 +174,7 @@ internal static class SearchSpecReader
                 var preset = t.String("preset");
                 if (!PresetCatalog.Names.Contains(preset))
                 {
-                    throw t.Error(t.Field("preset"), $"unknown preset \"{preset}\"; expected one of {string.Join(", ", PresetCatalog.Names)}");
+                    throw t.Error(t.FieldPath("preset"), $"unknown preset \"{preset}\"; expected one of {string.Join(", ", PresetCatalog.Names)}");
                 }
 
                 teacher = teacher with { Preset = preset };
@@ -193,7 +194,7 @@ internal static class SearchSpecReader
                 }
                 catch (ArgumentException e)
                 {
-                    throw t.Error(t.Field("spacing"), e.Message);
+                    throw t.Error(t.FieldPath("spacing"), e.Message);
                 }
 
                 teacher = teacher with { Spacing = spacing };
@@ -205,7 +206,7 @@ internal static class SearchSpecReader
         return metric;
     }
 
-    private static SearchSpace ReadSpace(JsonFields f)
+    private static SearchSpace ReadSpace(StrictJsonObject f)
     {
         var space = SearchSpace.Default;
         if (f.Has("prediction"))
@@ -215,10 +216,10 @@ internal static class SearchSpecReader
 
         if (f.Has("order"))
         {
-            var orders = f.List("order").Select((e, i) => f.IntElement(e, $"{f.Field("order")}[{i}]", 1)).Distinct().Order().ToArray();
+            var orders = f.List("order").Select((e, i) => f.IntElement(e, $"{f.FieldPath("order")}[{i}]", 1)).Distinct().Order().ToArray();
             if (orders[^1] > 4)
             {
-                throw f.Error(f.Field("order"), $"order {orders[^1].ToString(CultureInfo.InvariantCulture)} is above 4, the highest the executor runs");
+                throw f.Error(f.FieldPath("order"), $"order {orders[^1].ToString(CultureInfo.InvariantCulture)} is above 4, the highest the executor runs");
             }
 
             space = space with { Orders = [.. orders] };
@@ -230,7 +231,7 @@ internal static class SearchSpecReader
             var bad = methods.FirstOrDefault(m => m is not (StepMethod.Multistep or StepMethod.Singlestep), StepMethod.Multistep);
             if (bad != StepMethod.Multistep)
             {
-                throw f.Error(f.Field("method"), $"{ScheduleNames.Name(bad)} is searched only through baselines; the space takes multistep and singlestep");
+                throw f.Error(f.FieldPath("method"), $"{ScheduleNames.Name(bad)} is searched only through baselines; the space takes multistep and singlestep");
             }
 
             space = space with { Methods = [.. methods] };
@@ -240,7 +241,7 @@ internal static class SearchSpecReader
         {
             var forms = f.Strings("derivative").Select((text, i) => ScheduleNames.ParseDerivative(text) is { } d && d.LinearC == 0.0
                 ? d.Form
-                : throw f.Error($"{f.Field("derivative")}[{i}]", $"unknown derivative \"{text}\"; expected one of taylor, dpm-solver, unipc-bh1, unipc-bh2, deis")).Distinct();
+                : throw f.Error($"{f.FieldPath("derivative")}[{i}]", $"unknown derivative \"{text}\"; expected one of taylor, dpm-solver, unipc-bh1, unipc-bh2, deis")).Distinct();
             space = space with { Derivatives = [.. forms] };
         }
 
@@ -256,10 +257,10 @@ internal static class SearchSpecReader
 
         if (f.Has("t_min"))
         {
-            var values = f.List("t_min").Select((e, i) => f.DoubleElement(e, $"{f.Field("t_min")}[{i}]")).ToArray();
+            var values = f.List("t_min").Select((e, i) => f.DoubleElement(e, $"{f.FieldPath("t_min")}[{i}]")).ToArray();
             if (values.Length > 2)
             {
-                throw f.Error(f.Field("t_min"), "must be one number or a [low, high] range");
+                throw f.Error(f.FieldPath("t_min"), "must be one number or a [low, high] range");
             }
 
             space = space with { TMinLow = values.Min(), TMinHigh = values.Max() };
@@ -292,7 +293,7 @@ internal static class SearchSpecReader
 
         if (f.Has("afs"))
         {
-            var value = f.Get("afs");
+            var value = f.Required("afs");
             if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
             {
                 space = space with { AfsModes = value.ValueKind == JsonValueKind.True ? [AnalyticFirstStep.ZeroX0, AnalyticFirstStep.MeanX0] : [] };
@@ -302,7 +303,7 @@ internal static class SearchSpecReader
                 var modes = Names(f, "afs", ScheduleNames.ParseFirstStep, "zero-x0, mean-x0");
                 if (modes.Contains(AnalyticFirstStep.None))
                 {
-                    throw f.Error(f.Field("afs"), "lists \"none\"; list only the first steps to search (zero-x0, mean-x0) or use false");
+                    throw f.Error(f.FieldPath("afs"), "lists \"none\"; list only the first steps to search (zero-x0, mean-x0) or use false");
                 }
 
                 space = space with { AfsModes = [.. modes] };
@@ -316,7 +317,7 @@ internal static class SearchSpecReader
 
         if (space.TMax is { } top && space.TMinHigh is { } bottom && !(top > bottom))
         {
-            throw f.Error(f.Field("t_max"), "must be above t_min");
+            throw f.Error(f.FieldPath("t_max"), "must be above t_min");
         }
 
         return space;
@@ -326,7 +327,7 @@ internal static class SearchSpecReader
     /// A wider-space switch: absent or false is off; true is on with <paramref name="fallback"/> as the bound; a number
     /// strictly between <paramref name="low"/> and <paramref name="high"/> is on with that bound.
     /// </summary>
-    private static bool Switch(JsonFields f, string name, double low, double high, string meaning, double fallback, out double bound)
+    private static bool Switch(StrictJsonObject f, string name, double low, double high, string meaning, double fallback, out double bound)
     {
         bound = fallback;
         if (!f.Has(name))
@@ -334,7 +335,7 @@ internal static class SearchSpecReader
             return false;
         }
 
-        var value = f.Get(name);
+        var value = f.Required(name);
         switch (value.ValueKind)
         {
             case JsonValueKind.False:
@@ -344,14 +345,14 @@ internal static class SearchSpecReader
             case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
                 bound = number > low && number < high
                     ? number
-                    : throw f.Error(f.Field(name), $"is {number.ToString("R", CultureInfo.InvariantCulture)}; as a number it is {meaning} and must be above {low.ToString("R", CultureInfo.InvariantCulture)} and below {high.ToString("R", CultureInfo.InvariantCulture)}");
+                    : throw f.Error(f.FieldPath(name), $"is {number.ToString("R", CultureInfo.InvariantCulture)}; as a number it is {meaning} and must be above {low.ToString("R", CultureInfo.InvariantCulture)} and below {high.ToString("R", CultureInfo.InvariantCulture)}");
                 return true;
             default:
-                throw f.Error(f.Field(name), $"must be true, false or a number ({meaning}), not {JsonFields.Describe(value)}");
+                throw f.Error(f.FieldPath(name), $"must be true, false or a number ({meaning}), not {SpecJsonDialect.Describe(value)}");
         }
     }
 
-    private static StrategySpec ReadStrategy(JsonFields f)
+    private static StrategySpec ReadStrategy(StrictJsonObject f)
     {
         var strategy = new StrategySpec();
         if (f.Has("kind"))
@@ -359,7 +360,7 @@ internal static class SearchSpecReader
             var kind = f.String("kind");
             if (!GeneratorCatalog.Names.Contains(kind))
             {
-                throw f.Error(f.Field("kind"), $"unknown strategy \"{kind}\"; expected one of {string.Join(", ", GeneratorCatalog.Names)}");
+                throw f.Error(f.FieldPath("kind"), $"unknown strategy \"{kind}\"; expected one of {string.Join(", ", GeneratorCatalog.Names)}");
             }
 
             strategy = strategy with { Kind = kind };
@@ -389,7 +390,7 @@ internal static class SearchSpecReader
                 {
                     "mixing" => Breeding.Mixing,
                     "prefix" => Breeding.Prefix,
-                    _ => throw f.Error(f.Field("breeding"), $"unknown breeding \"{breeding}\"; expected mixing or prefix"),
+                    _ => throw f.Error(f.FieldPath("breeding"), $"unknown breeding \"{breeding}\"; expected mixing or prefix"),
                 },
             };
         }
@@ -397,7 +398,7 @@ internal static class SearchSpecReader
         return strategy;
     }
 
-    private static BudgetSpec ReadBudget(JsonFields f)
+    private static BudgetSpec ReadBudget(StrictJsonObject f)
     {
         var budget = new BudgetSpec();
         if (f.Has("evaluations"))
@@ -418,14 +419,14 @@ internal static class SearchSpecReader
         return budget;
     }
 
-    private static List<T> Names<T>(JsonFields f, string field, Func<string, T?> parse, string choices)
+    private static List<T> Names<T>(StrictJsonObject f, string field, Func<string, T?> parse, string choices)
         where T : struct
     {
         var result = new List<T>();
         var names = f.Strings(field);
         for (var i = 0; i < names.Count; i++)
         {
-            var value = parse(names[i]) ?? throw f.Error($"{f.Field(field)}[{i}]", $"unknown value \"{names[i]}\"; expected one of {choices}");
+            var value = parse(names[i]) ?? throw f.Error($"{f.FieldPath(field)}[{i}]", $"unknown value \"{names[i]}\"; expected one of {choices}");
             if (!result.Contains(value))
             {
                 result.Add(value);
