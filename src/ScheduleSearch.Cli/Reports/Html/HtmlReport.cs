@@ -3,8 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Core.Noise;
-using ScheduleSearch.Search.Exporters;
+using ScheduleSearch.Export;
 
 namespace ScheduleSearch.Cli.Reports.Html;
 
