@@ -6,9 +6,9 @@ namespace ScheduleSearch.Storage;
 /// <remarks>
 /// <para><b>Thread safety.</b> Every member may be called from any thread at any time; calls are serialised or
 /// isolated by the store. Returned objects are immutable snapshots with no reference back to the store.</para>
-/// <para><b>Immutability.</b> An evaluation, once stored, never changes: <see cref="AddEvaluations"/> keeps the
+/// <para><b>Immutability.</b> An evaluation, once stored, never changes: <see cref="IEvaluationCache.AddEvaluations"/> keeps the
 /// first record saved under a key and ignores later ones (it is idempotent on the key), there is no update or
-/// delete. The same holds for references (<see cref="AddReference"/>). Searches are the only mutable records:
+/// delete. The same holds for references (<see cref="IReferenceStore.AddReference"/>). Searches are the only mutable records:
 /// their status, owner and heartbeat change; their spec does not.</para>
 /// <para><b>Atomicity.</b> Each call is one transaction: a batch of evaluations (with the search links it
 /// creates) is stored entirely or not at all, also across a crash; a reference is stored with all its data or
@@ -18,6 +18,8 @@ namespace ScheduleSearch.Storage;
 /// from the store, never per process. A search stored as running reads as
 /// <see cref="SearchStatus.Interrupted"/> once its owner process no longer holds the store or its heartbeat is
 /// older than <see cref="ScoreStoreOptions.HeartbeatTimeout"/>; nothing has to clean up after a crash.</para>
+/// <para><b>Ports.</b> Scoring needs only the cache (<see cref="IEvaluationCache"/>) and the references
+/// (<see cref="IReferenceStore"/>); every store is both.</para>
 /// <para><b>Backends.</b> Nothing here names a file: the single-machine backend (<see cref="LiteDbScoreStore"/>)
 /// allows one writer process per file and any number of read-only readers; a shared database backend may allow
 /// many writers, which the contract permits because keys are unique in the store and inserts keep the first
@@ -25,7 +27,7 @@ namespace ScheduleSearch.Storage;
 /// <para><b>Errors.</b> A store that cannot be opened or read for a reason the user can act on throws
 /// <see cref="ScoreStoreException"/> with a message naming the file or record.</para>
 /// </remarks>
-public interface IScoreStore : IDisposable
+public interface IScoreStore : IEvaluationCache, IReferenceStore, IDisposable
 {
     /// <summary>True when this instance was opened for reading only.</summary>
     bool IsReadOnly { get; }
@@ -35,8 +37,12 @@ public interface IScoreStore : IDisposable
     /// owner, now its heartbeat. Throws <see cref="ScoreStoreException"/> when a search of this name exists with
     /// another spec.
     /// </summary>
-    /// <remarks>Names are free text without control characters.</remarks>
-    SearchRecord BeginSearch(string name, string specJson);
+    /// <remarks>
+    /// Names are free text without control characters. <paramref name="keyContextJson"/>, when given, replaces the
+    /// search's <see cref="SearchRecord.KeyContextJson"/> (what its evaluation keys are computed from); null keeps
+    /// the stored one.
+    /// </remarks>
+    SearchRecord BeginSearch(string name, string specJson, string? keyContextJson = null);
 
     /// <summary>Records that the owner of a running search is alive (call at least four times per heartbeat timeout).</summary>
     void Heartbeat(string name);
@@ -53,24 +59,6 @@ public interface IScoreStore : IDisposable
     /// <summary>The evaluation stored under this key, or null (the cache lookup).</summary>
     EvaluationRecord? GetEvaluation(string key);
 
-    /// <summary>The evaluations stored under any of these keys, by key; keys not stored are absent from the result.</summary>
-    IReadOnlyDictionary<string, EvaluationRecord> GetEvaluations(IEnumerable<string> keys, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Stores a batch in one transaction and returns how many were new. A record whose key is stored already
-    /// (or repeats an earlier key in the batch) is ignored: the first record wins. Every search named in a
-    /// record's <see cref="EvaluationRecord.SearchNames"/> gets the key appended to its history (as computed
-    /// when the record is new, as a cache hit otherwise) unless it is there already. Every search named must
-    /// have been begun (<see cref="KeyNotFoundException"/> otherwise, and nothing is stored).
-    /// </summary>
-    int AddEvaluations(IReadOnlyList<EvaluationRecord> records, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Appends stored evaluations that a search found in the cache to its history (one transaction); keys
-    /// already in its history are skipped, keys not stored throw <see cref="KeyNotFoundException"/>. Returns how many were appended.
-    /// </summary>
-    int AddCacheHits(string searchName, IEnumerable<string> keys, CancellationToken cancellationToken = default);
-
     /// <summary>A search's history, in the order the evaluations entered it.</summary>
     IReadOnlyList<EvaluationRecord> GetSearchEvaluations(string searchName, CancellationToken cancellationToken = default);
 
@@ -79,12 +67,6 @@ public interface IScoreStore : IDisposable
 
     /// <summary>All evaluations stored, from every search.</summary>
     long CountEvaluations();
-
-    /// <summary>Stores a reference with its data in one transaction; returns false (and keeps the stored one) when the name exists.</summary>
-    bool AddReference(ReferenceArray reference, CancellationToken cancellationToken = default);
-
-    /// <summary>The reference with this name, or null; throws <see cref="ScoreStoreException"/> when its data cannot be read back intact.</summary>
-    ReferenceArray? GetReference(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Registers a model, or updates the path and card stored for its content hash.</summary>
     void SaveModel(ModelRecord model);

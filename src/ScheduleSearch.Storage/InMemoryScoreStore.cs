@@ -25,7 +25,7 @@ public sealed class InMemoryScoreStore : IScoreStore
     public bool IsReadOnly => false;
 
     /// <inheritdoc />
-    public SearchRecord BeginSearch(string name, string specJson)
+    public SearchRecord BeginSearch(string name, string specJson, string? keyContextJson = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(specJson);
@@ -46,6 +46,7 @@ public sealed class InMemoryScoreStore : IScoreStore
                 _searchOrder.Add(name);
             }
 
+            search.KeyContextJson = keyContextJson ?? search.KeyContextJson;
             search.Status = SearchStatus.Running;
             search.Owner = ProcessIdentity.Current;
             search.Updated = now;
@@ -279,6 +280,7 @@ public sealed class InMemoryScoreStore : IScoreStore
     {
         Name = s.Name,
         SpecJson = s.SpecJson,
+        KeyContextJson = s.KeyContextJson,
         Status = SearchStatusRule.Effective(s.Status, s.Owner, s.Heartbeat, ProcessIdentity.Current, now, _options.HeartbeatTimeout),
         Created = s.Created,
         Updated = s.Updated,
@@ -296,6 +298,8 @@ public sealed class InMemoryScoreStore : IScoreStore
         public string SpecJson { get; } = specJson;
 
         public DateTimeOffset Created { get; } = created;
+
+        public string? KeyContextJson { get; set; }
 
         public DateTimeOffset Updated { get; set; } = created;
 

@@ -117,6 +117,7 @@ internal static class LiteDbDocuments
         {
             Name = d["_id"].AsString,
             SpecJson = d["spec"].AsString,
+            KeyContextJson = d.TryGetValue("key_context", out var context) && context.IsString ? context.AsString : null,
             Status = SearchStatusRule.Effective(SearchStatusOf(d["status"].AsString), owner, heartbeat, liveWriter, now, timeout),
             Created = Time(d["created"]),
             Updated = Time(d["updated"]),

@@ -121,7 +121,7 @@ public sealed class LiteDbScoreStore : IScoreStore
     }
 
     /// <inheritdoc />
-    public SearchRecord BeginSearch(string name, string specJson)
+    public SearchRecord BeginSearch(string name, string specJson, string? keyContextJson = null)
     {
         CheckName(name);
         ArgumentNullException.ThrowIfNull(specJson);
@@ -141,6 +141,11 @@ public sealed class LiteDbScoreStore : IScoreStore
             else if (doc["spec"].AsString != specJson)
             {
                 throw new ScoreStoreException($"search '{name}' exists in {DatabasePath} with another spec; choose another name to start a new search");
+            }
+
+            if (keyContextJson is not null)
+            {
+                doc["key_context"] = keyContextJson;
             }
 
             doc["status"] = Name(SearchStatus.Running);

@@ -30,7 +30,7 @@ public static class ScoreStoreCopy
         foreach (var search in searches)
         {
             // Every search named by a record must exist in the target before the record is stored.
-            to.BeginSearch(search.Name, search.SpecJson);
+            to.BeginSearch(search.Name, search.SpecJson, search.KeyContextJson);
         }
 
         foreach (var search in searches)

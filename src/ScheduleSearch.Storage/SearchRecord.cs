@@ -13,6 +13,13 @@ public sealed record SearchRecord
     public required string SpecJson { get; init; }
 
     /// <summary>
+    /// What the search's evaluation keys are computed from (model hash, canonical metric, noise sets: the evaluation
+    /// identity as JSON), written when it was last begun, so readers find its held-out scores without re-deriving the
+    /// keys; null for searches begun before this was recorded.
+    /// </summary>
+    public string? KeyContextJson { get; init; }
+
+    /// <summary>
     /// The effective status: a search stored as running whose owner no longer holds the database, or whose
     /// heartbeat is older than the store's timeout, reads as <see cref="SearchStatus.Interrupted"/>.
     /// </summary>

@@ -35,6 +35,25 @@ public sealed class PostgresScoreStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_store_written_before_searches_had_a_key_context_reads_and_a_writer_adds_the_column()
+    {
+        using (var first = PostgresScoreStore.Open(_server.Location, Options))
+        {
+            first.BeginSearch("old", "{}");
+        }
+
+        _server.Execute($"ALTER TABLE {_server.Location.Schema}.searches DROP COLUMN key_context");
+        using (var reader = PostgresScoreStore.OpenReadOnly(_server.Location, Options))
+        {
+            Assert.Null(Assert.Single(reader.ListSearches()).KeyContextJson);
+        }
+
+        using var writer = PostgresScoreStore.Open(_server.Location, Options);
+        Assert.Null(writer.GetSearch("old")!.KeyContextJson);
+        Assert.Equal("{\"k\":1}", writer.BeginSearch("old", "{}", "{\"k\":1}").KeyContextJson);
+    }
+
+    [Fact]
     public void A_foreign_database_is_refused_and_read_only_opening_creates_nothing()
     {
         var foreign = _server.Another("foreign");

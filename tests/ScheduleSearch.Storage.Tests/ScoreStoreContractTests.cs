@@ -34,6 +34,19 @@ public abstract class ScoreStoreContractTests
     }
 
     [Fact]
+    public void A_search_keeps_its_key_context_until_a_later_begin_gives_another()
+    {
+        using var store = CreateStore();
+        Assert.Null(store.BeginSearch("old", "{}").KeyContextJson);
+        Assert.Equal("{\"k\":1}", store.BeginSearch("s", "{}", "{\"k\":1}").KeyContextJson);
+        store.EndSearch("s", SearchStatus.Interrupted);
+        Assert.Equal("{\"k\":1}", store.BeginSearch("s", "{}").KeyContextJson);
+        Assert.Equal("{\"k\":2}", store.BeginSearch("s", "{}", "{\"k\":2}").KeyContextJson);
+        Assert.Equal("{\"k\":2}", store.ListSearches().Single(x => x.Name == "s").KeyContextJson);
+        Assert.Null(store.GetSearch("old")!.KeyContextJson);
+    }
+
+    [Fact]
     public void Resuming_a_search_keeps_its_creation_time_and_history()
     {
         using var store = CreateStore();

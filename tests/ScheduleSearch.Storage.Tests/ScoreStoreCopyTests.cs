@@ -17,7 +17,7 @@ public sealed class ScoreStoreCopyTests : IDisposable
         using (var laptop = LiteDbScoreStore.Open(_directory.File("a.db")))
         {
             laptop.SaveModel(model);
-            laptop.BeginSearch("a", "{\"a\":1}");
+            laptop.BeginSearch("a", "{\"a\":1}", "{\"key\":\"context\"}");
             laptop.BeginSearch("b", "{\"b\":1}");
             laptop.AddEvaluations([.. Enumerable.Range(0, 7).Select(i => Records.Evaluation(i, "a", status: i == 4 ? EvaluationStatus.Diverged : EvaluationStatus.Ok))]);
             laptop.AddEvaluations([Records.Evaluation(20, "b")]);
@@ -45,10 +45,11 @@ public sealed class ScoreStoreCopyTests : IDisposable
         {
             Assert.Equal(original.GetSearchEvaluations(name), copy.GetSearchEvaluations(name));
             var (o, c) = (original.GetSearch(name)!, copy.GetSearch(name)!);
-            Assert.Equal((o.SpecJson, o.Evaluations, o.CacheHits, o.Diverged), (c.SpecJson, c.Evaluations, c.CacheHits, c.Diverged));
+            Assert.Equal((o.SpecJson, o.KeyContextJson, o.Evaluations, o.CacheHits, o.Diverged), (c.SpecJson, c.KeyContextJson, c.Evaluations, c.CacheHits, c.Diverged));
         }
 
         Assert.Equal(SearchStatus.Finished, copy.GetSearch("a")!.Status);
+        Assert.Equal("{\"key\":\"context\"}", copy.GetSearch("a")!.KeyContextJson);
         Assert.Equal(model, Assert.Single(copy.ListModels()));
     }
 

@@ -22,7 +22,8 @@ internal static class PostgresSchema
         CREATE TABLE schema_version (version integer NOT NULL, tool text NOT NULL, created bigint NOT NULL);
         CREATE TABLE searches (
             name text PRIMARY KEY, seq bigserial UNIQUE, spec text NOT NULL, status smallint NOT NULL,
-            owner_pid integer NOT NULL, owner_host text NOT NULL, created bigint NOT NULL, updated bigint NOT NULL, heartbeat bigint NOT NULL);
+            owner_pid integer NOT NULL, owner_host text NOT NULL, created bigint NOT NULL, updated bigint NOT NULL, heartbeat bigint NOT NULL,
+            key_context text);
         CREATE TABLE evaluations (
             key text PRIMARY KEY, schedule_key text NOT NULL, schedule_json text NOT NULL, nfe integer NOT NULL, metric text NOT NULL,
             score double precision NOT NULL, held_out double precision, fidelity integer NOT NULL, status smallint NOT NULL,
@@ -113,6 +114,18 @@ internal static class PostgresSchema
             if (version < Version)
             {
                 throw new ScoreStoreException(string.Create(CultureInfo.InvariantCulture, $"{location} has schema version {version}, which this program cannot read (it writes {Version})"));
+            }
+        }
+
+        if (create)
+        {
+            // Added after version 1 without a version bump: optional, read through to_jsonb so that a store written
+            // by an older program still reads; a writer adds it to such a store.
+            // (Checked first: ALTER TABLE locks the table, and every worker opens a writer.)
+            using var has = new NpgsqlCommand("SELECT count(*) FROM pg_attribute WHERE attrelid = 'searches'::regclass AND attname = 'key_context' AND NOT attisdropped", connection, tx);
+            if (Convert.ToInt64(has.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                Execute(connection, tx, "ALTER TABLE searches ADD COLUMN IF NOT EXISTS key_context text");
             }
         }
 

@@ -225,7 +225,7 @@ public sealed partial class PostgresScoreStore
     {
         var sql = """
             SELECT s.name, s.spec, s.status, s.owner_pid, s.owner_host, s.created, s.updated, s.heartbeat,
-                   coalesce(a.n, 0), coalesce(a.cached, 0), coalesce(a.diverged, 0)
+                   coalesce(a.n, 0), coalesce(a.cached, 0), coalesce(a.diverged, 0), to_jsonb(s) ->> 'key_context'
             FROM searches s LEFT JOIN LATERAL (
                 SELECT count(*) AS n, count(*) FILTER (WHERE h.cached) AS cached, count(*) FILTER (WHERE e.status <> 0) AS diverged
                 FROM history h JOIN evaluations e ON e.key = h.key WHERE h.search = s.name) a ON true
@@ -255,6 +255,7 @@ public sealed partial class PostgresScoreStore
                     Evaluations = (int)reader.GetInt64(8),
                     CacheHits = (int)reader.GetInt64(9),
                     Diverged = (int)reader.GetInt64(10),
+                    KeyContextJson = reader.IsDBNull(11) ? null : reader.GetString(11),
                 });
             }
 

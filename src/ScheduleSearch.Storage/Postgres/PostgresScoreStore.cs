@@ -55,7 +55,7 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
     public static PostgresScoreStore OpenReadOnly(PostgresLocation location, ScoreStoreOptions? options = null) => Connect(location, options, writable: false);
 
     /// <inheritdoc />
-    public SearchRecord BeginSearch(string name, string specJson)
+    public SearchRecord BeginSearch(string name, string specJson, string? keyContextJson = null)
     {
         CheckName(name);
         ArgumentNullException.ThrowIfNull(specJson);
@@ -71,12 +71,13 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
             }
 
             const string upsert = """
-                INSERT INTO searches (name, spec, status, owner_pid, owner_host, created, updated, heartbeat)
-                VALUES (@n, @spec, @status, @pid, @host, @now, @now, @now)
-                ON CONFLICT (name) DO UPDATE SET status = @status, owner_pid = @pid, owner_host = @host, updated = @now, heartbeat = @now
+                INSERT INTO searches (name, spec, status, owner_pid, owner_host, created, updated, heartbeat, key_context)
+                VALUES (@n, @spec, @status, @pid, @host, @now, @now, @now, @context)
+                ON CONFLICT (name) DO UPDATE SET status = @status, owner_pid = @pid, owner_host = @host, updated = @now, heartbeat = @now,
+                    key_context = coalesce(@context, searches.key_context)
                 """;
             using var command = Command(connection, tx, upsert, ("n", name), ("spec", specJson), ("status", (short)SearchStatus.Running),
-                ("pid", owner.ProcessId), ("host", owner.HostName), ("now", now));
+                ("pid", owner.ProcessId), ("host", owner.HostName), ("now", now), ("context", (object?)keyContextJson ?? DBNull.Value));
             command.ExecuteNonQuery();
             return 0;
         });
