@@ -3,7 +3,7 @@ using ScheduleSearch.Evaluation.Metrics;
 
 namespace ScheduleSearch.Evaluation;
 
-/// <summary>How a <see cref="ScheduleEvaluator"/> runs (nothing here changes a score, so nothing here is in the cache key).</summary>
+/// <summary>How a <see cref="ScheduleEvaluator"/> (its <see cref="Scoring.ScheduleScorer"/>) runs (nothing here changes a score, so nothing here is in the cache key).</summary>
 public sealed record ScheduleEvaluatorOptions
 {
     /// <summary>The default options.</summary>

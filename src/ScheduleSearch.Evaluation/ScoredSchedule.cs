@@ -35,4 +35,24 @@ public sealed record ScoredSchedule
 
     /// <summary>Robust summaries as a JSON object (median per-sample error, flip rate, ...), or null.</summary>
     public string? DetailsJson { get; init; }
+
+    /// <summary>The stored evaluation <paramref name="record"/> of <paramref name="schedule"/>, as scored now.</summary>
+    public static ScoredSchedule From(EvaluationRecord record, SamplerSchedule schedule, bool cacheHit)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(schedule);
+        return new ScoredSchedule
+        {
+            Schedule = schedule,
+            Key = record.Key,
+            ScheduleKey = record.ScheduleKey,
+            Nfe = record.Nfe,
+            Score = record.Score,
+            Fidelity = record.Fidelity,
+            Status = record.Status,
+            CacheHit = cacheHit,
+            Duration = record.Duration,
+            DetailsJson = record.DetailsJson,
+        };
+    }
 }

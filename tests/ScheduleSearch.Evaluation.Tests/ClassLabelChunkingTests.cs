@@ -1,6 +1,6 @@
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
-using ScheduleSearch.Evaluation.Noise;
+using ScheduleSearch.Evaluation.NoiseSets;
 using ScheduleSearch.Evaluation.References;
 using ScheduleSearch.Storage;
 using Xunit;

@@ -23,10 +23,16 @@ public sealed record FeatureStatistics(string Name, GaussianFit Fit)
             throw new ArgumentException($"{covariancePath}: shape [{string.Join(",", covariance.Shape)}] is not [{size},{size}] to match {meanPath}");
         }
 
+        var fit = new GaussianFit(Vector<double>.Build.Dense(mean.Data), Matrix<double>.Build.Dense(size, size, (i, j) => covariance.Data[(i * size) + j]));
+        return new FeatureStatistics(NameOf(meanPath, covariancePath), fit);
+    }
+
+    /// <summary>The <see cref="Name"/> statistics read from these files get (their content hash), without reading the arrays.</summary>
+    public static string NameOf(string meanPath, string covariancePath)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(File.ReadAllBytes(meanPath));
         sha.AppendData(File.ReadAllBytes(covariancePath));
-        var fit = new GaussianFit(Vector<double>.Build.Dense(mean.Data), Matrix<double>.Build.Dense(size, size, (i, j) => covariance.Data[(i * size) + j]));
-        return new FeatureStatistics("stats-sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset()), fit);
+        return "stats-sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

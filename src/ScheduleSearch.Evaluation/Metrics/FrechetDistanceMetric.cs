@@ -23,6 +23,15 @@ public sealed class FrechetDistanceMetric : IQualityMetric
     public bool NeedsMixture => false;
 
     /// <inheritdoc />
+    public bool UsesFeatures => true;
+
+    /// <inheritdoc />
+    public bool UsesReferenceStatistics => true;
+
+    /// <inheritdoc />
+    public int MinimumSamples => 2;
+
+    /// <inheritdoc />
     public double Score(ReadOnlySpan<double> samples, int count, MetricInputs inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);

@@ -13,6 +13,15 @@ public sealed class GmmNllMetric : IQualityMetric
     public bool NeedsMixture => true;
 
     /// <inheritdoc />
+    public bool UsesFeatures => false;
+
+    /// <inheritdoc />
+    public bool UsesReferenceStatistics => false;
+
+    /// <inheritdoc />
+    public int MinimumSamples => 1;
+
+    /// <inheritdoc />
     public double Score(ReadOnlySpan<double> samples, int count, MetricInputs inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);

@@ -15,6 +15,27 @@ public interface IQualityMetric
     /// <summary>True when the score needs the true mixture (<see cref="MetricInputs.Mixture"/>).</summary>
     bool NeedsMixture { get; }
 
+    /// <summary>
+    /// True when samples are compared in feature space (<see cref="MetricInputs.Features"/>): the feature extractor's
+    /// name is part of the metric's key, and it must fit the model's samples.
+    /// </summary>
+    bool UsesFeatures { get; }
+
+    /// <summary>
+    /// True when fixed data-set statistics (<see cref="MetricInputs.ReferenceStatistics"/>) may stand in for the
+    /// teacher's samples: given, their name is part of the key and the teacher is neither computed nor keyed.
+    /// </summary>
+    bool UsesReferenceStatistics { get; }
+
+    /// <summary>The fewest samples the metric can score (2 where it fits a covariance or averages over pairs).</summary>
+    int MinimumSamples { get; }
+
+    /// <summary>
+    /// True when scoring reads the teacher's samples, given whether fixed reference statistics are
+    /// (<paramref name="hasReferenceStatistics"/>): the teacher's spec is then part of the key.
+    /// </summary>
+    bool NeedsTeacherWith(bool hasReferenceStatistics) => NeedsTeacher && !(UsesReferenceStatistics && hasReferenceStatistics);
+
     /// <summary>Scores <paramref name="count"/> samples (row-major, count x <see cref="MetricInputs.SampleSize"/>); all values are finite.</summary>
     double Score(ReadOnlySpan<double> samples, int count, MetricInputs inputs, CancellationToken cancellationToken = default);
 }

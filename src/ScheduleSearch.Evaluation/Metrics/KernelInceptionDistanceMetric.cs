@@ -20,6 +20,15 @@ public sealed class KernelInceptionDistanceMetric : IQualityMetric
     /// <inheritdoc />
     public bool NeedsMixture => false;
 
+    /// <inheritdoc />
+    public bool UsesFeatures => true;
+
+    /// <inheritdoc />
+    public bool UsesReferenceStatistics => false;
+
+    /// <inheritdoc />
+    public int MinimumSamples => 2;
+
     /// <summary>The unbiased MMD^2 between two row-major feature sets of <paramref name="size"/> values per row.</summary>
     public static double Mmd2(ReadOnlySpan<double> x, int m, ReadOnlySpan<double> y, int n, int size) =>
         WithinMean(x, m, size) + WithinMean(y, n, size) - (2.0 * CrossMean(x, m, y, n, size));

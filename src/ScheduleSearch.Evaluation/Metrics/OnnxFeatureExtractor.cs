@@ -50,9 +50,16 @@ public sealed class OnnxFeatureExtractor : IFeatureExtractor, IDisposable
     public static OnnxFeatureExtractor Open(string onnxPath, string device = "cpu", int batch = 256)
     {
         ArgumentException.ThrowIfNullOrEmpty(onnxPath);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(onnxPath)));
+        var name = NameOf(onnxPath);
         var (session, _) = OnnxSessionFactory.Open(onnxPath, device);
-        return new OnnxFeatureExtractor(session, "onnx-sha256:" + hash, Math.Max(1, batch));
+        return new OnnxFeatureExtractor(session, name, Math.Max(1, batch));
+    }
+
+    /// <summary>The <see cref="Name"/> the network in <paramref name="onnxPath"/> gets, read without opening it (its content hash).</summary>
+    public static string NameOf(string onnxPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(onnxPath);
+        return "onnx-sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(onnxPath)));
     }
 
     /// <inheritdoc />

@@ -16,6 +16,15 @@ public sealed class TeacherRmseMetric : IQualityMetric
     public bool NeedsMixture => false;
 
     /// <inheritdoc />
+    public bool UsesFeatures => false;
+
+    /// <inheritdoc />
+    public bool UsesReferenceStatistics => false;
+
+    /// <inheritdoc />
+    public int MinimumSamples => 1;
+
+    /// <inheritdoc />
     public double Score(ReadOnlySpan<double> samples, int count, MetricInputs inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);

@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Evaluation.Noise;
+namespace ScheduleSearch.Evaluation.NoiseSets;
 
 /// <summary>
 /// A counter-based standard-normal generator: the value at (seed, sample, element) is a pure function of those

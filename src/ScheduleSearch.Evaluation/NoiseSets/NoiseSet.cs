@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Evaluation.Noise;
+namespace ScheduleSearch.Evaluation.NoiseSets;
 
 /// <summary>
 /// A fixed set of standard-normal noise held in memory for a run: row i is sample i of the seed's stream

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ScheduleSearch.Evaluation.Noise;
+namespace ScheduleSearch.Evaluation.NoiseSets;
 
 /// <summary>
 /// Which noise a score was computed on: the first <see cref="Samples"/> samples of the stream of

@@ -10,7 +10,7 @@ using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Evaluation.Metrics;
-using ScheduleSearch.Evaluation.Noise;
+using ScheduleSearch.Evaluation.NoiseSets;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Evaluation.References;
@@ -62,7 +62,7 @@ public static class TeacherReferences
         string modelContentHash,
         TeacherSpec teacher,
         NoiseSet noise,
-        IScoreStore store,
+        IReferenceStore store,
         TeacherRunOptions? options = null,
         CancellationToken cancellationToken = default)
     {
@@ -83,7 +83,7 @@ public static class TeacherReferences
         string modelContentHash,
         TeacherSpec teacher,
         NoiseSet noise,
-        IScoreStore store,
+        IReferenceStore store,
         TeacherRunOptions options,
         string name,
         CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Solvers;
 
-namespace ScheduleSearch.Evaluation;
+namespace ScheduleSearch.Evaluation.Scoring;
 
 /// <summary>
 /// Batching model calls across candidates (issue 6): candidates run side by side, one thread each, and every model

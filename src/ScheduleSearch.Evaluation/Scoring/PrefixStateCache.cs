@@ -1,6 +1,6 @@
 using ScheduleSearch.Core.Solvers;
 
-namespace ScheduleSearch.Evaluation;
+namespace ScheduleSearch.Evaluation.Scoring;
 
 /// <summary>
 /// The evaluator's in-memory LRU of prefix states (issue 6), bounded by the bytes the states hold. Keys name the

@@ -1,7 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Evaluation.Metrics;
-using ScheduleSearch.Evaluation.Noise;
+using ScheduleSearch.Evaluation.NoiseSets;
 
 namespace ScheduleSearch.Evaluation.Tests.Metrics;
 

@@ -1,5 +1,5 @@
 using ScheduleSearch.Evaluation.Metrics;
-using ScheduleSearch.Evaluation.Noise;
+using ScheduleSearch.Evaluation.NoiseSets;
 
 namespace ScheduleSearch.Evaluation.Tests.Metrics;
 

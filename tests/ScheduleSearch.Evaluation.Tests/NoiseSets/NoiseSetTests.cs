@@ -1,4 +1,4 @@
-using ScheduleSearch.Evaluation.Noise;
+using ScheduleSearch.Evaluation.NoiseSets;
 
 namespace ScheduleSearch.Evaluation.Tests.Noise;
 
