@@ -26,7 +26,7 @@ public sealed class DistributedSearchTests : IDisposable
         }
         """, "shared.search.json", "/tmp");
 
-    private static string KeyOf(SamplerSchedule schedule, EvaluationRequest request) => (request.HeldOut ? "held:" : "main:") + ScheduleKey.Compute(schedule);
+    private static string KeyOf(SamplerSchedule schedule, EvaluationRequest request) => ExactGmmEvaluator.Identity.KeyOf(schedule, request);
 
     [Fact]
     public async Task Two_workers_and_the_proposer_never_evaluate_a_key_twice_never_exceed_the_budget_and_match_a_single_process_run()
@@ -39,11 +39,11 @@ public sealed class DistributedSearchTests : IDisposable
         using var store = PostgresScoreStore.Open(_schema.Location);
         var proposerEvaluator = new ExactGmmEvaluator(store);
         // The proposer only proposes here, so the workers' share of the work does not depend on timing.
-        var queued = new QueuedEvaluator(proposerEvaluator, store, store, KeyOf, spec.Budget.Evaluations, Fast with { ProposerEvaluates = false });
+        var queued = new QueuedEvaluator(proposerEvaluator, store, store, ExactGmmEvaluator.Identity, spec.Budget.Evaluations, Fast with { ProposerEvaluates = false });
         var run = new SearchRun(spec, queued, store, proposerEvaluator.Noise, new SearchRunOptions { SkipHeldOut = true });
         store.BeginSearch(spec.Name, spec.SourceJson);
         var workerEvaluators = new[] { new ExactGmmEvaluator(store), new ExactGmmEvaluator(store) };
-        var workers = workerEvaluators.Select(e => Task.Run(() => new SearchWorker(e, store, store, spec.Name, KeyOf, Fast).Run())).ToArray();
+        var workers = workerEvaluators.Select(e => Task.Run(() => new SearchWorker(e, store, store, spec.Name, ExactGmmEvaluator.Identity, Fast).Run())).ToArray();
         var result = run.Run();
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -71,7 +71,7 @@ public sealed class DistributedSearchTests : IDisposable
         store.Enqueue("shared", [.. schedules.Select(s => new QueuedCandidate(KeyOf(s, request), ScheduleJson.Write(s, indented: false), 1))], budget: 3);
         Assert.Single(store.Claim("shared", "a worker that dies", 1, Fast.Grace));
 
-        var worker = new SearchWorker(evaluator, store, store, "shared", KeyOf, Fast);
+        var worker = new SearchWorker(evaluator, store, store, "shared", ExactGmmEvaluator.Identity, Fast);
         Assert.True(worker.TryWorkOnce());
         Assert.True(worker.TryWorkOnce());
         Assert.False(worker.TryWorkOnce());

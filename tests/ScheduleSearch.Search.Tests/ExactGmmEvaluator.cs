@@ -51,6 +51,9 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
         referenceHeld = Run(teacher, noiseHeld);
     }
 
+    /// <summary>What its keys are computed from (every instance keys alike; a fidelity does not change its scores, so not its keys).</summary>
+    public static EvaluationIdentity Identity { get; } = EvaluationIdentity.For("exact-gmm-test", new MetricSpec { Samples = 48, Seed = 1, HeldOutSamples = 48, HeldOutSeed = 2 });
+
     public NoiseSchedule Noise { get; }
 
     public string Metric => "teacher-rmse";
@@ -66,7 +69,7 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var scheduleKey = ScheduleKey.Compute(schedule);
-            var key = (request.HeldOut ? "held:" : "main:") + scheduleKey;
+            var key = Identity.KeyOf(schedule, request with { Fidelity = null });
             var cached = store.GetEvaluation(key);
             double score;
             if (cached is not null)
@@ -76,7 +79,7 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
             }
             else
             {
-                Computed.Add(key);
+                Computed.Add((request.HeldOut ? "held:" : "main:") + key);
                 var output = Run(schedule, request.HeldOut ? noiseHeld : noiseMain);
                 var reference = request.HeldOut ? referenceHeld : referenceMain;
                 var sum = 0.0;

@@ -66,7 +66,7 @@ public static class RunCommand
             console.Log(resumed > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, {where})")
                 : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, {where})"));
-            var run = new SearchRun(ForModel(spec, session.Model), evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
+            var run = new SearchRun(ForModel(spec, session.Model), evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
             var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
             ResultTable.Write(console, result, session.Evaluator.Metric);
             if (result.Status == SearchStatus.Interrupted)

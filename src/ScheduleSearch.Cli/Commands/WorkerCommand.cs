@@ -55,7 +55,7 @@ public static class WorkerCommand
             var card = parse.GetValue(model) ?? (File.Exists(spec.ModelPath) ? spec.ModelPath : registered)
                 ?? throw new BadInputException($"the model of '{name}' ({spec.ModelPath}) is not on this machine; pass --model CARD");
             using var session = SharedSession.Open(card, parse.GetValue(device)!, spec.Metric, location, console, tuning.Settings(parse, spec));
-            var worker = new SearchWorker(session.Evaluator, session.Store, session.Store, name, session.Evaluator.KeyOf,
+            var worker = new SearchWorker(session.Evaluator, session.Store, session.Store, name, session.Evaluator.Identity,
                 GraceOption.ToOptions(parse.GetValue(grace), parse.GetValue(batch)));
             worker.Stored += (_, claim) => console.Log(string.Create(CultureInfo.InvariantCulture,
                 $"stored {claim.Candidate.Key[..12]} (generation {claim.Candidate.Generation}{(claim.Attempts > 1 ? ", re-done after a lost claim" : string.Empty)}); {worker.Evaluated} here"));

@@ -28,8 +28,8 @@ public static class SharedSearchRunner
         console.Log(string.Create(CultureInfo.InvariantCulture,
             $"{(resumed > 0 ? "resuming" : "starting")} shared search '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({location}, device {session.Model.Primary.Device})"));
         console.Log($"workers join with: schedule-search worker --storage {location} --search {RunQuote(spec.Name)}");
-        var evaluator = new QueuedEvaluator(session.Evaluator, session.Store, session.Store, session.Evaluator.KeyOf, spec.Budget.Evaluations, options);
-        var run = new SearchRun(Commands.RunCommand.ForModel(spec, session.Model), evaluator, session.Store, session.Model.Primary.Schedule, new SearchRunOptions { Model = session.Model.Primary, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
+        var evaluator = new QueuedEvaluator(session.Evaluator, session.Store, session.Store, session.Evaluator.Identity, spec.Budget.Evaluations, options);
+        var run = new SearchRun(Commands.RunCommand.ForModel(spec, session.Model), evaluator, session.Store, session.Model.Primary.Schedule, new SearchRunOptions { Model = session.Model.Primary, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
         var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
         ResultTable.Write(console, result, session.Evaluator.Metric);
         if (result.Status == SearchStatus.Interrupted)

@@ -6,7 +6,7 @@ namespace ScheduleSearch.Cli.Reports;
 /// <summary>
 /// The held-out re-scores of copied searches: <see cref="ScoreStoreCopy"/> copies histories only, and a search's
 /// held-out scores (its headline in show, export and plot) are evaluations outside its history. Their keys are
-/// computed from the search's model and spec as show computes them (<see cref="HeldOutKeys"/>).
+/// the ones show reads (the identity recorded on the search, or derived from its model and spec) (<see cref="HeldOutKeys"/>).
 /// </summary>
 public static class HeldOutCopy
 {
@@ -18,17 +18,17 @@ public static class HeldOutCopy
         var added = 0;
         foreach (var search in from.ListSearches(cancellationToken).Where(s => searchName is null || s.Name == searchName))
         {
-            SearchSpec spec;
+            SearchSpec? spec;
             try
             {
                 spec = SearchSpec.Parse(search.SpecJson, search.Name);
             }
             catch (SearchSpecException)
             {
-                continue;
+                spec = null;
             }
 
-            if (HeldOutKeys.Create(SearchSummary.FindModel(from, spec, search.SpecJson), spec, from) is not { } keys)
+            if (HeldOutKeys.Create(search, SearchSummary.FindModel(from, spec, search.SpecJson), spec) is not { } keys)
             {
                 continue;
             }

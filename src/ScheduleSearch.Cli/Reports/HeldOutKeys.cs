@@ -1,28 +1,38 @@
-using ScheduleSearch.Core.Denoising;
-using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
-using ScheduleSearch.Models.Cards;
-using ScheduleSearch.Models.Gmm;
+using ScheduleSearch.Evaluation.Metrics;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Reports;
 
 /// <summary>
-/// The cache keys of held-out re-scores, computed exactly as the evaluator computes them but without loading the
-/// network: a <see cref="ScheduleEvaluator"/> over a stand-in denoiser that only knows the card's noise schedule and
-/// sample size (the key depends on the model's content hash, the metric and the noise set, never on a model call).
+/// The cache keys of a search's held-out re-scores, by the <see cref="EvaluationIdentity"/> its run wrote onto the
+/// search record; for a search begun before that was recorded, derived from its model and spec as the run derived it
+/// (the feature network and statistics named by their files' content hashes, no network opened).
 /// </summary>
 public sealed class HeldOutKeys
 {
-    private readonly ScheduleEvaluator evaluator;
+    private readonly EvaluationIdentity identity;
 
-    private HeldOutKeys(ScheduleEvaluator evaluator) => this.evaluator = evaluator;
+    private HeldOutKeys(EvaluationIdentity identity) => this.identity = identity;
 
-    /// <summary>The key lookup for a search's model and metric, or null when either is unknown.</summary>
-    public static HeldOutKeys? Create(ModelRecord? model, SearchSpec? spec, IScoreStore store)
+    /// <summary>The key lookup for <paramref name="search"/>, or null when its identity is neither recorded nor derivable.</summary>
+    public static HeldOutKeys? Create(SearchRecord search, ModelRecord? model, SearchSpec? spec)
     {
+        ArgumentNullException.ThrowIfNull(search);
+        if (search.KeyContextJson is { } json)
+        {
+            try
+            {
+                return new HeldOutKeys(EvaluationIdentity.FromJson(json));
+            }
+            catch (FormatException)
+            {
+                // Unreadable (a newer format?): derive it as for an old search.
+            }
+        }
+
         if (model is null || spec is null)
         {
             return null;
@@ -30,13 +40,12 @@ public sealed class HeldOutKeys
 
         try
         {
-            var card = ModelCardReader.Parse(model.CardJson, model.Path, Path.GetDirectoryName(model.Path));
-            var mixturePath = Path.Combine(Path.GetDirectoryName(model.Path) ?? ".", GmmModelWriter.ParamsFile);
-            var options = new ScheduleEvaluatorOptions { Mixture = File.Exists(mixturePath) ? GmmParametersJson.Read(mixturePath) : null };
-            var stub = new ScheduleOnlyDenoiser(card.Schedule.Create(), card.SampleSize);
-            return new HeldOutKeys(new ScheduleEvaluator(stub, model.ContentHash, spec.Metric, store, options));
+            var features = spec.Features;
+            var featuresName = features is null ? null : OnnxFeatureExtractor.NameOf(features.Onnx);
+            var statisticsName = features is { Mean: { } mean, Covariance: { } covariance } ? FeatureStatistics.NameOf(mean, covariance) : null;
+            return new HeldOutKeys(EvaluationIdentity.For(model.ContentHash, spec.Metric, featuresName, statisticsName));
         }
-        catch (Exception e) when (e is ArgumentException or ModelCardException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
             return null;
         }
@@ -47,24 +56,11 @@ public sealed class HeldOutKeys
     {
         try
         {
-            return evaluator.KeyOf(schedule, new EvaluationRequest { HeldOut = true });
+            return identity.KeyOf(schedule, new EvaluationRequest { HeldOut = true });
         }
         catch (ArgumentException)
         {
             return null;
         }
-    }
-
-    /// <summary>A denoiser that has a noise schedule and a size but is never called.</summary>
-    private sealed class ScheduleOnlyDenoiser(NoiseSchedule schedule, int sampleSize) : IDenoiser
-    {
-        public NoiseSchedule Schedule { get; } = schedule;
-
-        public int SampleSize { get; } = sampleSize;
-
-        public long Calls => 0;
-
-        public void Predict(ReadOnlySpan<double> x, int batch, double t, Span<double> x0, Span<double> eps) =>
-            throw new InvalidOperationException("keys only: this stand-in never runs the model");
     }
 }

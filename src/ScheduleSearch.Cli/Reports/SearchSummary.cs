@@ -53,7 +53,7 @@ public sealed record SearchSummary
 
         var records = store.GetSearchEvaluations(search.Name, cancellationToken);
         var model = FindModel(store, spec, search.SpecJson);
-        var heldOut = HeldOutKeys.Create(model, spec, store);
+        var heldOut = HeldOutKeys.Create(search, model, spec);
         var entries = records.Select(r => new { Record = r, Schedule = TryRead(r) })
             .Where(e => e.Schedule is not null)
             .Select(e => new ScoredEntry { Record = e.Record, Schedule = e.Schedule! })

@@ -17,23 +17,26 @@ public sealed class QueuedEvaluator : IScheduleEvaluator
     private readonly IScheduleEvaluator local;
     private readonly IEvaluationQueue queue;
     private readonly IScoreStore store;
-    private readonly Func<SamplerSchedule, EvaluationRequest, string> keyOf;
+    private readonly EvaluationIdentity identity;
     private readonly int budget;
     private readonly DistributedOptions options;
     private long lastHeartbeat;
 
-    /// <summary>Creates the evaluator for a search whose budget is <paramref name="budget"/> evaluations.</summary>
+    /// <summary>
+    /// Creates the evaluator for a search whose budget is <paramref name="budget"/> evaluations; candidates are queued
+    /// under their keys by <paramref name="identity"/>, which must be the one <paramref name="local"/> keys by.
+    /// </summary>
     public QueuedEvaluator(
-        IScheduleEvaluator local, IEvaluationQueue queue, IScoreStore store, Func<SamplerSchedule, EvaluationRequest, string> keyOf, int budget, DistributedOptions? options = null)
+        IScheduleEvaluator local, IEvaluationQueue queue, IScoreStore store, EvaluationIdentity identity, int budget, DistributedOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(keyOf);
+        ArgumentNullException.ThrowIfNull(identity);
         this.local = local;
         this.queue = queue;
         this.store = store;
-        this.keyOf = keyOf;
+        this.identity = identity;
         this.budget = budget;
         this.options = options ?? new DistributedOptions();
     }
@@ -54,11 +57,11 @@ public sealed class QueuedEvaluator : IScheduleEvaluator
             return local.Evaluate(candidates, request, cancellationToken);
         }
 
-        var keys = candidates.Select(c => keyOf(c, request)).ToArray();
+        var keys = candidates.Select(c => identity.KeyOf(c, request)).ToArray();
         var queued = candidates.Select((c, i) => new QueuedCandidate(keys[i], ScheduleJson.Write(c, indented: false), request.Generation)).ToArray();
         var accepted = queue.Enqueue(search, queued, budget, cancellationToken);
         var wanted = keys[..accepted];
-        var worker = new SearchWorker(local, queue, store, search, keyOf, options);
+        var worker = new SearchWorker(local, queue, store, search, identity, options);
         while (queue.CountPending(search, wanted, cancellationToken) > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -73,21 +76,8 @@ public sealed class QueuedEvaluator : IScheduleEvaluator
 
         EvaluatedHere += worker.Evaluated;
         var records = store.GetEvaluations(wanted, cancellationToken);
-        return [.. Enumerable.Range(0, accepted).Select(i => ToScored(candidates[i], records[keys[i]]))];
+        return [.. Enumerable.Range(0, accepted).Select(i => ScoredSchedule.From(records[keys[i]], candidates[i], cacheHit: false))];
     }
-
-    private static ScoredSchedule ToScored(SamplerSchedule schedule, EvaluationRecord r) => new()
-    {
-        Schedule = schedule,
-        Key = r.Key,
-        ScheduleKey = r.ScheduleKey,
-        Nfe = r.Nfe,
-        Score = r.Score,
-        Fidelity = r.Fidelity,
-        Status = r.Status,
-        Duration = r.Duration,
-        DetailsJson = r.DetailsJson,
-    };
 
     /// <summary>Keeps the search running in readers' eyes while the proposer waits on other workers (at most every few seconds).</summary>
     private void Heartbeat(string search)

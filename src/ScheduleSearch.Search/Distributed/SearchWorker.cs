@@ -16,23 +16,23 @@ public sealed class SearchWorker
     private readonly IEvaluationQueue queue;
     private readonly IScoreStore store;
     private readonly string searchName;
-    private readonly Func<SamplerSchedule, EvaluationRequest, string> keyOf;
+    private readonly EvaluationIdentity identity;
     private readonly DistributedOptions options;
 
-    /// <summary>Creates a worker; <paramref name="keyOf"/> is the evaluator's key function, checked against each claim's key.</summary>
+    /// <summary>Creates a worker; <paramref name="identity"/> is what the evaluator keys by, checked against each claim's key.</summary>
     public SearchWorker(
-        IScheduleEvaluator evaluator, IEvaluationQueue queue, IScoreStore store, string searchName, Func<SamplerSchedule, EvaluationRequest, string> keyOf, DistributedOptions? options = null)
+        IScheduleEvaluator evaluator, IEvaluationQueue queue, IScoreStore store, string searchName, EvaluationIdentity identity, DistributedOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentException.ThrowIfNullOrEmpty(searchName);
-        ArgumentNullException.ThrowIfNull(keyOf);
+        ArgumentNullException.ThrowIfNull(identity);
         this.evaluator = evaluator;
         this.queue = queue;
         this.store = store;
         this.searchName = searchName;
-        this.keyOf = keyOf;
+        this.identity = identity;
         this.options = options ?? new DistributedOptions();
         WorkerId = $"{ProcessIdentity.Current} worker {Guid.NewGuid().ToString("N")[..8]}";
     }
@@ -116,7 +116,7 @@ public sealed class SearchWorker
                 var schedules = batch.Select(c => ScheduleJson.Read(c.Candidate.ScheduleJson, "claimed candidate " + c.Candidate.Key)).ToArray();
                 for (var i = 0; i < batch.Length; i++)
                 {
-                    var key = keyOf(schedules[i], request);
+                    var key = identity.KeyOf(schedules[i], request);
                     if (key != batch[i].Candidate.Key)
                     {
                         throw new InvalidOperationException(

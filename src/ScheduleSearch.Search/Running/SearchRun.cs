@@ -55,7 +55,7 @@ public sealed class SearchRun
     /// <summary>Runs (or resumes) the search to its budget, or until cancelled.</summary>
     public SearchResult Run(CancellationToken cancellationToken = default)
     {
-        store.BeginSearch(spec.Name, spec.SourceJson);
+        store.BeginSearch(spec.Name, spec.SourceJson, options.Identity?.ToJson());
         cost = CostObjective.Open(spec, store, options, cancellationToken);
         var clock = options.Clock;
         var started = clock.GetTimestamp();
@@ -298,19 +298,7 @@ public sealed class SearchRun
         for (var i = 0; i < count; i++)
         {
             var r = history[keys[i]];
-            results.Add(new ScoredSchedule
-            {
-                Schedule = batch[i],
-                Key = r.Key,
-                ScheduleKey = r.ScheduleKey,
-                Nfe = r.Nfe,
-                Score = r.Score,
-                Fidelity = r.Fidelity,
-                Status = r.Status,
-                CacheHit = !freshKeys.Contains(keys[i]),
-                Duration = r.Duration,
-                DetailsJson = r.DetailsJson,
-            });
+            results.Add(ScoredSchedule.From(r, batch[i], cacheHit: !freshKeys.Contains(keys[i])));
         }
 
         cost.Observe(results);

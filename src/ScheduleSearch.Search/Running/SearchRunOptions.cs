@@ -30,6 +30,12 @@ public sealed record SearchRunOptions
     /// </summary>
     public Func<ScheduleSearch.Evaluation.Cost.ModelCallTimes>? MeasureCallTimes { get; init; }
 
+    /// <summary>
+    /// What the evaluator's keys are computed from, written onto the search record when the run begins so that readers
+    /// (show, export, plot, db copy) find the search's held-out scores by the keys it used (null: not written).
+    /// </summary>
+    public ScheduleSearch.Evaluation.EvaluationIdentity? Identity { get; init; }
+
     /// <summary>Skip the held-out re-scoring at the end (tests; the headline is then missing).</summary>
     public bool SkipHeldOut { get; init; }
 }
