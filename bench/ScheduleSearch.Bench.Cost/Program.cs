@@ -9,6 +9,7 @@ using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 
 namespace ScheduleSearch.Bench.Cost;
 

@@ -8,6 +8,7 @@ using ScheduleSearch.Evaluation;
 using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 
 // The evaluator's own cost beyond model calls, side by side for OnnxDenoiser and the C# GMM denoiser in one run:
 //   dotnet run --project bench/ScheduleSearch.Bench.Evaluation -c Release -- [CARD] [--device cpu|cuda:0]

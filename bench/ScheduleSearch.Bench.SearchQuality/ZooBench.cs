@@ -10,6 +10,7 @@ using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 
 namespace ScheduleSearch.Bench.SearchQuality;
 

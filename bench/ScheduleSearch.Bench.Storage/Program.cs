@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 
 // Cache lookup and batched insert of LiteDbScoreStore at 100k stored evaluations (issue 5's aims: lookup under
 // 1 ms median, insert at least 5k/s). Usage: ScheduleSearch.Bench.Storage [evaluations=100000] [batch=256] [dir]

@@ -20,7 +20,7 @@ namespace ScheduleSearch.Storage;
 /// older than <see cref="ScoreStoreOptions.HeartbeatTimeout"/>; nothing has to clean up after a crash.</para>
 /// <para><b>Ports.</b> Scoring needs only the cache (<see cref="IEvaluationCache"/>) and the references
 /// (<see cref="IReferenceStore"/>); every store is both.</para>
-/// <para><b>Backends.</b> Nothing here names a file: the single-machine backend (<see cref="LiteDbScoreStore"/>)
+/// <para><b>Backends.</b> Nothing here names a file: the single-machine backend (<see cref="LiteDb.LiteDbScoreStore"/>)
 /// allows one writer process per file and any number of read-only readers; a shared database backend may allow
 /// many writers, which the contract permits because keys are unique in the store and inserts keep the first
 /// record. Read-only stores throw <see cref="InvalidOperationException"/> from every writing member.</para>

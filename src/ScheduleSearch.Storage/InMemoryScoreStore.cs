@@ -7,18 +7,18 @@ namespace ScheduleSearch.Storage;
 /// </summary>
 public sealed class InMemoryScoreStore : IScoreStore
 {
-    private readonly Lock _gate = new();
-    private readonly ScoreStoreOptions _options;
-    private readonly Dictionary<string, StoredSearch> _searches = new(StringComparer.Ordinal);
-    private readonly List<string> _searchOrder = [];
-    private readonly Dictionary<string, EvaluationRecord> _evaluations = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ReferenceArray> _references = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ModelRecord> _models = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly ScoreStoreOptions options;
+    private readonly Dictionary<string, StoredSearch> searches = new(StringComparer.Ordinal);
+    private readonly List<string> searchOrder = [];
+    private readonly Dictionary<string, EvaluationRecord> evaluations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReferenceArray> references = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModelRecord> models = new(StringComparer.Ordinal);
 
     /// <summary>Creates an empty store.</summary>
     public InMemoryScoreStore(ScoreStoreOptions? options = null)
     {
-        _options = options ?? ScoreStoreOptions.Default;
+        this.options = options ?? ScoreStoreOptions.Default;
     }
 
     /// <inheritdoc />
@@ -29,10 +29,10 @@ public sealed class InMemoryScoreStore : IScoreStore
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(specJson);
-        lock (_gate)
+        lock (gate)
         {
-            var now = _options.Clock.GetUtcNow();
-            if (_searches.TryGetValue(name, out var search))
+            var now = options.Clock.GetUtcNow();
+            if (searches.TryGetValue(name, out var search))
             {
                 if (search.SpecJson != specJson)
                 {
@@ -42,8 +42,8 @@ public sealed class InMemoryScoreStore : IScoreStore
             else
             {
                 search = new StoredSearch(name, specJson, now);
-                _searches.Add(name, search);
-                _searchOrder.Add(name);
+                searches.Add(name, search);
+                searchOrder.Add(name);
             }
 
             search.KeyContextJson = keyContextJson ?? search.KeyContextJson;
@@ -58,9 +58,9 @@ public sealed class InMemoryScoreStore : IScoreStore
     /// <inheritdoc />
     public void Heartbeat(string name)
     {
-        lock (_gate)
+        lock (gate)
         {
-            Find(name).Heartbeat = _options.Clock.GetUtcNow();
+            Find(name).Heartbeat = options.Clock.GetUtcNow();
         }
     }
 
@@ -68,39 +68,39 @@ public sealed class InMemoryScoreStore : IScoreStore
     public void EndSearch(string name, SearchStatus status)
     {
         SearchStatusRule.CheckFinal(status);
-        lock (_gate)
+        lock (gate)
         {
             var search = Find(name);
             search.Status = status;
-            search.Updated = _options.Clock.GetUtcNow();
+            search.Updated = options.Clock.GetUtcNow();
         }
     }
 
     /// <inheritdoc />
     public SearchRecord? GetSearch(string name)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _searches.TryGetValue(name, out var search) ? Snapshot(search, _options.Clock.GetUtcNow()) : null;
+            return searches.TryGetValue(name, out var search) ? Snapshot(search, options.Clock.GetUtcNow()) : null;
         }
     }
 
     /// <inheritdoc />
     public IReadOnlyList<SearchRecord> ListSearches(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        lock (gate)
         {
-            var now = _options.Clock.GetUtcNow();
-            return [.. _searchOrder.Select(n => Snapshot(_searches[n], now))];
+            var now = options.Clock.GetUtcNow();
+            return [.. searchOrder.Select(n => Snapshot(searches[n], now))];
         }
     }
 
     /// <inheritdoc />
     public EvaluationRecord? GetEvaluation(string key)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _evaluations.GetValueOrDefault(key);
+            return evaluations.GetValueOrDefault(key);
         }
     }
 
@@ -108,12 +108,12 @@ public sealed class InMemoryScoreStore : IScoreStore
     public IReadOnlyDictionary<string, EvaluationRecord> GetEvaluations(IEnumerable<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        lock (_gate)
+        lock (gate)
         {
             var found = new Dictionary<string, EvaluationRecord>(StringComparer.Ordinal);
             foreach (var key in keys)
             {
-                if (_evaluations.TryGetValue(key, out var record))
+                if (evaluations.TryGetValue(key, out var record))
                 {
                     found[key] = record;
                 }
@@ -133,9 +133,9 @@ public sealed class InMemoryScoreStore : IScoreStore
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        lock (gate)
         {
-            foreach (var searchName in records.SelectMany(r => r.SearchNames).Where(n => !_searches.ContainsKey(n)))
+            foreach (var searchName in records.SelectMany(r => r.SearchNames).Where(n => !searches.ContainsKey(n)))
             {
                 throw new KeyNotFoundException($"search '{searchName}' does not exist; begin it before storing its evaluations");
             }
@@ -143,7 +143,7 @@ public sealed class InMemoryScoreStore : IScoreStore
             var added = 0;
             foreach (var record in records)
             {
-                var isNew = _evaluations.TryAdd(record.Key, record);
+                var isNew = evaluations.TryAdd(record.Key, record);
                 added += isNew ? 1 : 0;
                 foreach (var searchName in record.SearchNames)
                 {
@@ -160,10 +160,10 @@ public sealed class InMemoryScoreStore : IScoreStore
     {
         ArgumentNullException.ThrowIfNull(keys);
         var list = keys.ToList();
-        lock (_gate)
+        lock (gate)
         {
             Find(searchName);
-            foreach (var key in list.Where(k => !_evaluations.ContainsKey(k)))
+            foreach (var key in list.Where(k => !evaluations.ContainsKey(k)))
             {
                 throw new KeyNotFoundException($"evaluation {key} is not stored; store it with AddEvaluations");
             }
@@ -175,27 +175,27 @@ public sealed class InMemoryScoreStore : IScoreStore
     /// <inheritdoc />
     public IReadOnlyList<EvaluationRecord> GetSearchEvaluations(string searchName, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _searches.TryGetValue(searchName, out var search) ? [.. search.History.Select(k => _evaluations[k])] : [];
+            return searches.TryGetValue(searchName, out var search) ? [.. search.History.Select(k => evaluations[k])] : [];
         }
     }
 
     /// <inheritdoc />
     public int CountSearchEvaluations(string searchName)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _searches.TryGetValue(searchName, out var search) ? search.History.Count : 0;
+            return searches.TryGetValue(searchName, out var search) ? search.History.Count : 0;
         }
     }
 
     /// <inheritdoc />
     public long CountEvaluations()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _evaluations.Count;
+            return evaluations.Count;
         }
     }
 
@@ -203,18 +203,18 @@ public sealed class InMemoryScoreStore : IScoreStore
     public bool AddReference(ReferenceArray reference, CancellationToken cancellationToken = default)
     {
         SearchStatusRule.CheckReference(reference);
-        lock (_gate)
+        lock (gate)
         {
-            return _references.TryAdd(reference.Name, reference);
+            return references.TryAdd(reference.Name, reference);
         }
     }
 
     /// <inheritdoc />
     public ReferenceArray? GetReference(string name, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _references.GetValueOrDefault(name);
+            return references.GetValueOrDefault(name);
         }
     }
 
@@ -222,27 +222,27 @@ public sealed class InMemoryScoreStore : IScoreStore
     public void SaveModel(ModelRecord model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        lock (_gate)
+        lock (gate)
         {
-            _models[model.ContentHash] = model;
+            models[model.ContentHash] = model;
         }
     }
 
     /// <inheritdoc />
     public ModelRecord? GetModel(string contentHash)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _models.GetValueOrDefault(contentHash);
+            return models.GetValueOrDefault(contentHash);
         }
     }
 
     /// <inheritdoc />
     public IReadOnlyList<ModelRecord> ListModels()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return [.. _models.Values];
+            return [.. models.Values];
         }
     }
 
@@ -252,7 +252,7 @@ public sealed class InMemoryScoreStore : IScoreStore
     }
 
     private StoredSearch Find(string name) =>
-        _searches.TryGetValue(name, out var search) ? search : throw new KeyNotFoundException($"search '{name}' does not exist; begin it first");
+        searches.TryGetValue(name, out var search) ? search : throw new KeyNotFoundException($"search '{name}' does not exist; begin it first");
 
     private bool Link(string searchName, string key, bool cached)
     {
@@ -268,7 +268,7 @@ public sealed class InMemoryScoreStore : IScoreStore
             search.CacheHits++;
         }
 
-        if (_evaluations[key].Status != EvaluationStatus.Ok)
+        if (evaluations[key].Status != EvaluationStatus.Ok)
         {
             search.Diverged++;
         }
@@ -281,7 +281,7 @@ public sealed class InMemoryScoreStore : IScoreStore
         Name = s.Name,
         SpecJson = s.SpecJson,
         KeyContextJson = s.KeyContextJson,
-        Status = SearchStatusRule.Effective(s.Status, s.Owner, s.Heartbeat, ProcessIdentity.Current, now, _options.HeartbeatTimeout),
+        Status = SearchStatusRule.Effective(s.Status, s.Owner, s.Heartbeat, ProcessIdentity.Current, now, options.HeartbeatTimeout),
         Created = s.Created,
         Updated = s.Updated,
         Heartbeat = s.Heartbeat,

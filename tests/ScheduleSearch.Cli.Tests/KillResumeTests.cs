@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 
 namespace ScheduleSearch.Cli.Tests;
 

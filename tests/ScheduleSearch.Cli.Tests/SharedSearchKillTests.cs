@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Storage.Postgres;
 
 namespace ScheduleSearch.Cli.Tests;

@@ -1,5 +1,6 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 
 namespace ScheduleSearch.Evaluation.Tests;
 

@@ -13,7 +13,7 @@ namespace ScheduleSearch.Search.Tests;
 public sealed class DistributedSearchTests : IDisposable
 {
     private static readonly DistributedOptions Fast = new() { PollInterval = TimeSpan.FromMilliseconds(10), IdleExit = TimeSpan.FromSeconds(5) };
-    private readonly PostgresTestServer _schema = new();
+    private readonly PostgresTestServer schema = new();
 
     private static SearchSpec Spec(int budget) => SearchSpec.Parse($$"""
         {
@@ -36,7 +36,7 @@ public sealed class DistributedSearchTests : IDisposable
         var singleEvaluator = new ExactGmmEvaluator(single);
         var expected = new SearchRun(spec, singleEvaluator, single, singleEvaluator.Noise, new SearchRunOptions { SkipHeldOut = true }).Run();
 
-        using var store = PostgresScoreStore.Open(_schema.Location);
+        using var store = PostgresScoreStore.Open(schema.Location);
         var proposerEvaluator = new ExactGmmEvaluator(store);
         // The proposer only proposes here, so the workers' share of the work does not depend on timing.
         var queued = new QueuedEvaluator(proposerEvaluator, store, store, ExactGmmEvaluator.Identity, spec.Budget.Evaluations, Fast with { ProposerEvaluates = false });
@@ -61,7 +61,7 @@ public sealed class DistributedSearchTests : IDisposable
     public void A_dead_workers_claim_is_re_done_by_another_worker_after_the_grace_period()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero));
-        using var store = PostgresScoreStore.Open(_schema.Location, new ScoreStoreOptions { Clock = clock });
+        using var store = PostgresScoreStore.Open(schema.Location, new ScoreStoreOptions { Clock = clock });
         var evaluator = new ExactGmmEvaluator(store);
         var noise = evaluator.Noise;
         var schedules = new[] { "ddim", "dpm-solver++-2m", "unipc-bh1-2" }
@@ -82,5 +82,5 @@ public sealed class DistributedSearchTests : IDisposable
         Assert.Equal(new QueueCounts(0, 0, 3), store.CountClaims("shared"));
     }
 
-    public void Dispose() => _schema.Dispose();
+    public void Dispose() => schema.Dispose();
 }

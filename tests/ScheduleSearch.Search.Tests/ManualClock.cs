@@ -3,9 +3,9 @@ namespace ScheduleSearch.Search.Tests;
 /// <summary>A clock the test moves by hand.</summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
-    private DateTimeOffset _now = start;
+    private DateTimeOffset now = start;
 
-    public override DateTimeOffset GetUtcNow() => _now;
+    public override DateTimeOffset GetUtcNow() => now;
 
-    public void Advance(TimeSpan by) => _now += by;
+    public void Advance(TimeSpan by) => now += by;
 }

@@ -1,3 +1,4 @@
+using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Storage.Postgres;
 using ScheduleSearch.Storage.Tests.Support;
 using ScheduleSearch.Tests.Shared;
@@ -7,14 +8,14 @@ namespace ScheduleSearch.Storage.Tests;
 /// <summary>Moving searches between the laptop's LiteDB file and the cluster's PostgreSQL.</summary>
 public sealed class ScoreStoreCopyTests : IDisposable
 {
-    private readonly PostgresTestServer _server = new();
-    private readonly TempDirectory _directory = new();
+    private readonly PostgresTestServer server = new();
+    private readonly TempDirectory directory = new();
 
     [Fact]
     public void A_search_copied_from_litedb_to_postgres_and_back_has_identical_evaluations_history_and_counts()
     {
         var model = new ModelRecord { ContentHash = "abc", Path = "/m/model.json", CardJson = "{}", Updated = Records.Epoch };
-        using (var laptop = LiteDbScoreStore.Open(_directory.File("a.db")))
+        using (var laptop = LiteDbScoreStore.Open(directory.File("a.db")))
         {
             laptop.SaveModel(model);
             laptop.BeginSearch("a", "{\"a\":1}", "{\"key\":\"context\"}");
@@ -26,21 +27,21 @@ public sealed class ScoreStoreCopyTests : IDisposable
             laptop.EndSearch("a", SearchStatus.Finished);
         }
 
-        using (var laptop = LiteDbScoreStore.OpenReadOnly(_directory.File("a.db")))
-        using (var cluster = PostgresScoreStore.Open(_server.Location))
+        using (var laptop = LiteDbScoreStore.OpenReadOnly(directory.File("a.db")))
+        using (var cluster = PostgresScoreStore.Open(server.Location))
         {
             Assert.Equal(new CopyResult(2, 9, 11), ScoreStoreCopy.Copy(laptop, cluster));
             Assert.Equal(new CopyResult(2, 0, 0), ScoreStoreCopy.Copy(laptop, cluster));
         }
 
-        using (var cluster = PostgresScoreStore.OpenReadOnly(_server.Location))
-        using (var back = LiteDbScoreStore.Open(_directory.File("b.db")))
+        using (var cluster = PostgresScoreStore.OpenReadOnly(server.Location))
+        using (var back = LiteDbScoreStore.Open(directory.File("b.db")))
         {
             ScoreStoreCopy.Copy(cluster, back);
         }
 
-        using var original = LiteDbScoreStore.OpenReadOnly(_directory.File("a.db"));
-        using var copy = LiteDbScoreStore.OpenReadOnly(_directory.File("b.db"));
+        using var original = LiteDbScoreStore.OpenReadOnly(directory.File("a.db"));
+        using var copy = LiteDbScoreStore.OpenReadOnly(directory.File("b.db"));
         foreach (var name in new[] { "a", "b" })
         {
             Assert.Equal(original.GetSearchEvaluations(name), copy.GetSearchEvaluations(name));
@@ -55,7 +56,7 @@ public sealed class ScoreStoreCopyTests : IDisposable
 
     public void Dispose()
     {
-        _server.Dispose();
-        _directory.Dispose();
+        server.Dispose();
+        directory.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 
 namespace ScheduleSearch.Cli.Infrastructure;
 

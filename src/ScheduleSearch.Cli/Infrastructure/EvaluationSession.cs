@@ -6,6 +6,7 @@ using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 
 namespace ScheduleSearch.Cli.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Storage.Postgres;
 
 namespace ScheduleSearch.Cli.Infrastructure;

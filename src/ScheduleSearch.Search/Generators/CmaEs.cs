@@ -19,8 +19,8 @@ internal sealed class CmaEs
     private readonly double damps;
     private readonly double chiN;
     private double[] mean;
-    private double[] pc;
-    private double[] ps;
+    private readonly double[] pc;
+    private readonly double[] ps;
     private Matrix<double> c;
     private Matrix<double> b;
     private double[] d;

@@ -11,13 +11,13 @@ namespace ScheduleSearch.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresPresence : IDisposable
 {
-    private readonly NpgsqlDataSource _source;
-    private readonly Lock _gate = new();
-    private NpgsqlConnection? _connection;
+    private readonly NpgsqlDataSource source;
+    private readonly Lock gate = new();
+    private NpgsqlConnection? connection;
 
     public PostgresPresence(NpgsqlDataSource source)
     {
-        _source = source;
+        this.source = source;
         Hold();
     }
 
@@ -46,16 +46,16 @@ internal sealed class PostgresPresence : IDisposable
     /// <summary>Takes the lock again when its connection was lost (a server restart).</summary>
     public void Hold()
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_connection is { FullState: System.Data.ConnectionState.Open })
+            if (connection is { FullState: System.Data.ConnectionState.Open })
             {
                 return;
             }
 
-            _connection?.Dispose();
-            _connection = _source.OpenConnection();
-            using var command = new NpgsqlCommand("SELECT pg_advisory_lock_shared(@k)", _connection);
+            connection?.Dispose();
+            connection = source.OpenConnection();
+            using var command = new NpgsqlCommand("SELECT pg_advisory_lock_shared(@k)", connection);
             command.Parameters.AddWithValue("k", KeyOf(ProcessIdentity.Current));
             command.ExecuteNonQuery();
         }
@@ -63,10 +63,10 @@ internal sealed class PostgresPresence : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _connection?.Dispose();
-            _connection = null;
+            connection?.Dispose();
+            connection = null;
         }
     }
 }

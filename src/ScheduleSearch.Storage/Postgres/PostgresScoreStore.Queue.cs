@@ -86,7 +86,7 @@ public sealed partial class PostgresScoreStore
         ArgumentNullException.ThrowIfNull(searchName);
         ArgumentException.ThrowIfNullOrEmpty(workerId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var now = _options.Clock.GetUtcNow();
+        var now = options.Clock.GetUtcNow();
         return Write(cancellationToken, (connection, tx) =>
         {
             // SKIP LOCKED: workers claiming at once each get other rows instead of queueing behind one another.
@@ -119,7 +119,7 @@ public sealed partial class PostgresScoreStore
         return Write(CancellationToken.None, (connection, tx) =>
         {
             using var command = Command(connection, tx, "UPDATE claims SET heartbeat = @now WHERE owner = @w AND state = 1",
-                ("now", Ticks(_options.Clock.GetUtcNow())), ("w", workerId));
+                ("now", Ticks(options.Clock.GetUtcNow())), ("w", workerId));
             return command.ExecuteNonQuery();
         });
     }

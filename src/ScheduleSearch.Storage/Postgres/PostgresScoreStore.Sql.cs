@@ -93,7 +93,7 @@ public sealed partial class PostgresScoreStore
 
         for (var attempt = 1; ; attempt++)
         {
-            using var connection = _source.OpenConnection();
+            using var connection = source.OpenConnection();
             using var tx = connection.BeginTransaction();
             try
             {
@@ -111,7 +111,7 @@ public sealed partial class PostgresScoreStore
 
     private T Read<T>(Func<NpgsqlConnection, T> body)
     {
-        using var connection = _source.OpenConnection();
+        using var connection = source.OpenConnection();
         return body(connection);
     }
 
@@ -120,7 +120,7 @@ public sealed partial class PostgresScoreStore
         ArgumentNullException.ThrowIfNull(name);
         Write(CancellationToken.None, (connection, tx) =>
         {
-            using var command = Command(connection, tx, sql, ("n", name), ("now", Ticks(_options.Clock.GetUtcNow())));
+            using var command = Command(connection, tx, sql, ("n", name), ("now", Ticks(options.Clock.GetUtcNow())));
             if (status is { } s)
             {
                 command.Parameters.AddWithValue("s", s);
@@ -233,7 +233,7 @@ public sealed partial class PostgresScoreStore
         return Read(connection =>
         {
             var present = PostgresPresence.Present(connection);
-            var now = _options.Clock.GetUtcNow();
+            var now = options.Clock.GetUtcNow();
             using var command = parameter is { } p ? Command(connection, null, sql, p) : Command(connection, null, sql);
             using var reader = command.ExecuteReader();
             var list = new List<SearchRecord>();
@@ -247,7 +247,7 @@ public sealed partial class PostgresScoreStore
                 {
                     Name = reader.GetString(0),
                     SpecJson = reader.GetString(1),
-                    Status = SearchStatusRule.Effective((SearchStatus)reader.GetInt16(2), owner, heartbeat, live, now, _options.HeartbeatTimeout),
+                    Status = SearchStatusRule.Effective((SearchStatus)reader.GetInt16(2), owner, heartbeat, live, now, options.HeartbeatTimeout),
                     Created = Time(reader.GetInt64(5)),
                     Updated = Time(reader.GetInt64(6)),
                     Heartbeat = heartbeat,

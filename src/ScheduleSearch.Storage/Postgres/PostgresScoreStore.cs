@@ -20,19 +20,19 @@ namespace ScheduleSearch.Storage.Postgres;
 /// </remarks>
 public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
 {
-    private readonly ScoreStoreOptions _options;
-    private readonly NpgsqlDataSource _source;
-    private readonly PostgresPresence? _presence;
-    private readonly Lock _gate = new();
-    private readonly HashSet<string> _begun = new(StringComparer.Ordinal);
-    private bool _disposed;
+    private readonly ScoreStoreOptions options;
+    private readonly NpgsqlDataSource source;
+    private readonly PostgresPresence? presence;
+    private readonly Lock gate = new();
+    private readonly HashSet<string> begun = new(StringComparer.Ordinal);
+    private bool disposed;
 
     private PostgresScoreStore(PostgresLocation location, ScoreStoreOptions options, NpgsqlDataSource source, PostgresPresence? presence)
     {
         Location = location;
-        _options = options;
-        _source = source;
-        _presence = presence;
+        this.options = options;
+        this.source = source;
+        this.presence = presence;
     }
 
     /// <summary>The schema version this program writes; newer databases are refused.</summary>
@@ -42,7 +42,7 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
     public PostgresLocation Location { get; }
 
     /// <inheritdoc />
-    public bool IsReadOnly => _presence is null;
+    public bool IsReadOnly => presence is null;
 
     /// <summary>
     /// Connects to <paramref name="location"/> as a writer, creating the tables on first use. Throws
@@ -59,7 +59,7 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
     {
         CheckName(name);
         ArgumentNullException.ThrowIfNull(specJson);
-        var now = Ticks(_options.Clock.GetUtcNow());
+        var now = Ticks(options.Clock.GetUtcNow());
         var owner = ProcessIdentity.Current;
         Write(CancellationToken.None, (connection, tx) =>
         {
@@ -81,9 +81,9 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
             command.ExecuteNonQuery();
             return 0;
         });
-        lock (_gate)
+        lock (gate)
         {
-            _begun.Add(name);
+            begun.Add(name);
         }
 
         return GetSearch(name)!;
@@ -92,7 +92,7 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
     /// <inheritdoc />
     public void Heartbeat(string name)
     {
-        _presence?.Hold();
+        presence?.Hold();
         UpdateSearch(name, "UPDATE searches SET heartbeat = @now WHERE name = @n", null);
     }
 
@@ -321,27 +321,27 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
     /// <summary>Marks the searches this store began and left running as interrupted, then closes every connection.</summary>
     public void Dispose()
     {
-        string[] begun;
-        lock (_gate)
+        string[] running;
+        lock (gate)
         {
-            if (_disposed)
+            if (disposed)
             {
                 return;
             }
 
-            _disposed = true;
-            begun = [.. _begun];
+            disposed = true;
+            running = [.. begun];
         }
 
         try
         {
-            if (begun.Length > 0 && _presence is not null)
+            if (running.Length > 0 && presence is not null)
             {
                 Write(CancellationToken.None, (connection, tx) =>
                 {
                     const string sql = "UPDATE searches SET status = @i, updated = @now WHERE name = ANY(@n) AND status = @r AND owner_pid = @pid AND owner_host = @host";
-                    using var command = Command(connection, tx, sql, ("i", (short)SearchStatus.Interrupted), ("now", Ticks(_options.Clock.GetUtcNow())),
-                        ("n", begun), ("r", (short)SearchStatus.Running), ("pid", ProcessIdentity.Current.ProcessId), ("host", ProcessIdentity.Current.HostName));
+                    using var command = Command(connection, tx, sql, ("i", (short)SearchStatus.Interrupted), ("now", Ticks(options.Clock.GetUtcNow())),
+                        ("n", running), ("r", (short)SearchStatus.Running), ("pid", ProcessIdentity.Current.ProcessId), ("host", ProcessIdentity.Current.HostName));
                     return command.ExecuteNonQuery();
                 });
             }
@@ -352,8 +352,8 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
         }
         finally
         {
-            _presence?.Dispose();
-            _source.Dispose();
+            presence?.Dispose();
+            source.Dispose();
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ScheduleSearch.Storage;
+namespace ScheduleSearch.Storage.LiteDb;
 
 /// <summary>
 /// The one-writer-per-file rule: an exclusive OS lock on "PATH.lock" (FileShare.None, which .NET turns into
@@ -11,13 +11,13 @@ namespace ScheduleSearch.Storage;
 /// </summary>
 internal sealed class WriterLock : IDisposable
 {
-    private readonly string _path;
-    private readonly FileStream _lock;
+    private readonly string path;
+    private readonly FileStream lockFile;
 
     private WriterLock(string path, FileStream lockStream, string? notice)
     {
-        _path = path;
-        _lock = lockStream;
+        this.path = path;
+        lockFile = lockStream;
         Notice = notice;
     }
 
@@ -79,17 +79,17 @@ internal sealed class WriterLock : IDisposable
     {
         try
         {
-            File.Delete(LiteDbFiles.OwnerPath(_path));
-            _lock.SetLength(0);
+            File.Delete(LiteDbFiles.OwnerPath(path));
+            lockFile.SetLength(0);
         }
         finally
         {
-            _lock.Dispose();
+            lockFile.Dispose();
         }
     }
 
     /// <summary>For tests: releases the OS lock but leaves the owner file, as a killed process does.</summary>
-    public void AbandonForTests() => _lock.Dispose();
+    public void AbandonForTests() => lockFile.Dispose();
 
     private static bool IsRunning(int processId)
     {

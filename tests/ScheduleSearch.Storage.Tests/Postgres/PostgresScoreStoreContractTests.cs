@@ -2,14 +2,14 @@ using ScheduleSearch.Storage.Postgres;
 using ScheduleSearch.Storage.Tests.Support;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Storage.Tests;
+namespace ScheduleSearch.Storage.Tests.Postgres;
 
 /// <summary>The contract on the PostgreSQL store, one fresh schema per test on the server that .ci/postgres-up starts.</summary>
 public sealed class PostgresScoreStoreContractTests : ScoreStoreContractTests, IDisposable
 {
-    private readonly PostgresTestServer _server = new();
+    private readonly PostgresTestServer server = new();
 
-    protected override IScoreStore CreateStore() => PostgresScoreStore.Open(_server.Location, Options);
+    protected override IScoreStore CreateStore() => PostgresScoreStore.Open(server.Location, Options);
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose() => server.Dispose();
 }

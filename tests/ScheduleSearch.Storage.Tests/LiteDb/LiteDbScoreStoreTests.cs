@@ -1,18 +1,19 @@
 using System.Diagnostics;
 using LiteDB;
+using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Storage.Tests.Support;
 
-namespace ScheduleSearch.Storage.Tests;
+namespace ScheduleSearch.Storage.Tests.LiteDb;
 
 /// <summary>What only the LiteDB store has: one writer per file, readers beside it, refusing bad files unchanged.</summary>
 public sealed class LiteDbScoreStoreTests : IDisposable
 {
     private static readonly ScoreStoreOptions Fast = new() { LockWait = TimeSpan.FromMilliseconds(100) };
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory directory = new();
 
-    private string DbPath => _directory.File("scores.db");
+    private string DbPath => directory.File("scores.db");
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose() => directory.Dispose();
 
     [Fact]
     public void A_second_writer_is_refused_with_the_owners_pid_and_host()
@@ -127,7 +128,7 @@ public sealed class LiteDbScoreStoreTests : IDisposable
             writer.AddEvaluations([Records.Evaluation(1, "running")]);
         }
 
-        Assert.False(File.Exists(_directory.File("scores-log.db")));
+        Assert.False(File.Exists(directory.File("scores-log.db")));
         Assert.False(File.Exists(DbPath + ".owner"));
         using var reader = LiteDbScoreStore.OpenReadOnly(DbPath);
         Assert.Equal(SearchStatus.Interrupted, reader.GetSearch("running")!.Status);
@@ -221,7 +222,7 @@ public sealed class LiteDbScoreStoreTests : IDisposable
             chunks.Update(chunk);
         }
 
-        var before = _directory.Snapshot();
+        var before = directory.Snapshot();
         using (var reader = LiteDbScoreStore.OpenReadOnly(DbPath))
         {
             var ex = Assert.Throws<ScoreStoreException>(() => reader.GetReference("teacher"));
@@ -229,7 +230,7 @@ public sealed class LiteDbScoreStoreTests : IDisposable
             Assert.Equal(Records.Reference("other"), reader.GetReference("other"));
         }
 
-        Assert.Equal(before, _directory.Snapshot());
+        Assert.Equal(before, directory.Snapshot());
     }
 
     [Fact]
@@ -260,7 +261,7 @@ public sealed class LiteDbScoreStoreTests : IDisposable
     {
         var ex = Assert.Throws<ScoreStoreException>(() => LiteDbScoreStore.OpenReadOnly(DbPath));
         Assert.Equal($"database {DbPath} does not exist", ex.Message);
-        Assert.Empty(_directory.Snapshot());
+        Assert.Empty(directory.Snapshot());
     }
 
     private static bool IsLocked(string path)
@@ -278,7 +279,7 @@ public sealed class LiteDbScoreStoreTests : IDisposable
 
     private void AssertRefusedUnchanged(string expected)
     {
-        var before = _directory.Snapshot();
+        var before = directory.Snapshot();
         var writerError = Assert.ThrowsAny<ScoreStoreException>(() => LiteDbScoreStore.Open(DbPath, Fast));
         var readerError = Assert.ThrowsAny<ScoreStoreException>(() => LiteDbScoreStore.OpenReadOnly(DbPath, Fast));
         foreach (var ex in new[] { writerError, readerError })
@@ -287,6 +288,6 @@ public sealed class LiteDbScoreStoreTests : IDisposable
             Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(before, _directory.Snapshot());
+        Assert.Equal(before, directory.Snapshot());
     }
 }

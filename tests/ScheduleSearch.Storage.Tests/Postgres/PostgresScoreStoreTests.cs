@@ -2,16 +2,16 @@ using ScheduleSearch.Storage.Postgres;
 using ScheduleSearch.Storage.Tests.Support;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Storage.Tests;
+namespace ScheduleSearch.Storage.Tests.Postgres;
 
 /// <summary>What only the shared store does: its URL, its schema version, its one-line errors and its claim queue.</summary>
 public sealed class PostgresScoreStoreTests : IDisposable
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
-    private readonly PostgresTestServer _server = new();
-    private readonly ManualClock _clock = new(Records.Epoch);
+    private readonly PostgresTestServer server = new();
+    private readonly ManualClock clock = new(Records.Epoch);
 
-    private ScoreStoreOptions Options => new() { Clock = _clock };
+    private ScoreStoreOptions Options => new() { Clock = clock };
 
     [Fact]
     public void A_url_with_a_password_is_refused_without_echoing_it()
@@ -27,9 +27,9 @@ public sealed class PostgresScoreStoreTests : IDisposable
     [Fact]
     public void A_database_of_a_newer_schema_version_is_refused_and_left_unchanged()
     {
-        PostgresScoreStore.Open(_server.Location, Options).Dispose();
-        _server.Execute($"UPDATE {_server.Location.Schema}.schema_version SET version = 99");
-        var ex = Assert.Throws<ScoreStoreException>(() => PostgresScoreStore.Open(_server.Location, Options));
+        PostgresScoreStore.Open(server.Location, Options).Dispose();
+        server.Execute($"UPDATE {server.Location.Schema}.schema_version SET version = 99");
+        var ex = Assert.Throws<ScoreStoreException>(() => PostgresScoreStore.Open(server.Location, Options));
         Assert.Contains("schema version 99, newer than this program's 1", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
     }
@@ -37,18 +37,18 @@ public sealed class PostgresScoreStoreTests : IDisposable
     [Fact]
     public void A_store_written_before_searches_had_a_key_context_reads_and_a_writer_adds_the_column()
     {
-        using (var first = PostgresScoreStore.Open(_server.Location, Options))
+        using (var first = PostgresScoreStore.Open(server.Location, Options))
         {
             first.BeginSearch("old", "{}");
         }
 
-        _server.Execute($"ALTER TABLE {_server.Location.Schema}.searches DROP COLUMN key_context");
-        using (var reader = PostgresScoreStore.OpenReadOnly(_server.Location, Options))
+        server.Execute($"ALTER TABLE {server.Location.Schema}.searches DROP COLUMN key_context");
+        using (var reader = PostgresScoreStore.OpenReadOnly(server.Location, Options))
         {
             Assert.Null(Assert.Single(reader.ListSearches()).KeyContextJson);
         }
 
-        using var writer = PostgresScoreStore.Open(_server.Location, Options);
+        using var writer = PostgresScoreStore.Open(server.Location, Options);
         Assert.Null(writer.GetSearch("old")!.KeyContextJson);
         Assert.Equal("{\"k\":1}", writer.BeginSearch("old", "{}", "{\"k\":1}").KeyContextJson);
     }
@@ -56,19 +56,19 @@ public sealed class PostgresScoreStoreTests : IDisposable
     [Fact]
     public void A_foreign_database_is_refused_and_read_only_opening_creates_nothing()
     {
-        var foreign = _server.Another("foreign");
-        _server.Execute($"CREATE SCHEMA {foreign.Schema}; CREATE TABLE {foreign.Schema}.searches (id int)");
+        var foreign = server.Another("foreign");
+        server.Execute($"CREATE SCHEMA {foreign.Schema}; CREATE TABLE {foreign.Schema}.searches (id int)");
         Assert.Contains("not a ScheduleSearch store", Assert.Throws<ScoreStoreException>(() => PostgresScoreStore.Open(foreign, Options)).Message, StringComparison.Ordinal);
-        Assert.Contains("no ScheduleSearch store", Assert.Throws<ScoreStoreException>(() => PostgresScoreStore.OpenReadOnly(_server.Location, Options)).Message, StringComparison.Ordinal);
+        Assert.Contains("no ScheduleSearch store", Assert.Throws<ScoreStoreException>(() => PostgresScoreStore.OpenReadOnly(server.Location, Options)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Wrong_password_and_unreachable_server_give_one_line_errors()
     {
-        var unreachable = _server.Location with { Host = "127.0.0.1", Port = 1 };
+        var unreachable = server.Location with { Host = "127.0.0.1", Port = 1 };
         var ex = Assert.Throws<ScoreStoreException>(() => PostgresScoreStore.Open(unreachable, Options));
         Assert.Contains("cannot reach the server", ex.Message, StringComparison.Ordinal);
-        var stranger = _server.Location with { User = "nobody_" + Guid.NewGuid().ToString("N")[..8] };
+        var stranger = server.Location with { User = "nobody_" + Guid.NewGuid().ToString("N")[..8] };
         ex = Assert.Throws<ScoreStoreException>(() => PostgresScoreStore.Open(stranger, Options));
         Assert.Contains("refused user", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
@@ -77,13 +77,13 @@ public sealed class PostgresScoreStoreTests : IDisposable
     [Fact]
     public void A_read_only_store_reads_and_refuses_writes()
     {
-        using (var writer = PostgresScoreStore.Open(_server.Location, Options))
+        using (var writer = PostgresScoreStore.Open(server.Location, Options))
         {
             writer.BeginSearch("s", "{}");
             writer.AddEvaluations([Records.Evaluation(1)]);
         }
 
-        using var reader = PostgresScoreStore.OpenReadOnly(_server.Location, Options);
+        using var reader = PostgresScoreStore.OpenReadOnly(server.Location, Options);
         Assert.True(reader.IsReadOnly);
         Assert.Equal(SearchStatus.Interrupted, reader.GetSearch("s")!.Status);
         Assert.Equal(1, reader.CountSearchEvaluations("s"));
@@ -93,7 +93,7 @@ public sealed class PostgresScoreStoreTests : IDisposable
     [Fact]
     public void The_queue_accepts_only_what_fits_the_budget_counting_running_claims()
     {
-        using var store = PostgresScoreStore.Open(_server.Location, Options);
+        using var store = PostgresScoreStore.Open(server.Location, Options);
         store.BeginSearch("s", "{}");
         store.AddEvaluations([Records.Evaluation(0)]);
         var candidates = Enumerable.Range(0, 6).Select(Candidate).ToList();
@@ -108,15 +108,15 @@ public sealed class PostgresScoreStoreTests : IDisposable
     [Fact]
     public void A_dead_workers_claim_is_claimable_again_after_the_grace_period_and_a_live_ones_is_not()
     {
-        using var store = PostgresScoreStore.Open(_server.Location, Options);
+        using var store = PostgresScoreStore.Open(server.Location, Options);
         store.BeginSearch("s", "{}");
         store.Enqueue("s", [Candidate(1), Candidate(2)], budget: 10);
         var dead = Assert.Single(store.Claim("s", "dead", 1, Grace));
         var live = Assert.Single(store.Claim("s", "live", 1, Grace));
         Assert.Empty(store.Claim("s", "other", 5, Grace));
-        _clock.Advance(TimeSpan.FromSeconds(45));
+        clock.Advance(TimeSpan.FromSeconds(45));
         Assert.Equal(1, store.RenewClaims("live"));
-        _clock.Advance(TimeSpan.FromSeconds(30));
+        clock.Advance(TimeSpan.FromSeconds(30));
         var retaken = Assert.Single(store.Claim("s", "other", 5, Grace));
         Assert.Equal(dead.Candidate, retaken.Candidate);
         Assert.Equal(2, retaken.Attempts);
@@ -130,7 +130,7 @@ public sealed class PostgresScoreStoreTests : IDisposable
     [Fact]
     public void Workers_claiming_at_once_never_get_the_same_candidate()
     {
-        using var store = PostgresScoreStore.Open(_server.Location, Options);
+        using var store = PostgresScoreStore.Open(server.Location, Options);
         store.BeginSearch("s", "{}");
         store.Enqueue("s", [.. Enumerable.Range(0, 60).Select(Candidate)], budget: 60);
         var claimed = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -148,7 +148,7 @@ public sealed class PostgresScoreStoreTests : IDisposable
         Assert.Equal(60, claimed.Distinct().Count());
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose() => server.Dispose();
 
     private static QueuedCandidate Candidate(int i) => new(Records.Evaluation(i).Key, "{\"i\":" + i + "}", 1);
 }

@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Storage;
+namespace ScheduleSearch.Storage.LiteDb;
 
 /// <summary>
 /// A read-only view of a LiteDB file for readers that run beside the writer. LiteDB's own read-only mode is not
@@ -8,11 +8,11 @@ namespace ScheduleSearch.Storage;
 /// </summary>
 internal sealed class ReadOnlyPageView : Stream
 {
-    private readonly FileStream? _file;
+    private readonly FileStream? file;
 
     private ReadOnlyPageView(FileStream? file)
     {
-        _file = file;
+        this.file = file;
     }
 
     /// <inheritdoc />
@@ -31,7 +31,7 @@ internal sealed class ReadOnlyPageView : Stream
         {
             // One read of the length: the writer may append between two reads, and a length that is not whole
             // pages makes LiteDB try to crop the file.
-            var length = _file?.Length ?? 0;
+            var length = file?.Length ?? 0;
             return length - (length % LiteDbFiles.PageSize);
         }
     }
@@ -39,12 +39,12 @@ internal sealed class ReadOnlyPageView : Stream
     /// <inheritdoc />
     public override long Position
     {
-        get => _file?.Position ?? 0;
+        get => file?.Position ?? 0;
         set
         {
-            if (_file is not null)
+            if (file is not null)
             {
-                _file.Position = value;
+                file.Position = value;
             }
         }
     }
@@ -63,10 +63,10 @@ internal sealed class ReadOnlyPageView : Stream
     }
 
     /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => _file?.Read(buffer, offset, count) ?? 0;
+    public override int Read(byte[] buffer, int offset, int count) => file?.Read(buffer, offset, count) ?? 0;
 
     /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => _file?.Seek(offset, origin) ?? 0;
+    public override long Seek(long offset, SeekOrigin origin) => file?.Seek(offset, origin) ?? 0;
 
     /// <inheritdoc />
     public override void Flush()
@@ -84,7 +84,7 @@ internal sealed class ReadOnlyPageView : Stream
     {
         if (disposing)
         {
-            _file?.Dispose();
+            file?.Dispose();
         }
 
         base.Dispose(disposing);

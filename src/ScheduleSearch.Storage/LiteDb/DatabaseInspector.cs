@@ -3,7 +3,7 @@ using System.Text;
 using LiteDB;
 using LiteDB.Engine;
 
-namespace ScheduleSearch.Storage;
+namespace ScheduleSearch.Storage.LiteDb;
 
 /// <summary>
 /// Opens a database for reading through <see cref="ReadOnlyPageView"/>s and checks, before anything may write to

@@ -1,6 +1,6 @@
 using LiteDB;
 
-namespace ScheduleSearch.Storage;
+namespace ScheduleSearch.Storage.LiteDb;
 
 /// <summary>A database opened for one read over <see cref="ReadOnlyPageView"/>s; disposing closes all three.</summary>
 internal sealed class DatabaseView(LiteDatabase db, Stream data, Stream log) : IDisposable

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace ScheduleSearch.Storage;
+namespace ScheduleSearch.Storage.LiteDb;
 
 /// <summary>The files that make one LiteDB database (data, write-ahead log, lock, owner) and the live-writer probe.</summary>
 internal static class LiteDbFiles

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using LiteDB;
-using static ScheduleSearch.Storage.LiteDbDocuments;
+using static ScheduleSearch.Storage.LiteDb.LiteDbDocuments;
 
-namespace ScheduleSearch.Storage;
+namespace ScheduleSearch.Storage.LiteDb;
 
 /// <summary>
 /// The <see cref="IScoreStore"/> contract in one LiteDB file. <see cref="Open"/> makes the single writer: it
@@ -19,24 +19,24 @@ namespace ScheduleSearch.Storage;
 public sealed class LiteDbScoreStore : IScoreStore
 {
     private const int ReadAttempts = 5;
-    private readonly Lock _gate = new();
-    private readonly ScoreStoreOptions _options;
-    private readonly LiteDatabase? _db;
-    private readonly WriterLock? _lock;
-    private readonly HashSet<string> _begun = new(StringComparer.Ordinal);
-    private long _sequence;
-    private bool _disposed;
+    private readonly Lock gate = new();
+    private readonly ScoreStoreOptions options;
+    private readonly LiteDatabase? database;
+    private readonly WriterLock? writerLock;
+    private readonly HashSet<string> begun = new(StringComparer.Ordinal);
+    private long sequence;
+    private bool disposed;
 
     private LiteDbScoreStore(string path, ScoreStoreOptions options, LiteDatabase? db, WriterLock? writerLock)
     {
         DatabasePath = path;
-        _options = options;
-        _db = db;
-        _lock = writerLock;
+        this.options = options;
+        database = db;
+        this.writerLock = writerLock;
         Notices = writerLock?.Notice is { } notice ? [notice] : [];
         if (db is not null)
         {
-            _sequence = db.GetCollection(DatabaseInspector.MetaCollection).FindById("sequence")?["value"].AsInt64 ?? 0;
+            sequence = db.GetCollection(DatabaseInspector.MetaCollection).FindById("sequence")?["value"].AsInt64 ?? 0;
         }
     }
 
@@ -50,7 +50,7 @@ public sealed class LiteDbScoreStore : IScoreStore
     public IReadOnlyList<string> Notices { get; }
 
     /// <inheritdoc />
-    public bool IsReadOnly => _db is null;
+    public bool IsReadOnly => database is null;
 
     /// <summary>
     /// Opens (or creates) the database at <paramref name="path"/> as its only writer. Throws
@@ -128,7 +128,7 @@ public sealed class LiteDbScoreStore : IScoreStore
         return Write(db =>
         {
             var searches = db.GetCollection(Searches);
-            var now = _options.Clock.GetUtcNow();
+            var now = options.Clock.GetUtcNow();
             var doc = searches.FindById(name);
             if (doc is null)
             {
@@ -154,8 +154,8 @@ public sealed class LiteDbScoreStore : IScoreStore
             doc["updated"] = Time(now);
             doc["heartbeat"] = Time(now);
             searches.Upsert(doc);
-            _begun.Add(name);
-            return ToSearch(doc, ProcessIdentity.Current, now, _options.HeartbeatTimeout);
+            begun.Add(name);
+            return ToSearch(doc, ProcessIdentity.Current, now, options.HeartbeatTimeout);
         });
     }
 
@@ -164,7 +164,7 @@ public sealed class LiteDbScoreStore : IScoreStore
     {
         var searches = db.GetCollection(Searches);
         var doc = searches.FindById(name) ?? throw new KeyNotFoundException($"search '{name}' does not exist; begin it first");
-        doc["heartbeat"] = Time(_options.Clock.GetUtcNow());
+        doc["heartbeat"] = Time(options.Clock.GetUtcNow());
         return searches.Update(doc);
     });
 
@@ -177,22 +177,22 @@ public sealed class LiteDbScoreStore : IScoreStore
             var searches = db.GetCollection(Searches);
             var doc = searches.FindById(name) ?? throw new KeyNotFoundException($"search '{name}' does not exist; begin it first");
             doc["status"] = Name(status);
-            doc["updated"] = Time(_options.Clock.GetUtcNow());
-            _begun.Remove(name);
+            doc["updated"] = Time(options.Clock.GetUtcNow());
+            begun.Remove(name);
             return searches.Update(doc);
         });
     }
 
     /// <inheritdoc />
     public SearchRecord? GetSearch(string name) => Read((db, live) =>
-        db.GetCollection(Searches).FindById(name) is { } doc ? ToSearch(doc, LiveFor(name, live), _options.Clock.GetUtcNow(), _options.HeartbeatTimeout) : null);
+        db.GetCollection(Searches).FindById(name) is { } doc ? ToSearch(doc, LiveFor(name, live), options.Clock.GetUtcNow(), options.HeartbeatTimeout) : null);
 
     /// <inheritdoc />
     public IReadOnlyList<SearchRecord> ListSearches(CancellationToken cancellationToken = default) => Read((db, live) =>
     {
-        var now = _options.Clock.GetUtcNow();
+        var now = options.Clock.GetUtcNow();
         return (IReadOnlyList<SearchRecord>)[.. db.GetCollection(Searches).FindAll()
-            .Select(d => ToSearch(d, LiveFor(d["_id"].AsString, live), now, _options.HeartbeatTimeout))
+            .Select(d => ToSearch(d, LiveFor(d["_id"].AsString, live), now, options.HeartbeatTimeout))
             .OrderBy(s => s.Created).ThenBy(s => s.Name, StringComparer.Ordinal)];
     });
 
@@ -259,13 +259,13 @@ public sealed class LiteDbScoreStore : IScoreStore
 
                 foreach (var searchName in record.SearchNames)
                 {
-                    links.Add(searchName, record.Key, cached, status, ref _sequence);
+                    links.Add(searchName, record.Key, cached, status, ref sequence);
                 }
             }
 
             evaluations.InsertBulk(documents, documents.Count + 1);
             var added = documents.Count;
-            links.Save(_sequence);
+            links.Save(sequence);
             return added;
         });
     }
@@ -284,10 +284,10 @@ public sealed class LiteDbScoreStore : IScoreStore
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var stored = evaluations.FindById(key) ?? throw new KeyNotFoundException($"evaluation {key} is not stored; store it with AddEvaluations");
-                appended += links.Add(searchName, key, cached: true, EvaluationStatusOf(stored["status"].AsString), ref _sequence) ? 1 : 0;
+                appended += links.Add(searchName, key, cached: true, EvaluationStatusOf(stored["status"].AsString), ref sequence) ? 1 : 0;
             }
 
-            links.Save(_sequence);
+            links.Save(sequence);
             return appended;
         });
     }
@@ -412,30 +412,30 @@ public sealed class LiteDbScoreStore : IScoreStore
     /// </summary>
     public void Dispose()
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_disposed)
+            if (disposed)
             {
                 return;
             }
 
-            _disposed = true;
-            if (_db is null)
+            disposed = true;
+            if (database is null)
             {
                 return;
             }
 
             try
             {
-                if (_begun.Count > 0)
+                if (begun.Count > 0)
                 {
-                    InTransaction(_db, db =>
+                    InTransaction(database, db =>
                     {
                         var searches = db.GetCollection(Searches);
-                        foreach (var doc in _begun.Select(n => searches.FindById(n)).OfType<BsonDocument>().Where(d => d["status"] == Name(SearchStatus.Running)))
+                        foreach (var doc in begun.Select(n => searches.FindById(n)).OfType<BsonDocument>().Where(d => d["status"] == Name(SearchStatus.Running)))
                         {
                             doc["status"] = Name(SearchStatus.Interrupted);
-                            doc["updated"] = Time(_options.Clock.GetUtcNow());
+                            doc["updated"] = Time(options.Clock.GetUtcNow());
                             searches.Update(doc);
                         }
 
@@ -443,17 +443,17 @@ public sealed class LiteDbScoreStore : IScoreStore
                     });
                 }
 
-                _db.Checkpoint();
+                database.Checkpoint();
             }
             finally
             {
                 try
                 {
-                    _db.Dispose();
+                    database.Dispose();
                 }
                 finally
                 {
-                    _lock?.Dispose();
+                    writerLock?.Dispose();
                 }
             }
         }
@@ -462,11 +462,11 @@ public sealed class LiteDbScoreStore : IScoreStore
     /// <summary>For tests: ends the writer the way a killed process does (no status change, no checkpoint, lock released by the OS).</summary>
     internal void AbandonForTests()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _disposed = true;
-            _db?.Dispose();
-            _lock?.AbandonForTests();
+            disposed = true;
+            database?.Dispose();
+            writerLock?.AbandonForTests();
         }
     }
 
@@ -537,7 +537,7 @@ public sealed class LiteDbScoreStore : IScoreStore
     // A writer is the live owner only of the searches it began itself: a search left running by an earlier
     // writer (even an earlier store in this same process) is interrupted.
     private ProcessIdentity? LiveFor(string name, ProcessIdentity? live) =>
-        _db is null ? live : _begun.Contains(name) ? ProcessIdentity.Current : null;
+        database is null ? live : begun.Contains(name) ? ProcessIdentity.Current : null;
 
     private ScoreStoreException Unreadable(string name, string why, Exception? inner = null) =>
         inner is null
@@ -546,22 +546,22 @@ public sealed class LiteDbScoreStore : IScoreStore
 
     private T Write<T>(Func<LiteDatabase, T> work)
     {
-        if (_db is null)
+        if (database is null)
         {
             throw new InvalidOperationException($"database {DatabasePath} was opened read-only");
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var sequence = _sequence;
+            ObjectDisposedException.ThrowIf(disposed, this);
+            var before = sequence;
             try
             {
-                return InTransaction(_db, work);
+                return InTransaction(database, work);
             }
             catch
             {
-                _sequence = sequence;
+                sequence = before;
                 throw;
             }
         }
@@ -569,16 +569,16 @@ public sealed class LiteDbScoreStore : IScoreStore
 
     private T Read<T>(Func<LiteDatabase, ProcessIdentity?, T> work)
     {
-        if (_db is not null)
+        if (database is not null)
         {
-            lock (_gate)
+            lock (gate)
             {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                return work(_db, ProcessIdentity.Current);
+                ObjectDisposedException.ThrowIf(disposed, this);
+                return work(database, ProcessIdentity.Current);
             }
         }
 
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         for (var attempt = 1; ; attempt++)
         {
             ProcessIdentity? live = null;
@@ -608,23 +608,23 @@ public sealed class LiteDbScoreStore : IScoreStore
     /// <summary>The history links and counters a write adds to searches, saved at the end of its transaction.</summary>
     private sealed class Links
     {
-        private readonly ILiteCollection<BsonDocument> _history;
-        private readonly ILiteCollection<BsonDocument> _searches;
-        private readonly ILiteCollection<BsonDocument> _meta;
-        private readonly Dictionary<string, BsonDocument> _touched = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _pendingIds = new(StringComparer.Ordinal);
-        private readonly List<BsonDocument> _pending = [];
+        private readonly ILiteCollection<BsonDocument> history;
+        private readonly ILiteCollection<BsonDocument> searches;
+        private readonly ILiteCollection<BsonDocument> meta;
+        private readonly Dictionary<string, BsonDocument> touched = new(StringComparer.Ordinal);
+        private readonly HashSet<string> pendingIds = new(StringComparer.Ordinal);
+        private readonly List<BsonDocument> pending = [];
 
         public Links(LiteDatabase db, IEnumerable<string> searchNames)
         {
-            _history = db.GetCollection(History);
-            _searches = db.GetCollection(Searches);
-            _meta = db.GetCollection(DatabaseInspector.MetaCollection);
+            history = db.GetCollection(History);
+            searches = db.GetCollection(Searches);
+            meta = db.GetCollection(DatabaseInspector.MetaCollection);
             foreach (var name in searchNames)
             {
-                if (!_touched.ContainsKey(name))
+                if (!touched.ContainsKey(name))
                 {
-                    _touched[name] = _searches.FindById(name)
+                    touched[name] = searches.FindById(name)
                         ?? throw new KeyNotFoundException($"search '{name}' does not exist; begin it before storing its evaluations");
                 }
             }
@@ -636,21 +636,21 @@ public sealed class LiteDbScoreStore : IScoreStore
 
             // A link only ever points at a stored evaluation, so an evaluation inserted in this batch has none yet:
             // the index lookup is needed only for evaluations that were already stored.
-            if (_pendingIds.Contains(id) || (cached && _history.FindById(id) is not null))
+            if (pendingIds.Contains(id) || (cached && history.FindById(id) is not null))
             {
                 return false;
             }
 
             sequence++;
-            _pendingIds.Add(id);
-            _pending.Add(new BsonDocument
+            pendingIds.Add(id);
+            pending.Add(new BsonDocument
             {
                 ["_id"] = id,
                 ["order"] = searchName + Separator + sequence.ToString("D19", CultureInfo.InvariantCulture),
                 ["key"] = key,
                 ["cached"] = cached,
             });
-            var search = _touched[searchName];
+            var search = touched[searchName];
             search["evaluations"] = search["evaluations"].AsInt32 + 1;
             search["cache_hits"] = search["cache_hits"].AsInt32 + (cached ? 1 : 0);
             search["diverged"] = search["diverged"].AsInt32 + (status == EvaluationStatus.Ok ? 0 : 1);
@@ -659,13 +659,13 @@ public sealed class LiteDbScoreStore : IScoreStore
 
         public void Save(long sequence)
         {
-            _history.InsertBulk(_pending, _pending.Count + 1);
-            foreach (var search in _touched.Values)
+            history.InsertBulk(pending, pending.Count + 1);
+            foreach (var search in touched.Values)
             {
-                _searches.Update(search);
+                searches.Update(search);
             }
 
-            _meta.Upsert(new BsonDocument { ["_id"] = "sequence", ["value"] = sequence });
+            meta.Upsert(new BsonDocument { ["_id"] = "sequence", ["value"] = sequence });
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using LiteDB;
 
-namespace ScheduleSearch.Storage;
+namespace ScheduleSearch.Storage.LiteDb;
 
 /// <summary>
 /// Maps records to LiteDB documents by hand (no reflection mapper: fast, and the stored field names are the
