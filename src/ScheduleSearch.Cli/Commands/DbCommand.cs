@@ -1,15 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
-using ScheduleSearch.Cli.Reports;
+using ScheduleSearch.Search.Results;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
 /// <c>db copy --from LOCATION --to LOCATION [--search NAME]</c>: moves searches between a LiteDB file and a
-/// PostgreSQL store, either way (<see cref="ScoreStoreCopy"/>, then the searches' held-out scores,
-/// <see cref="HeldOutCopy"/>). The source is opened read-only.
+/// PostgreSQL store, either way, with the searches' held-out scores (<see cref="SearchCopy"/>). The source is opened read-only.
 /// </summary>
 public static class DbCommand
 {
@@ -29,8 +28,7 @@ public static class DbCommand
             int heldOut;
             try
             {
-                result = ScoreStoreCopy.Copy(reader, writer, parse.GetValue(search), cancellationToken);
-                heldOut = HeldOutCopy.Copy(reader, writer, parse.GetValue(search), cancellationToken);
+                (result, heldOut) = SearchCopy.Copy(reader, writer, parse.GetValue(search), cancellationToken);
             }
             catch (KeyNotFoundException e)
             {

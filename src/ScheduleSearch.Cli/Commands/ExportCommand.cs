@@ -6,6 +6,7 @@ using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Export;
 using ScheduleSearch.Models.Cards;
+using ScheduleSearch.Search.Results;
 
 namespace ScheduleSearch.Cli.Commands;
 
@@ -46,7 +47,7 @@ public static class ExportCommand
             var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
             using (store)
             {
-                var summary = SearchSummary.Load(store, record, path, k, cancellationToken);
+                var summary = SearchResults.Load(store, record, path, k, cancellationToken);
                 var atNfe = summary.PerNfe.FirstOrDefault(p => p.Nfe == n)
                     ?? throw new BadInputException($"--nfe: search '{record.Name}' has no NFE {n}; it has {string.Join(", ", summary.PerNfe.Select(p => p.Nfe))}");
                 if (atNfe.Top.Count == 0)
@@ -90,7 +91,7 @@ public static class ExportCommand
     }
 
     /// <summary>The export model of one ranked entry (a found schedule named after the search).</summary>
-    internal static ExportedSchedule ToExported(ScoredEntry entry, int rank, SearchSummary summary) => new()
+    internal static ExportedSchedule ToExported(ScoredEntry entry, int rank, SearchResults summary) => new()
     {
         // A found schedule keeps the name of the baseline it grew from; name it after the search instead.
         Schedule = entry.IsBaseline ? entry.Schedule : entry.Schedule with { Name = string.Create(CultureInfo.InvariantCulture, $"{summary.Search.Name} nfe {entry.Record.Nfe} #{rank}") },
@@ -106,7 +107,7 @@ public static class ExportCommand
     };
 
     /// <summary>The model's noise schedule from the card stored by run; the time kind's defaults otherwise.</summary>
-    public static NoiseSchedule NoiseOf(SearchSummary summary, string timeKind)
+    public static NoiseSchedule NoiseOf(SearchResults summary, string timeKind)
     {
         ArgumentNullException.ThrowIfNull(summary);
         if (summary.Model is { } model)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Cli.Plots;
 using ScheduleSearch.Cli.Reports;
+using ScheduleSearch.Search.Results;
 
 namespace ScheduleSearch.Cli.Commands;
 
@@ -24,7 +25,7 @@ public static class PlotCommand
             var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
             using (store)
             {
-                var summary = SearchSummary.Load(store, record, path, 1, cancellationToken);
+                var summary = SearchResults.Load(store, record, path, 1, cancellationToken);
                 var time = summary.PerNfe.Select(n => n.Best?.Schedule.Time).FirstOrDefault(t => t is not null) ?? "vp-discrete";
                 var files = SearchPlots.WriteAll(summary, ExportCommand.NoiseOf(summary, time), parse.GetValue(output)!);
                 foreach (var file in files)

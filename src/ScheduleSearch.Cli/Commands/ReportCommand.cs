@@ -3,6 +3,7 @@ using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Cli.Reports;
 using ScheduleSearch.Cli.Reports.Html;
+using ScheduleSearch.Search.Results;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Commands;
@@ -65,7 +66,7 @@ public static class ReportCommand
         var (store, record, path) = DatabaseLocator.OpenSearch(name, database, storage);
         using (store)
         {
-            var summary = SearchSummary.Load(store, record, path, 10, cancellationToken);
+            var summary = SearchResults.Load(store, record, path, 10, cancellationToken);
             var time = summary.PerNfe.Select(n => n.Best?.Schedule.Time).FirstOrDefault(t => t is not null) ?? "vp-discrete";
             var noise = ExportCommand.NoiseOf(summary, time);
             var refresh = watch && record.Status == SearchStatus.Running ? WatchSeconds : (int?)null;

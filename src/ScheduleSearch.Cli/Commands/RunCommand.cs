@@ -66,43 +66,22 @@ public static class RunCommand
             console.Log(resumed > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, {where})")
                 : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, {where})"));
-            var run = new SearchRun(ForModel(spec, session.Model), evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
+            var run = new SearchRun(SpecOnModel.ForModel(spec, session.Model.Card.Name, [.. session.Model.Variants.Keys], session.Model.Statistics), evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
             var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
             ResultTable.Write(console, result, session.Evaluator.Metric);
             if (result.Status == SearchStatus.Interrupted)
             {
                 console.Log(string.Create(CultureInfo.InvariantCulture, $"interrupted after {result.Evaluations} evaluations; checkpointed in {dbPath}"));
-                console.Out.WriteLine($"resume with: schedule-search run {Quote(path)}{(parse.GetValue(database) is { } db ? " --db " + Quote(db) : string.Empty)}");
+                console.Out.WriteLine($"resume with: schedule-search run {ShellQuote.Quote(path)}{(parse.GetValue(database) is { } db ? " --db " + ShellQuote.Quote(db) : string.Empty)}");
                 return ExitCodes.Interrupted;
             }
 
             console.Log(string.Create(CultureInfo.InvariantCulture, $"finished '{spec.Name}' ({result.StopReason}) after {result.Evaluations} evaluations"));
-            var dbOption = parse.GetValue(database) is { } d ? " --db " + Quote(d) : string.Empty;
-            console.Out.WriteLine($"next: schedule-search show {Quote(spec.Name)}{dbOption}");
-            console.Out.WriteLine($"      schedule-search report {Quote(spec.Name)}{dbOption}   (one HTML page to open in a browser)");
+            var dbOption = parse.GetValue(database) is { } d ? " --db " + ShellQuote.Quote(d) : string.Empty;
+            console.Out.WriteLine($"next: schedule-search show {ShellQuote.Quote(spec.Name)}{dbOption}");
+            console.Out.WriteLine($"      schedule-search report {ShellQuote.Quote(spec.Name)}{dbOption}   (one HTML page to open in a browser)");
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>Quotes an argument for a shell when it holds spaces or quotes.</summary>
-    public static string Quote(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        return value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '&' or ';' or '(' or ')')
-            ? "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
-            : value;
-    }
-
-    /// <summary>
-    /// The spec as searched on <paramref name="model"/>: a card without data statistics cannot run mean-x0 first steps
-    /// or teleports, so those leave the space (the stored spec text is unchanged, so resuming still matches).
-    /// </summary>
-    public static SearchSpec ForModel(SearchSpec spec, ScheduleSearch.Models.Onnx.LoadedModel model)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(model);
-        CallTimesMeasurer.CheckVariants(model, spec);
-        return model.Statistics is null ? spec with { Space = spec.Space.WithoutDataStatistics() } : spec;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Cli.Reports;
+using ScheduleSearch.Search.Results;
 
 namespace ScheduleSearch.Cli.Commands;
 
@@ -31,7 +32,7 @@ public static class ShowCommand
             var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
             using (store)
             {
-                var summary = SearchSummary.Load(store, record, path, k, cancellationToken);
+                var summary = SearchResults.Load(store, record, path, k, cancellationToken);
                 var cost = CostSummary.Of(summary);
                 if (parse.GetValue(json))
                 {
@@ -47,7 +48,7 @@ public static class ShowCommand
         return command;
     }
 
-    private static void Write(CliOutput console, SearchSummary summary)
+    private static void Write(CliOutput console, SearchResults summary)
     {
         var s = summary.Search;
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

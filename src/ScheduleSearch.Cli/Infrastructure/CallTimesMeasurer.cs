@@ -17,16 +17,4 @@ public static class CallTimesMeasurer
         ArgumentNullException.ThrowIfNull(spec);
         return () => ModelCallTimer.Measure(model.Primary, model.Variants, spec.Metric.Samples, device: model.Primary.Device);
     }
-
-    /// <summary>Refuses a space whose "models" names a network the card does not list as a variant.</summary>
-    public static void CheckVariants(LoadedModel model, SearchSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(spec);
-        foreach (var name in spec.Space.Models.Where(n => !model.Variants.ContainsKey(n)))
-        {
-            var known = model.Variants.Count == 0 ? "the card lists no variants" : "the card's variants are " + string.Join(", ", model.Variants.Keys.Order(StringComparer.Ordinal));
-            throw new BadInputException($"space.models: '{name}' is not a variant of model '{model.Card.Name}' ({known})");
-        }
-    }
 }

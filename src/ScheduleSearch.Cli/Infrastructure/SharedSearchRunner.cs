@@ -27,20 +27,18 @@ public static class SharedSearchRunner
         var resumed = session.Store.CountSearchEvaluations(spec.Name);
         console.Log(string.Create(CultureInfo.InvariantCulture,
             $"{(resumed > 0 ? "resuming" : "starting")} shared search '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({location}, device {session.Model.Primary.Device})"));
-        console.Log($"workers join with: schedule-search worker --storage {location} --search {RunQuote(spec.Name)}");
+        console.Log($"workers join with: schedule-search worker --storage {location} --search {ShellQuote.Quote(spec.Name)}");
         var evaluator = new QueuedEvaluator(session.Evaluator, session.Store, session.Store, session.Evaluator.Identity, spec.Budget.Evaluations, options);
-        var run = new SearchRun(Commands.RunCommand.ForModel(spec, session.Model), evaluator, session.Store, session.Model.Primary.Schedule, new SearchRunOptions { Model = session.Model.Primary, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
+        var run = new SearchRun(SpecOnModel.ForModel(spec, session.Model.Card.Name, [.. session.Model.Variants.Keys], session.Model.Statistics), evaluator, session.Store, session.Model.Primary.Schedule, new SearchRunOptions { Model = session.Model.Primary, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
         var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
         ResultTable.Write(console, result, session.Evaluator.Metric);
         if (result.Status == SearchStatus.Interrupted)
         {
-            console.Log(string.Create(CultureInfo.InvariantCulture, $"interrupted after {result.Evaluations} evaluations; resume with: schedule-search run {RunQuote(specPath)} --storage {location}"));
+            console.Log(string.Create(CultureInfo.InvariantCulture, $"interrupted after {result.Evaluations} evaluations; resume with: schedule-search run {ShellQuote.Quote(specPath)} --storage {location}"));
             return ExitCodes.Interrupted;
         }
 
         console.Log(string.Create(CultureInfo.InvariantCulture, $"finished '{spec.Name}' ({result.StopReason}) after {result.Evaluations} evaluations, {evaluator.EvaluatedHere} of them here"));
         return ExitCodes.Success;
     }
-
-    private static string RunQuote(string value) => Commands.RunCommand.Quote(value);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Cli.Reports;
 using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Search.Results;
 using ScottPlot;
 
 namespace ScheduleSearch.Cli.Plots;
@@ -17,7 +18,7 @@ public static class SearchPlots
     private const int Height = 640;
 
     /// <summary>Writes every figure into <paramref name="folder"/>; returns the files written.</summary>
-    public static IReadOnlyList<string> WriteAll(SearchSummary summary, NoiseSchedule noise, string folder)
+    public static IReadOnlyList<string> WriteAll(SearchResults summary, NoiseSchedule noise, string folder)
     {
         ArgumentNullException.ThrowIfNull(summary);
         Directory.CreateDirectory(folder);
@@ -31,7 +32,7 @@ public static class SearchPlots
     }
 
     /// <summary>Best score so far vs evaluations, one line per NFE, its best baseline dashed in the same colour.</summary>
-    public static string History(SearchSummary summary, string path)
+    public static string History(SearchResults summary, string path)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var plot = new Plot();
@@ -89,7 +90,7 @@ public static class SearchPlots
     }
 
     /// <summary>NFE vs score: the best found (scoring and held-out), the best baseline, and every baseline as a grey dot.</summary>
-    public static string Front(SearchSummary summary, string path)
+    public static string Front(SearchResults summary, string path)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var plot = new Plot();
@@ -138,7 +139,7 @@ public static class SearchPlots
     }
 
     /// <summary>The timesteps of the best found schedule and the best baselines at one NFE, in log-SNR, one row each.</summary>
-    public static string Timesteps(SearchSummary summary, NfeSummary nfe, NoiseSchedule noise, string path)
+    public static string Timesteps(SearchResults summary, NfeSummary nfe, NoiseSchedule noise, string path)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(nfe);
@@ -185,7 +186,7 @@ public static class SearchPlots
         return double.IsFinite(lambda) ? 2.0 * lambda : 2.0 * noise.Lambda(noise.TMin) + 2.0;
     }
 
-    private static void Series(Plot plot, SearchSummary summary, Func<NfeSummary, double?> value, string label, Color color, LinePattern pattern)
+    private static void Series(Plot plot, SearchResults summary, Func<NfeSummary, double?> value, string label, Color color, LinePattern pattern)
     {
         var points = summary.PerNfe.Select(n => (X: (double)n.Nfe, Y: value(n))).Where(p => p.Y is { } y && y > 0 && double.IsFinite(y)).ToArray();
         if (points.Length == 0)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Evaluation.Cost;
+using ScheduleSearch.Search.Results;
 
 namespace ScheduleSearch.Cli.Reports;
 

@@ -1,4 +1,5 @@
 using ScheduleSearch.Evaluation.Cost;
+using ScheduleSearch.Search.Results;
 
 namespace ScheduleSearch.Cli.Reports;
 
@@ -22,7 +23,7 @@ public sealed record CostSummary
     public required IReadOnlyList<(ScoredEntry Entry, double Ms)> Front { get; init; }
 
     /// <summary>The cost summary of <paramref name="summary"/>, or null when it has no stored times.</summary>
-    public static CostSummary? Of(SearchSummary summary)
+    public static CostSummary? Of(SearchResults summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
         if (summary.Times is not { } times)
@@ -35,7 +36,7 @@ public sealed record CostSummary
             .Select(e => (Entry: e, Ms: times.TryCostOf(e.Schedule)))
             .Where(t => t.Ms is not null)
             .Select(t => (t.Entry, Ms: t.Ms!.Value)).ToList();
-        // Under a time budget the summary's per-NFE best is already the best within it (SearchSummary ranks as the run does).
+        // Under a time budget the summary's per-NFE best is already the best within it (SearchResults ranks as the run does).
         var budget = summary.Spec?.Objective is { IsTimeBudget: true, TimePerSampleMs: { } b } ? b : (double?)null;
         var within = budget is null
             ? []

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Evaluation.Cost;
 using ScheduleSearch.Export;
+using ScheduleSearch.Search.Results;
 
 namespace ScheduleSearch.Cli.Reports;
 
@@ -16,7 +17,7 @@ namespace ScheduleSearch.Cli.Reports;
 public static class SummaryJson
 {
     /// <summary>The document for <paramref name="summary"/> and its <paramref name="cost"/> (null: no measured times, no <c>cost</c> key).</summary>
-    public static string Write(SearchSummary summary, CostSummary? cost = null)
+    public static string Write(SearchResults summary, CostSummary? cost = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         using var stream = new MemoryStream();

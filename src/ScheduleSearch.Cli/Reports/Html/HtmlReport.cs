@@ -6,19 +6,20 @@ using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Core.Formatting;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Export;
+using ScheduleSearch.Search.Results;
 
 namespace ScheduleSearch.Cli.Reports.Html;
 
 /// <summary>
 /// <c>report</c>'s page: one self-contained HTML file (styles, the few lines of script and every datum inline; no
 /// request of any kind, so it opens from a file:// URL or an e-mail attachment) with the sections summary, history,
-/// front, timesteps, schedules and exports. Numbers come from the same <see cref="SearchSummary"/> as
+/// front, timesteps, schedules and exports. Numbers come from the same <see cref="SearchResults"/> as
 /// <c>show --json</c>, whose document the page also carries (element <c>summary-json</c>).
 /// </summary>
 internal static class HtmlReport
 {
     /// <summary>The page for <paramref name="summary"/>; <paramref name="refreshSeconds"/> makes it reload itself (for <c>--watch</c>).</summary>
-    public static string Write(SearchSummary summary, CostSummary? cost, NoiseSchedule noise, Func<ScoredEntry, int, ExportedSchedule> toExported, int? refreshSeconds = null)
+    public static string Write(SearchResults summary, CostSummary? cost, NoiseSchedule noise, Func<ScoredEntry, int, ExportedSchedule> toExported, int? refreshSeconds = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var s = summary.Search;
@@ -51,7 +52,7 @@ internal static class HtmlReport
         return page.ToString();
     }
 
-    private static void Summary(StringBuilder page, SearchSummary summary)
+    private static void Summary(StringBuilder page, SearchResults summary)
     {
         var s = summary.Search;
         var spec = summary.Spec;

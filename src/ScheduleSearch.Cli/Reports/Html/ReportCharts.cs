@@ -1,11 +1,12 @@
 using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Search.Results;
 
 namespace ScheduleSearch.Cli.Reports.Html;
 
 /// <summary>
-/// The report's charts, drawn from the same <see cref="SearchSummary"/> as <c>show</c> and <c>plot</c>: every
+/// The report's charts, drawn from the same <see cref="SearchResults"/> as <c>show</c> and <c>plot</c>: every
 /// evaluation per NFE with the best-so-far line, the NFE-vs-score front and the best schedules' timesteps in log-SNR.
 /// </summary>
 internal static class ReportCharts
@@ -14,7 +15,7 @@ internal static class ReportCharts
     private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
     /// <summary>Every evaluation at one NFE (score vs index, coloured by phase) and the best-so-far line.</summary>
-    public static string History(SearchSummary summary, NfeSummary nfe)
+    public static string History(SearchResults summary, NfeSummary nfe)
     {
         var chart = new SvgChart(string.Create(CultureInfo.InvariantCulture, $"history-nfe{nfe.Nfe}"), "evaluation at this NFE (baselines first)", $"{summary.Metric} (log scale; lower is better)", logY: true);
         var lastGeneration = nfe.History.Count == 0 ? 1 : nfe.History.Max(e => e.Record.Generation);
@@ -42,7 +43,7 @@ internal static class ReportCharts
     }
 
     /// <summary>NFE vs score: every baseline, the best baseline and the best found, on the scoring and held-out sets.</summary>
-    public static string Front(SearchSummary summary)
+    public static string Front(SearchResults summary)
     {
         var chart = new SvgChart("front-chart", "NFE (model evaluations per sample)", $"{summary.Metric} (log scale; lower is better)", logY: true) { IntegerX = true };
         chart.Add("every baseline (scoring)", "#bab0ac", summary.PerNfe.SelectMany(n => n.Baselines.Select(b =>
@@ -55,13 +56,13 @@ internal static class ReportCharts
     }
 
     /// <summary>Model time per sample vs score for a search with measured model times: the time-vs-score front over the whole history.</summary>
-    public static string CostFront(SearchSummary summary, CostSummary cost) =>
+    public static string CostFront(SearchResults summary, CostSummary cost) =>
         Chart("cost-front", "model time per sample (ms)", $"{summary.Metric} (log scale; lower is better)", c => c.Add("time-vs-score front", "#4e79a7",
             cost.Front.Select(f => new ChartPoint(f.Ms, f.Entry.Record.Score, string.Create(CultureInfo.InvariantCulture,
                 $"{Numbers.Time(f.Ms)} ms, NFE {f.Entry.Record.Nfe}: {Numbers.Score(f.Entry.Record.Score)}\n{(f.Entry.IsBaseline ? f.Entry.Schedule.Name : StepCodes.Of(f.Entry.Schedule))}"))), LineStyle.Solid, radius: 4));
 
     /// <summary>The timesteps of the best found schedule and up to four best baselines at one NFE, in log-SNR, one row each.</summary>
-    public static string Timesteps(SearchSummary summary, NfeSummary nfe, NoiseSchedule noise)
+    public static string Timesteps(SearchResults summary, NfeSummary nfe, NoiseSchedule noise)
     {
         var rows = new List<(string Label, ScoredEntry Entry)>();
         if (nfe.Best is { } best)
@@ -106,7 +107,7 @@ internal static class ReportCharts
         return first == last ? string.Create(CultureInfo.InvariantCulture, $"generation {first}") : string.Create(CultureInfo.InvariantCulture, $"generations {first}-{last}");
     }
 
-    private static void Series(SvgChart chart, SearchSummary summary, string name, string color, LineStyle line, Func<NfeSummary, ScoredEntry?> pick, Func<ScoredEntry, double?> score) =>
+    private static void Series(SvgChart chart, SearchResults summary, string name, string color, LineStyle line, Func<NfeSummary, ScoredEntry?> pick, Func<ScoredEntry, double?> score) =>
         chart.Add(name, color, summary.PerNfe.Select(n => (n.Nfe, Entry: pick(n))).Where(p => p.Entry is not null && score(p.Entry) is not null)
             .Select(p => new ChartPoint(p.Nfe, score(p.Entry!)!.Value, $"NFE {p.Nfe} {name}: {Numbers.Score(score(p.Entry!))} ({p.Entry!.Schedule.Name})")), line, radius: 5);
 

@@ -6,6 +6,7 @@ using ScheduleSearch.Cli.Reports.Html;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Spacings;
+using ScheduleSearch.Search.Results;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Tests.Reports.Html;
@@ -52,7 +53,7 @@ public sealed class HtmlReportTests
         return count;
     }
 
-    private static SearchSummary Summary(int evaluationsPerNfe, int[] nfes)
+    private static SearchResults Summary(int evaluationsPerNfe, int[] nfes)
     {
         var noise = VpDiscreteSchedule.Linear();
         var created = new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero);
@@ -88,7 +89,7 @@ public sealed class HtmlReportTests
                 Baselines = [.. ranked.Where(e => e.IsBaseline)],
             };
         }).ToList();
-        return new SearchSummary
+        return new SearchResults
         {
             Search = new SearchRecord
             {

@@ -4,13 +4,14 @@ using ScheduleSearch.Evaluation.Cost;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
-namespace ScheduleSearch.Cli.Reports;
+namespace ScheduleSearch.Search.Results;
 
 /// <summary>
-/// Everything show, export and plot report about one search, read from its database only (read-only, so it works
-/// while the search runs): status, counts, and per NFE the best found vs the best baseline with held-out scores.
+/// The read side of a search (Optuna's best trials), what show, export, plot and report render: read from its store
+/// only (read-only, so it works while the search runs): status, counts, and per NFE the best found vs the best
+/// baseline with held-out scores, winners chosen as the run chose them (under a time budget only those that fit it).
 /// </summary>
-public sealed record SearchSummary
+public sealed record SearchResults
 {
     /// <summary>The search record (status, counts, times).</summary>
     public required SearchRecord Search { get; init; }
@@ -21,7 +22,7 @@ public sealed record SearchSummary
     /// <summary>The metric's name.</summary>
     public required string Metric { get; init; }
 
-    /// <summary>The database file.</summary>
+    /// <summary>Where the store is, as the reader named it (a database file or a PostgreSQL location).</summary>
     public required string DatabasePath { get; init; }
 
     /// <summary>Per NFE, ascending.</summary>
@@ -36,21 +37,19 @@ public sealed record SearchSummary
     /// <summary>The model times per sample measured for the search (issue 9), or null when none are stored.</summary>
     public ModelCallTimes? Times { get; init; }
 
-    /// <summary>Reads the summary of <paramref name="search"/> from <paramref name="store"/>; <paramref name="top"/> schedules per NFE.</summary>
-    public static SearchSummary Load(IScoreStore store, SearchRecord search, string databasePath, int top, CancellationToken cancellationToken)
+    /// <summary>The results of the search called <paramref name="name"/> in <paramref name="store"/> (at <paramref name="databasePath"/>), or null when it has none.</summary>
+    public static SearchResults? Load(IScoreStore store, string name, string databasePath, int top, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.GetSearch(name) is { } search ? Load(store, search, databasePath, top, cancellationToken) : null;
+    }
+
+    /// <summary>Reads the results of <paramref name="search"/> from <paramref name="store"/>; <paramref name="top"/> schedules per NFE.</summary>
+    public static SearchResults Load(IScoreStore store, SearchRecord search, string databasePath, int top, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(search);
-        SearchSpec? spec;
-        try
-        {
-            spec = SearchSpec.Parse(search.SpecJson, search.Name);
-        }
-        catch (SearchSpecException)
-        {
-            spec = null;
-        }
-
+        var spec = TryParseSpec(search);
         var records = store.GetSearchEvaluations(search.Name, cancellationToken);
         var model = FindModel(store, spec, search.SpecJson);
         var heldOut = HeldOutKeys.Create(search, model, spec);
@@ -80,7 +79,7 @@ public sealed record SearchSummary
             });
         }
 
-        return new SearchSummary
+        return new SearchResults
         {
             Search = search,
             Spec = spec,
@@ -105,6 +104,19 @@ public sealed record SearchSummary
         }
 
         return times is null ? _ => false : e => times.TryCostOf(e.Schedule) is { } ms && objective.Allows(ms);
+    }
+
+    /// <summary>The spec <paramref name="search"/> was started with, or null when it no longer parses.</summary>
+    internal static SearchSpec? TryParseSpec(SearchRecord search)
+    {
+        try
+        {
+            return SearchSpec.Parse(search.SpecJson, search.Name);
+        }
+        catch (SearchSpecException)
+        {
+            return null;
+        }
     }
 
     internal static SamplerSchedule? TryRead(EvaluationRecord record)

@@ -1,17 +1,17 @@
 using MathNet.Numerics.LinearAlgebra;
-using ScheduleSearch.Cli.Reports;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Search.Results;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
-namespace ScheduleSearch.Cli.Tests.Reports;
+namespace ScheduleSearch.Search.Tests.Results;
 
 /// <summary>
-/// Every metric kind: the held-out scores a run reports are the ones the read side (show, export, plot) finds,
+/// Every metric kind: the held-out scores a run reports are the ones the read side (show, export, plot, report) finds,
 /// with the features and reference statistics the run scored with, and for a search stored before the run recorded
 /// its key context, derived from its model and spec.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class HeldOutReadSideTests
         using var store = new InMemoryScoreStore();
         var (spec, result) = Run(store, kind, recordIdentity: true);
 
-        var summary = SearchSummary.Load(store, store.GetSearch(spec.Name)!, "memory", top: 3, CancellationToken.None);
+        var summary = SearchResults.Load(store, store.GetSearch(spec.Name)!, "memory", top: 3, CancellationToken.None);
 
         AssertSameHeldOut(result, summary);
     }
@@ -41,12 +41,12 @@ public sealed class HeldOutReadSideTests
         var (spec, result) = Run(store, "teacher-rmse", recordIdentity: false);
         Assert.Null(store.GetSearch(spec.Name)!.KeyContextJson);
 
-        var summary = SearchSummary.Load(store, store.GetSearch(spec.Name)!, "memory", top: 3, CancellationToken.None);
+        var summary = SearchResults.Load(store, store.GetSearch(spec.Name)!, "memory", top: 3, CancellationToken.None);
 
         AssertSameHeldOut(result, summary);
     }
 
-    private static void AssertSameHeldOut(SearchResult result, SearchSummary summary)
+    private static void AssertSameHeldOut(SearchResult result, SearchResults summary)
     {
         var outcome = Assert.Single(result.PerNfe);
         var read = Assert.Single(summary.PerNfe);

@@ -1,7 +1,7 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Storage;
 
-namespace ScheduleSearch.Cli.Reports;
+namespace ScheduleSearch.Search.Results;
 
 /// <summary>One evaluated schedule of a search as a report shows it: the record, its schedule and its held-out score.</summary>
 public sealed record ScoredEntry

@@ -4,7 +4,7 @@ using ScheduleSearch.Evaluation.Metrics;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
-namespace ScheduleSearch.Cli.Reports;
+namespace ScheduleSearch.Search.Results;
 
 /// <summary>
 /// The cache keys of a search's held-out re-scores, by the <see cref="EvaluationIdentity"/> its run wrote onto the

@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Cli.Reports;
+namespace ScheduleSearch.Search.Results;
 
 /// <summary>One NFE of a search: the best found, the best baseline, the top schedules and the history of the best score.</summary>
 public sealed record NfeSummary

@@ -1,0 +1,35 @@
+using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Search.Running;
+using ScheduleSearch.Search.Specs;
+
+namespace ScheduleSearch.Search.Tests.Running;
+
+/// <summary>A spec's space narrowed to what a model can run.</summary>
+public sealed class SpecOnModelTests
+{
+    private static readonly SearchSpec Wide = WithWideSpace(SearchSpec.Parse("""
+        {
+          "format": "schedule-search/search@1", "name": "on model", "model": "m/model.json", "nfe": [4],
+          "metric": { "kind": "teacher-rmse", "samples": 8 },
+          "budget": { "evaluations": 8 }, "baselines": ["ddim"]
+        }
+        """, "on-model.search.json", Path.GetTempPath()));
+
+    [Fact]
+    public void A_model_without_data_statistics_loses_the_steps_that_need_them_and_a_model_with_them_keeps_the_spec()
+    {
+        Assert.Equal(Wide.Space.WithoutDataStatistics(), SpecOnModel.ForModel(Wide, "m", ["small"], statistics: null).Space);
+        var statistics = DataStatistics.Of(new GaussianMixture([1.0], [[0.0, 0.0]], [[1.0, 1.0]]));
+        Assert.Same(Wide, SpecOnModel.ForModel(Wide, "m", ["small"], statistics));
+    }
+
+    [Fact]
+    public void A_space_naming_a_network_the_card_lacks_is_refused_naming_the_card_s_variants()
+    {
+        var error = Assert.Throws<SearchSpecException>(() => SpecOnModel.ForModel(Wide, "toy", ["large", "medium"], statistics: null));
+
+        Assert.Equal("space.models: 'small' is not a variant of model 'toy' (the card's variants are large, medium)", error.Message);
+    }
+
+    private static SearchSpec WithWideSpace(SearchSpec spec) => spec with { Space = SearchSpace.Plain with { Teleport = true, Models = ["small"] } };
+}
