@@ -4,7 +4,8 @@ using ScheduleSearch.Evaluation;
 namespace ScheduleSearch.Search.Generators;
 
 /// <summary>
-/// CMA-ES on the timesteps of a fixed decision template (by default the best seed, i.e. the best baseline):
+/// CMA-ES on the timesteps of a fixed decision template (by default the best seed, i.e. the best baseline, brought
+/// into the space when it lies outside (<see cref="ScheduleEditing.IntoSpace"/>)):
 /// the parameters are the logs of the lambda increments through a softmax (<see cref="LambdaIncrements"/>),
 /// started at the template's own grid. SEARCH-NOTES.md section 4: the strongest single ingredient. Restarts
 /// from the best grid found with a smaller step when the step size collapses.
@@ -27,12 +28,12 @@ public sealed class CmaTimestepsGenerator : ICandidateGenerator
         this.context = context;
         rng = new Random(context.Seed);
         sigma0 = sigma;
-        var best = context.Seeds.Where(s => double.IsFinite(s.Score)).OrderBy(s => s.Score).FirstOrDefault();
+        var best = ScheduleEditing.BestTemplate(context);
         this.template = template ?? best?.Schedule;
         if (this.template is not null)
         {
             bestPoint = LambdaIncrements.ToParameters(context, this.template.Timesteps);
-            bestScore = template is null && best is not null ? best.Score : double.PositiveInfinity;
+            bestScore = template is null && best is not null ? best.Value.Score : double.PositiveInfinity;
             cma = new CmaEs(bestPoint, sigma0);
         }
     }

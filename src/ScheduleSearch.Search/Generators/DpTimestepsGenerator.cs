@@ -18,7 +18,8 @@ namespace ScheduleSearch.Search.Generators;
 /// Step rules (each step's cost depends only on its two end points): "ddim" (first order, = DPM-Solver(++)-1) and
 /// "tangent-2m" (DPM-Solver++(2M) whose history point is the teacher's fine point just before i, i.e. the local
 /// slope of the data prediction). Candidates are the best <see cref="Paths"/> paths of each rule applied to the
-/// decisions of each of the best <see cref="Templates"/> seeds (the best baselines); decisions are never changed,
+/// decisions of each of the best <see cref="Templates"/> seeds (the best baselines, brought into the space); decisions
+/// are never changed,
 /// so each candidate costs its template's NFE. Proposes one batch, then nothing. Without a model in the context
 /// (<see cref="GeneratorContext.Model"/>) it proposes nothing.
 /// </remarks>
@@ -85,7 +86,12 @@ public sealed class DpTimestepsGenerator : ICandidateGenerator
         var decisionKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var seed in context.Seeds.Where(s => double.IsFinite(s.Score)).OrderBy(s => s.Score))
         {
-            var s = seed.Schedule;
+            // A seed outside the space lends its decisions brought into the space.
+            if (ScheduleEditing.IntoSpace(context, seed.Schedule) is not { } s)
+            {
+                continue;
+            }
+
             // A grid uniform in lambda needs finite ends (a template ending at t = 0 is left out).
             if (s.Nfe != context.Nfe || s.Steps.Any(st => st.Method == StepMethod.Teleport)
                 || !double.IsFinite(context.Noise.Lambda(s.Timesteps[0])) || !double.IsFinite(context.Noise.Lambda(s.Timesteps[^1])))

@@ -30,8 +30,9 @@ public sealed class JointCmaGenerator : ICandidateGenerator
         rng = new Random(context.Seed);
         sigma0 = sigma;
         archive.Add(context.Seeds);
+        // The best seed outside an exact space is projected into it (its decisions kept where the space allows).
         var best = archive.Best;
-        this.template = template ?? best?.Schedule;
+        this.template = template ?? (best is null ? null : ScheduleEditing.IntoSpace(context, best.Schedule) ?? ScheduleEditing.BestTemplate(context)?.Schedule);
         if (this.template is not null)
         {
             bestPoint = LambdaIncrements.ToParameters(context, this.template.Timesteps);

@@ -4,7 +4,7 @@ using ScheduleSearch.Evaluation;
 namespace ScheduleSearch.Search.Generators;
 
 /// <summary>
-/// Local search on the timesteps of the current best: a compass (coordinate) search on the log lambda
+/// Local search on the timesteps of the current best (at first the best seed brought into the space): a compass (coordinate) search on the log lambda
 /// increments, each round trying +/- step on every coordinate, moving to the best improvement, halving the
 /// step when none improves. Stops (asks nothing) when the step falls below 1e-3.
 /// </summary>
@@ -25,8 +25,7 @@ public sealed class RefineGenerator : ICandidateGenerator
         this.context = context;
         rng = new Random(context.Seed);
         step = initialStep;
-        var best = context.Seeds.Where(s => double.IsFinite(s.Score)).OrderBy(s => s.Score).FirstOrDefault();
-        if (best is not null)
+        if (ScheduleEditing.BestTemplate(context) is { } best)
         {
             current = best.Schedule;
             score = best.Score;

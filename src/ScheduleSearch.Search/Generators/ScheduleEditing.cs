@@ -1,5 +1,6 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
+using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Search.Generators;
 
@@ -63,18 +64,26 @@ internal static class ScheduleEditing
             return index == 0 && ctx.Space.Teleport && !last ? StepChoice.Ddim with { Method = StepMethod.Teleport } : StepChoice.Ddim;
         }
 
+        var exact = !ctx.Space.KeepsBaselineDecisions;
+        if (exact)
+        {
+            step = IntoLists(ctx.Space, step);
+        }
+
         if (step.IsExponentialIntegrator)
         {
             var maxOrder = step.Method == StepMethod.Multistep ? Math.Max(1, available) : 3;
             step = step with { Order = Math.Clamp(step.Order, 1, maxOrder) };
             if (step.Method == StepMethod.Singlestep && step.Order > 1 && step.Derivative is DerivativeForm.UniPcBh1 or DerivativeForm.UniPcBh2 or DerivativeForm.Deis)
             {
-                step = step with { Derivative = ctx.Space.Derivatives.Contains(DerivativeForm.DpmSolver) || !ctx.Space.Derivatives.Contains(DerivativeForm.Taylor) ? DerivativeForm.DpmSolver : DerivativeForm.Taylor };
+                step = exact ? SinglestepInLists(ctx.Space, step, available) : step with { Derivative = ctx.Space.Derivatives.Contains(DerivativeForm.DpmSolver) || !ctx.Space.Derivatives.Contains(DerivativeForm.Taylor) ? DerivativeForm.DpmSolver : DerivativeForm.Taylor };
             }
 
             if (step.Derivative == DerivativeForm.Deis && step.Prediction != Prediction.Noise)
             {
-                step = step with { Derivative = DerivativeForm.DpmSolver };
+                step = !exact ? step with { Derivative = DerivativeForm.DpmSolver }
+                    : ctx.Space.Predictions.Contains(Prediction.Noise) ? step with { Prediction = Prediction.Noise }
+                    : step with { Derivative = ctx.Space.Derivatives.FirstOrDefault(d => d != DerivativeForm.Deis, DerivativeForm.DpmSolver) };
             }
 
             if (endsAtZero)
@@ -89,6 +98,81 @@ internal static class ScheduleEditing
         }
 
         return step;
+    }
+
+    /// <summary>
+    /// <paramref name="schedule"/> itself when it lies in the space, else its decisions brought into the space on its own
+    /// grid (<see cref="Repair"/>, named "... (projected)"), or null when no such schedule costs the target NFE. The
+    /// generators that keep a template's decisions start from this, so a baseline outside the space is a starting point
+    /// only.
+    /// </summary>
+    public static SamplerSchedule? IntoSpace(GeneratorContext ctx, SamplerSchedule schedule)
+    {
+        if (SpaceMembership.Contains(ctx.Space, schedule))
+        {
+            return schedule;
+        }
+
+        var projected = Repair(ctx, schedule.Timesteps, schedule.Steps, new Random(ctx.Seed), $"{schedule.Name} (projected)", schedule.Options);
+        return projected is not null && SpaceMembership.Contains(ctx.Space, projected) ? projected : null;
+    }
+
+    /// <summary>The best finite seed brought into the space (<see cref="IntoSpace"/>), with its score when it needed no change.</summary>
+    public static (SamplerSchedule Schedule, double Score)? BestTemplate(GeneratorContext ctx)
+    {
+        foreach (var seed in ctx.Seeds.Where(s => double.IsFinite(s.Score)).OrderBy(s => s.Score))
+        {
+            if (IntoSpace(ctx, seed.Schedule) is { } template)
+            {
+                return (template, ReferenceEquals(template, seed.Schedule) ? seed.Score : double.PositiveInfinity);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <paramref name="step"/> with every decision the space lists brought into its list (an exact space, <see
+    /// cref="SearchSpace.KeepsBaselineDecisions"/> false): a method, prediction, derivative or corrector outside it
+    /// becomes the list's first (no corrector when allowed), an order the largest allowed at or below it. Teleport
+    /// steps are left to <see cref="Fix"/>. Draws nothing from the random stream.
+    /// </summary>
+    public static StepChoice IntoLists(SearchSpace space, StepChoice step)
+    {
+        if (step.Method == StepMethod.Teleport)
+        {
+            return step;
+        }
+
+        var method = space.Methods.Contains(step.Method) ? step.Method : space.Methods[0];
+        var order = space.Orders.Contains(step.Order) ? step.Order : space.Orders.Where(o => o <= step.Order).DefaultIfEmpty(space.Orders.Min()).Max();
+        var projected = step with
+        {
+            Method = method,
+            Order = order,
+            Prediction = space.Predictions.Contains(step.Prediction) ? step.Prediction : space.Predictions[0],
+            Derivative = space.Derivatives.Contains(step.Derivative) ? step.Derivative : space.Derivatives[0],
+            LinearC = 0.0,
+            Corrector = space.Correctors.Contains(step.Corrector) ? step.Corrector
+                : space.Correctors.Contains(CorrectorKind.None) ? CorrectorKind.None : space.Correctors[0],
+        };
+        return projected == step ? step : projected;
+    }
+
+    /// <summary>
+    /// A singlestep step of order 2 or 3 whose derivative is UniPC's or DEIS's (which singlestep steps cannot use) in an
+    /// exact space: DPM-Solver's or Taylor's derivative when listed, else a multistep step when listed, else order 1.
+    /// </summary>
+    private static StepChoice SinglestepInLists(SearchSpace space, StepChoice step, int available)
+    {
+        if (space.Derivatives.Contains(DerivativeForm.DpmSolver) || space.Derivatives.Contains(DerivativeForm.Taylor))
+        {
+            return step with { Derivative = space.Derivatives.Contains(DerivativeForm.DpmSolver) ? DerivativeForm.DpmSolver : DerivativeForm.Taylor };
+        }
+
+        return space.Methods.Contains(StepMethod.Multistep)
+            ? step with { Method = StepMethod.Multistep, Order = Math.Clamp(step.Order, 1, Math.Max(1, available)) }
+            : step with { Order = 1 };
     }
 
     /// <summary>
@@ -169,7 +253,10 @@ internal static class ScheduleEditing
                     var at = rng.Chance(0.5) ? widest : rng.Next(choices.Count);
                     var mid = lambdas[at] + ((0.35 + (0.3 * rng.NextDouble())) * (lambdas[at + 1] - lambdas[at]));
                     lambdas.Insert(at + 1, mid);
-                    choices.Insert(at + 1, choices[at].Method == StepMethod.Singlestep ? choices[at] with { Method = StepMethod.Multistep } : choices[at]);
+                    // A singlestep step's second half runs multistep (one evaluation), or order-1 singlestep where the space has no multistep.
+                    choices.Insert(at + 1, choices[at].Method != StepMethod.Singlestep ? choices[at]
+                        : ctx.Space.Methods.Contains(StepMethod.Multistep) || ctx.Space.KeepsBaselineDecisions ? choices[at] with { Method = StepMethod.Multistep }
+                        : choices[at] with { Order = 1 });
                 }
             }
         }

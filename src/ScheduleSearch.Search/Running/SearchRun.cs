@@ -112,7 +112,7 @@ public sealed class SearchRun
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var nfe in spec.Nfe)
         {
-            states[nfe] = new NfeState(nfe, cost);
+            states[nfe] = new NfeState(nfe, cost, spec.Space);
             foreach (var schedule in BaselineSchedules(nfe))
             {
                 if (keys.Add(ScheduleKey.Compute(schedule)))
@@ -443,7 +443,7 @@ public sealed class SearchRun
     };
 
     /// <summary>Bookkeeping of one target NFE.</summary>
-    private sealed class NfeState(int nfe, CostObjective cost)
+    private sealed class NfeState(int nfe, CostObjective cost, SearchSpace space)
     {
         public int Nfe { get; } = nfe;
 
@@ -455,10 +455,15 @@ public sealed class SearchRun
 
         public bool Exhausted { get; set; }
 
-        /// <summary>Keeps <paramref name="r"/> when it beats the best (strictly: the first of equals stays).</summary>
+        /// <summary>
+        /// Keeps <paramref name="r"/> when it beats the best (strictly: the first of equals stays) and lies in the space:
+        /// what is reported as found is never a schedule the space rules out (a baseline, or a stitched one, is reported
+        /// as a baseline).
+        /// </summary>
         public bool Offer(ScoredSchedule r)
         {
-            if (r.Nfe != Nfe || !double.IsFinite(r.Score) || !cost.Allows(r) || (Best is not null && !(r.Score < Best.Score)))
+            if (r.Nfe != Nfe || !double.IsFinite(r.Score) || !cost.Allows(r) || (Best is not null && !(r.Score < Best.Score))
+                || !SpaceMembership.Contains(space, r.Schedule))
             {
                 return false;
             }

@@ -33,6 +33,18 @@ public sealed record SearchSpace
     /// <summary>Correctors allowed.</summary>
     public ImmutableArray<CorrectorKind> Correctors { get; init; } = [CorrectorKind.None, CorrectorKind.UniC];
 
+    /// <summary>
+    /// Whether a candidate may keep per-step decisions its baseline template brought from outside the lists above (a
+    /// VE-view method, DEIS): true while the lists are the default ones (a spec that restricts none of prediction,
+    /// order, method, derivative and corrector), so the default search tunes the timesteps of whichever classic solver
+    /// won. A space with any list restricted or changed holds every candidate to its lists (<see cref="SpaceMembership"/>);
+    /// baselines are then only starting points, projected into the space.
+    /// </summary>
+    public bool KeepsBaselineDecisions =>
+        Predictions.SequenceEqual(DefaultLists.Predictions) && Orders.SequenceEqual(DefaultLists.Orders)
+        && Methods.SequenceEqual(DefaultLists.Methods) && Derivatives.SequenceEqual(DefaultLists.Derivatives)
+        && Correctors.SequenceEqual(DefaultLists.Correctors);
+
     /// <summary>First point t_T (null = the model's default start).</summary>
     public double? TMax { get; init; }
 
@@ -78,6 +90,9 @@ public sealed record SearchSpace
     /// primary). Searched per step, mostly as T-Stitch's switch point (a cheap variant for the early steps).
     /// </summary>
     public ImmutableArray<string> Models { get; init; } = [];
+
+    /// <summary>A space with the default decision lists (what <see cref="KeepsBaselineDecisions"/> compares with).</summary>
+    private static readonly SearchSpace DefaultLists = new();
 
     /// <summary>Default of <see cref="TimeShiftBound"/>.</summary>
     public const double DefaultTimeShiftBound = 0.1;

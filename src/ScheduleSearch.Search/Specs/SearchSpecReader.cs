@@ -250,6 +250,11 @@ internal static class SearchSpecReader
             space = space with { Correctors = [.. Names(f, "corrector", ScheduleNames.ParseCorrector, ScheduleNames.CorrectorNames)] };
         }
 
+        if (space.Derivatives.All(d => d == DerivativeForm.Deis) && !space.Predictions.Contains(Prediction.Noise))
+        {
+            throw f.Error(f.Field("derivative"), "deis runs on noise predictions only: add \"noise\" to prediction or another derivative");
+        }
+
         if (f.Has("t_max"))
         {
             space = space with { TMax = f.Double("t_max", 0.0) };
