@@ -252,7 +252,7 @@ internal static class SearchSpecReader
 
         if (space.Derivatives.All(d => d == DerivativeForm.Deis) && !space.Predictions.Contains(Prediction.Noise))
         {
-            throw f.Error(f.Field("derivative"), "deis runs on noise predictions only: add \"noise\" to prediction or another derivative");
+            throw f.Error(f.FieldPath("derivative"), "deis runs on noise predictions only: add \"noise\" to prediction or another derivative");
         }
 
         if (f.Has("t_max"))
