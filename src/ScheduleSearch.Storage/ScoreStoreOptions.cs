@@ -17,4 +17,10 @@ public sealed record ScoreStoreOptions
 
     /// <summary>How long a writer retries the lock (a reader checking it holds it for microseconds) before refusing.</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How often a writer copies the database beside itself while it writes (LiteDB checkpoint, then a copy named
+    /// by <c>LiteDbBackup.PathFor</c>); null (the default) never. Stores without a file ignore it.
+    /// </summary>
+    public TimeSpan? BackupInterval { get; init; }
 }

@@ -11,7 +11,8 @@ namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
 /// <c>list [--db PATH | --storage litedb:PATH|postgresql://...] [--json]</c>: every search in the database (default: every
-/// db/*.db) or the shared store, with status and evaluations.
+/// db/*.db) or the shared store, with status and evaluations. A damaged database is listed as damaged (its error on
+/// stderr) and the others still are; the exit code is 2 when every database listed is damaged.
 /// </summary>
 public static class ListCommand
 {
@@ -25,11 +26,24 @@ public static class ListCommand
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var rows = new List<(SearchRecord Search, string Path)>();
-            foreach (var (store, path) in DatabaseLocator.OpenForListing(parse.GetValue(database), parse.GetValue(storage)))
+            var damaged = new List<string>();
+            var listed = 0;
+            foreach (var (open, path) in DatabaseLocator.OpenForListing(parse.GetValue(database), parse.GetValue(storage)))
             {
-                using var opened = store;
-                rows.AddRange(store.ListSearches(cancellationToken).Select(s => (s, path)));
+                listed++;
+                try
+                {
+                    using var store = open();
+                    rows.AddRange(store.ListSearches(cancellationToken).Select(s => (s, path)));
+                }
+                catch (DatabaseDamagedException e)
+                {
+                    damaged.Add(path);
+                    console.Error.WriteLine("error: " + ErrorReporter.OneLine(e));
+                }
             }
+
+            var code = damaged.Count > 0 && damaged.Count == listed ? ExitCodes.BadInput : ExitCodes.Success;
 
             if (parse.GetValue(json))
             {
@@ -48,21 +62,30 @@ public static class ListCommand
                         w.WriteEndObject();
                     }
 
+                    foreach (var path in damaged)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNull("search");
+                        w.WriteString("status", "damaged");
+                        w.WriteString("database", path);
+                        w.WriteEndObject();
+                    }
+
                     w.WriteEndArray();
                 }
 
                 console.Out.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
-                return ExitCodes.Success;
+                return code;
             }
 
-            TableWriter.Write(console, rows.Count == 0 ? "no searches yet (run: schedule-search run searches/quickstart.search.json)" : "searches",
+            TableWriter.Write(console, rows.Count == 0 && damaged.Count == 0 ? "no searches yet (run: schedule-search run searches/quickstart.search.json)" : "searches",
                 ["search", "status", "evaluations", "cache hits", "diverged", "updated (UTC)", "database"],
                 rows.Select(r => new[]
                 {
                     r.Search.Name, SummaryJson.Status(r.Search.Status), Numbers.Int(r.Search.Evaluations), Numbers.Int(r.Search.CacheHits),
                     Numbers.Int(r.Search.Diverged), r.Search.Updated.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), r.Path,
-                }).ToList());
-            return ExitCodes.Success;
+                }).Concat(damaged.Select(path => new[] { "-", "DAMAGED (see db check)", "-", "-", "-", "-", path })).ToList());
+            return code;
         });
         return command;
     }

@@ -24,7 +24,13 @@ public static class RunCommand
         var storage = StorageOption.Create();
         var grace = GraceOption.Create();
         var tuning = new TuningOptions();
-        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device, devices, storage, grace };
+        var backupEvery = new Option<double>("--backup-every")
+        {
+            Description = "Copy the database beside itself (DB.backup, checkpointed first) every HOURS of writing; 0 never (a LiteDB database only)",
+            DefaultValueFactory = _ => 4,
+            HelpName = "HOURS",
+        };
+        var command = new Command("run", "Start the search in SPEC, or resume it where the database already has it") { specPath, database, device, devices, storage, grace, backupEvery };
         foreach (var option in tuning.All)
         {
             command.Options.Add(option);
@@ -43,6 +49,12 @@ public static class RunCommand
             var devicesText = parse.GetValue(devices);
             var lanes = devicesText?.Split(',', StringSplitOptions.TrimEntries) ?? [parse.GetValue(device)!];
             var settings = tuning.Settings(parse, spec);
+            var backupHours = parse.GetValue(backupEvery);
+            if (!(backupHours >= 0) || double.IsInfinity(backupHours))
+            {
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--backup-every: {backupHours} is not a number of hours (0 or more; 0 never backs up)"));
+            }
+
             if (devicesText is not null && parse.GetResult(device) is { Implicit: false })
             {
                 throw new BadInputException("--device and --devices: give one or the other (--devices cuda:0,cuda:1 runs one evaluation lane per device)");
@@ -59,7 +71,8 @@ public static class RunCommand
             }
 
             var dbPath = parse.GetValue(storage) is { } liteDb ? StorageOption.LiteDbPath(liteDb) : parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
-            using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, settings);
+            var storeOptions = new ScoreStoreOptions { BackupInterval = backupHours > 0 ? TimeSpan.FromHours(backupHours) : null };
+            using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, settings, storeOptions);
             var evaluator = session.Lanes(lanes);
             var where = lanes.Length > 1 ? $"{lanes.Length} lanes: {string.Join(", ", lanes)}" : $"device {session.Model.Primary.Device}";
             var resumed = session.Store.CountSearchEvaluations(spec.Name);

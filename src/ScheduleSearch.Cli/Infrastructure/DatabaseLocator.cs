@@ -36,20 +36,20 @@ public static class DatabaseLocator
     }
 
     /// <summary>
-    /// Every store to list, opened read-only in turn: the one <c>--storage</c> names (a LiteDB file or the shared
-    /// PostgreSQL store), else those of <see cref="ForListing"/>; each with the location a table prints for it.
+    /// Every store to list, each with a function that opens it read-only and the location a table prints for it: the
+    /// one <c>--storage</c> names (a LiteDB file or the shared PostgreSQL store), else those of <see cref="ForListing"/>.
     /// </summary>
-    public static IEnumerable<(IScoreStore Store, string Location)> OpenForListing(string? database, string? storage)
+    public static IEnumerable<(Func<IScoreStore> Open, string Location)> OpenForListing(string? database, string? storage)
     {
         if (CheckStorage(database, storage) is { } location)
         {
-            yield return (StorageOption.OpenShared(location, readOnly: true), location.ToString());
+            yield return (() => StorageOption.OpenShared(location, readOnly: true), location.ToString());
             yield break;
         }
 
         foreach (var path in ForListing(storage is null ? database : StorageOption.LiteDbPath(storage)))
         {
-            yield return (LiteDbScoreStore.OpenReadOnly(path), path);
+            yield return (() => LiteDbScoreStore.OpenReadOnlyChecked(path), path);
         }
     }
 
@@ -85,9 +85,21 @@ public static class DatabaseLocator
     public static (IScoreStore Store, SearchRecord Search, string Path) OpenSearch(string searchName, string? database)
     {
         var candidates = database is not null ? [database] : new[] { ForSearch(searchName) }.Concat(ForListing(null)).Distinct().ToArray();
+        DatabaseDamagedException? skipped = null;
         foreach (var path in candidates.Where(File.Exists))
         {
-            var store = LiteDbScoreStore.OpenReadOnly(path);
+            LiteDbScoreStore store;
+            try
+            {
+                store = LiteDbScoreStore.OpenReadOnly(path);
+            }
+            catch (DatabaseDamagedException e) when (path != candidates[0])
+            {
+                // Another search's damaged file does not hide this one; it is reported if this search is nowhere else.
+                skipped ??= e;
+                continue;
+            }
+
             var record = store.GetSearch(searchName);
             if (record is not null)
             {
@@ -100,6 +112,11 @@ public static class DatabaseLocator
         if (database is not null && !File.Exists(database))
         {
             throw new BadInputException($"--db: database '{database}' does not exist");
+        }
+
+        if (skipped is not null)
+        {
+            throw skipped;
         }
 
         var where = database ?? (candidates.Length == 0 ? $"{Folder}/ (no databases there)" : string.Join(", ", candidates));

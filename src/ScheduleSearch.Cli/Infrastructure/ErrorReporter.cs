@@ -9,7 +9,8 @@ namespace ScheduleSearch.Cli.Infrastructure;
 
 /// <summary>
 /// Turns an exception into one line on stderr and an exit code: <see cref="ExitCodes.BadInput"/> for input the user
-/// can fix (files, JSON, cards, schedules, specs), <see cref="ExitCodes.Failure"/> for everything else.
+/// can fix (files, JSON, cards, schedules, specs, a damaged database, a disk that refused a write),
+/// <see cref="ExitCodes.Failure"/> for everything else.
 /// </summary>
 public static partial class ErrorReporter
 {
@@ -34,6 +35,7 @@ public static partial class ErrorReporter
     {
         BadInputException or ScheduleFormatException or ModelCardException or JsonException => true,
         FileNotFoundException or DirectoryNotFoundException => true,
+        DatabaseDamagedException or StorageIoException => true,
         DatabaseInUseException or OnnxDeviceException => false,
         _ => exception.GetType().Name is "SearchSpecException" or "SpecFormatException" || exception.GetType().Name.EndsWith("SpecException", StringComparison.Ordinal),
     };

@@ -57,7 +57,7 @@ public sealed class EvaluationSession : IDisposable
     /// or features, the default prefix cache; every lane gets the same). The model is opened first, so a bad card never
     /// creates or touches a database.
     /// </summary>
-    public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output, SessionSettings? settings = null)
+    public static EvaluationSession Open(string cardPath, string device, MetricSpec metric, string databasePath, CliOutput output, SessionSettings? settings = null, ScoreStoreOptions? storeOptions = null)
     {
         settings ??= SessionSettings.Default;
         return SessionOpener.Open(
@@ -65,7 +65,7 @@ public sealed class EvaluationSession : IDisposable
             device,
             metric,
             output,
-            () => LiteDbScoreStore.Open(databasePath),
+            () => LiteDbScoreStore.Open(databasePath, storeOptions),
             (model, store, evaluator, hash, owned) => new EvaluationSession(
                 model, store, evaluator, hash, owned, laneDevice => SessionOpener.OpenLane(cardPath, laneDevice, metric, output, store, hash, settings)),
             settings);

@@ -35,6 +35,12 @@ internal static class DatabaseInspector
             throw new ScoreStoreException($"database {path} is an empty file, not a ScheduleSearch database; delete it or choose another path");
         }
 
+        if (length > LiteDbFiles.PageSize && length % LiteDbFiles.PageSize != 0 && HasLiteDbHeader(path))
+        {
+            throw LiteDbIntegrity.Damaged(path, string.Create(CultureInfo.InvariantCulture,
+                $"it is {length} bytes, not a whole number of {LiteDbFiles.PageSize}-byte pages: the file was truncated or a write was cut short"));
+        }
+
         if (length < LiteDbFiles.PageSize || length % LiteDbFiles.PageSize != 0)
         {
             throw new ScoreStoreException(string.Create(CultureInfo.InvariantCulture,
@@ -59,6 +65,17 @@ internal static class DatabaseInspector
         }
     }
 
+    private static bool HasLiteDbHeader(string path)
+    {
+        var header = new byte[LiteDbFiles.PageSize];
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            stream.ReadExactly(header);
+        }
+
+        return Encoding.ASCII.GetString(header, HeaderInfoOffset, LiteDbHeader.Length) == LiteDbHeader && header[FileVersionOffset] == FileVersion;
+    }
+
     /// <summary>
     /// Opens the database read-only over views of its data and log files; the caller disposes the returned
     /// view. LiteDB errors become a <see cref="ScoreStoreException"/> naming the file.
@@ -73,7 +90,7 @@ internal static class DatabaseInspector
             var engine = new LiteEngine(new EngineSettings { DataStream = data, LogStream = log, ReadOnly = true, AutoRebuild = false });
             return new DatabaseView(new LiteDatabase(engine), data, log);
         }
-        catch (Exception ex) when (ex is LiteException or IOException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or FormatException or InvalidDataException or OverflowException or EndOfStreamException or NotSupportedException)
         {
             data.Dispose();
             log.Dispose();
@@ -89,7 +106,7 @@ internal static class DatabaseInspector
         {
             schema = db.CollectionExists(MetaCollection) ? db.GetCollection(MetaCollection).FindById("schema") : null;
         }
-        catch (Exception ex) when (ex is LiteException or IOException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or FormatException or InvalidDataException or OverflowException or EndOfStreamException or NotSupportedException)
         {
             throw Corrupt(path, ex);
         }
@@ -108,18 +125,19 @@ internal static class DatabaseInspector
 
         if (version < 1)
         {
-            throw new ScoreStoreException($"database {path} has an invalid schema record (version {schema["version"]}); it is corrupt");
+            throw LiteDbIntegrity.Damaged(path, $"its schema record is invalid (version {schema["version"]})");
         }
     }
 
-    /// <summary>Inspects an existing file completely: header, readability, schema.</summary>
+    /// <summary>Inspects an existing file for a reader: header, page chain, readability, schema.</summary>
     public static void Inspect(string path)
     {
+        LiteDbIntegrity.RequirePages(path);
         using var view = OpenView(path);
         CheckSchema(view.Db, path);
     }
 
     /// <summary>The error for a file LiteDB cannot read.</summary>
-    public static ScoreStoreException Corrupt(string path, Exception ex) =>
-        new($"database {path} is corrupt or unreadable ({ex.Message}); restore it from a backup or delete it", ex);
+    public static DatabaseDamagedException Corrupt(string path, Exception ex) =>
+        LiteDbIntegrity.Damaged(path, LiteDbIntegrity.Describe(ex), ex);
 }

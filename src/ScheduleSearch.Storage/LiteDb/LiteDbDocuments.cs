@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using LiteDB;
 
 namespace ScheduleSearch.Storage.LiteDb;
@@ -6,6 +9,8 @@ namespace ScheduleSearch.Storage.LiteDb;
 /// <summary>
 /// Maps records to LiteDB documents by hand (no reflection mapper: fast, and the stored field names are the
 /// schema). Times are stored as UTC ticks (Int64): LiteDB's own dates lose sub-millisecond precision and come back in local time.
+/// Each evaluation carries "sum", a SHA-256 prefix of its fields: LiteDB pages have no checksum, so without it a flipped
+/// bit in a stored score would read back as a different, valid-looking score.
 /// </summary>
 internal static class LiteDbDocuments
 {
@@ -73,9 +78,38 @@ internal static class LiteDbDocuments
         ["generation"] = r.Generation,
         ["created"] = Time(r.Created),
         ["details"] = r.DetailsJson is null ? BsonValue.Null : new BsonValue(r.DetailsJson),
+        ["sum"] = Checksum(r),
     };
 
-    public static EvaluationRecord ToEvaluation(BsonDocument d) => new()
+    /// <summary>
+    /// The evaluation in <paramref name="d"/>; throws <see cref="InvalidDataException"/> when it does not match its
+    /// checksum (documents written before checksums existed have none and are read as they are).
+    /// </summary>
+    public static EvaluationRecord ToEvaluation(BsonDocument d)
+    {
+        var record = ToEvaluationUnchecked(d);
+        if (d.TryGetValue("sum", out var sum) && !sum.IsNull && sum.AsString != Checksum(record))
+        {
+            throw new InvalidDataException($"evaluation {record.Key} does not match its checksum (a changed byte in its score, schedule or fields)");
+        }
+
+        return record;
+    }
+
+    /// <summary>The checksum of an evaluation: 16 hex digits of SHA-256 over every field, in a fixed order.</summary>
+    public static string Checksum(EvaluationRecord r)
+    {
+        var text = string.Join('\u001f',
+            r.Key, r.ScheduleKey, r.ScheduleJson, r.Nfe.ToString(CultureInfo.InvariantCulture), r.Metric,
+            BitConverter.DoubleToInt64Bits(r.Score).ToString(CultureInfo.InvariantCulture),
+            r.HeldOutScore is { } h ? BitConverter.DoubleToInt64Bits(h).ToString(CultureInfo.InvariantCulture) : "-",
+            r.Fidelity.ToString(CultureInfo.InvariantCulture), Name(r.Status), r.Duration.Ticks.ToString(CultureInfo.InvariantCulture),
+            string.Join('\u001e', r.SearchNames), r.Generation.ToString(CultureInfo.InvariantCulture),
+            r.Created.UtcTicks.ToString(CultureInfo.InvariantCulture), r.DetailsJson ?? "\u0000");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
+    }
+
+    private static EvaluationRecord ToEvaluationUnchecked(BsonDocument d) => new()
     {
         Key = d["_id"].AsString,
         ScheduleKey = d["schedule_key"].AsString,

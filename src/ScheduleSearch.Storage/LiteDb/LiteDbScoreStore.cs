@@ -13,10 +13,15 @@ namespace ScheduleSearch.Storage.LiteDb;
 /// writes each call in one transaction, and on a clean <see cref="Dispose"/> marks its running searches
 /// interrupted, checkpoints the log into the file and releases the lock. <see cref="OpenReadOnly"/> makes a
 /// reader (list, show, export) that works while a writer runs: each call opens a fresh read-only view, so it sees
-/// everything committed until then. Both check the file first: a foreign, corrupt or newer database is refused
-/// with a <see cref="ScoreStoreException"/> naming it, and nothing on disk is changed.
+/// everything committed until then. Both check the file first, read-only: a foreign or newer database is refused
+/// with a <see cref="ScoreStoreException"/> naming it, a damaged one with a <see cref="DatabaseDamagedException"/>
+/// (the writer checks every page, document and link before LiteDB may write; a reader checks the page chain), and
+/// nothing on disk is changed. The machine refusing a write (a full disk, a read-only file system) becomes a
+/// <see cref="StorageIoException"/>; what was committed before stays intact and the writer stops writing.
+/// The parts: this file (opening, closing, transactions), .Searches, .Evaluations, .References;
+/// <see cref="LiteDbIntegrity"/> (the check), <see cref="LiteDbSalvage"/>, <see cref="LiteDbBackup"/>.
 /// </summary>
-public sealed class LiteDbScoreStore : IScoreStore
+public sealed partial class LiteDbScoreStore : IScoreStore
 {
     private const int ReadAttempts = 5;
     private readonly Lock gate = new();
@@ -26,6 +31,8 @@ public sealed class LiteDbScoreStore : IScoreStore
     private readonly HashSet<string> begun = new(StringComparer.Ordinal);
     private long sequence;
     private bool disposed;
+    private StorageIoException? failed;
+    private DateTimeOffset lastBackup;
 
     private LiteDbScoreStore(string path, ScoreStoreOptions options, LiteDatabase? db, WriterLock? writerLock)
     {
@@ -42,6 +49,9 @@ public sealed class LiteDbScoreStore : IScoreStore
 
     /// <summary>The schema version this program writes; newer files are refused.</summary>
     public static int SchemaVersion => DatabaseInspector.SchemaVersion;
+
+    /// <summary>LiteDB's write-ahead log beside the database at <paramref name="path"/> ("name-log.ext").</summary>
+    public static string LogPathOf(string path) => LiteDbFiles.LogPath(path);
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
@@ -62,13 +72,42 @@ public sealed class LiteDbScoreStore : IScoreStore
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= ScoreStoreOptions.Default;
         path = Path.GetFullPath(path);
-        if (File.Exists(path))
+        try
         {
-            DatabaseInspector.Inspect(path);
+            return OpenWriter(path, options, null);
         }
-        else
+        catch (Exception ex) when (IoFailures.Translate(ex, path) is { } plain)
+        {
+            throw plain;
+        }
+    }
+
+    /// <summary>For tests: a writer whose data and log streams pass through <paramref name="wrap"/> (to make a disk fill up).</summary>
+    internal static LiteDbScoreStore OpenForTests(string path, ScoreStoreOptions options, Func<Stream, Stream> wrap)
+    {
+        path = Path.GetFullPath(path);
+        try
+        {
+            return OpenWriter(path, options, wrap);
+        }
+        catch (Exception ex) when (IoFailures.Translate(ex, path) is { } plain)
+        {
+            throw plain;
+        }
+    }
+
+    private static LiteDbScoreStore OpenWriter(string path, ScoreStoreOptions options, Func<Stream, Stream>? wrap)
+    {
+        var checkedFirst = false;
+        if (!File.Exists(path))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        else if (LiteDbFiles.ProbeLiveWriter(path) is null)
+        {
+            // Checked before the lock file is made, so a refused file gets no companion files either.
+            LiteDbIntegrity.RequireIntact(path);
+            checkedFirst = true;
         }
 
         var writerLock = WriterLock.Acquire(path, options.LockWait, options.Clock);
@@ -78,17 +117,28 @@ public sealed class LiteDbScoreStore : IScoreStore
             {
                 Create(path, options.Clock.GetUtcNow());
             }
-
-            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Upgrade = false })
+            else if (!checkedFirst)
             {
-                // Checkpoint every 80 MB of log instead of 8 MB: each checkpoint rewrites the logged pages into the data file.
-                CheckpointSize = 10_000,
-            };
+                // A writer held the file during the check above (or it appeared since): check it now that none can.
+                LiteDbIntegrity.RequireIntact(path);
+            }
+
+            var db = wrap is null
+                ? new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Upgrade = false })
+                : new LiteDatabase(new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings
+                {
+                    DataStream = wrap(new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)),
+                    LogStream = wrap(new FileStream(LiteDbFiles.LogPath(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite)),
+                    AutoRebuild = false,
+                }));
+
+            // Checkpoint every 80 MB of log instead of 8 MB: each checkpoint rewrites the logged pages into the data file.
+            db.CheckpointSize = 10_000;
             try
             {
                 DatabaseInspector.CheckSchema(db, path);
                 EnsureIndexes(db);
-                return new LiteDbScoreStore(path, options, db, writerLock);
+                return new LiteDbScoreStore(path, options, db, writerLock) { lastBackup = options.Clock.GetUtcNow() };
             }
             catch
             {
@@ -104,6 +154,23 @@ public sealed class LiteDbScoreStore : IScoreStore
     }
 
     /// <summary>
+    /// <see cref="OpenReadOnly"/> after the full integrity check (<see cref="LiteDbIntegrity"/>) when no writer holds
+    /// the file (with one, pages move under the check, and the writer checked the file when it opened it): what
+    /// <c>list</c> uses, so a flipped byte inside a document marks the database damaged there too.
+    /// </summary>
+    public static LiteDbScoreStore OpenReadOnlyChecked(string path, ScoreStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        path = Path.GetFullPath(path);
+        if (File.Exists(path) && LiteDbFiles.ProbeLiveWriter(path) is null)
+        {
+            LiteDbIntegrity.RequireIntact(path);
+        }
+
+        return OpenReadOnly(path, options);
+    }
+
+    /// <summary>
     /// Opens the database for reading while a writer may be running; holds no file open between calls and never
     /// writes. Throws <see cref="ScoreStoreException"/> when the file is missing, foreign, corrupt or newer.
     /// </summary>
@@ -116,295 +183,22 @@ public sealed class LiteDbScoreStore : IScoreStore
             throw new ScoreStoreException($"database {path} does not exist");
         }
 
-        DatabaseInspector.Inspect(path);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                DatabaseInspector.Inspect(path);
+                break;
+            }
+            catch (ScoreStoreException) when (attempt < ReadAttempts && LiteDbFiles.ProbeLiveWriter(path) is not null)
+            {
+                // A checkpoint in progress can show a reader pages in motion for an instant.
+                Thread.Sleep(20 * attempt);
+            }
+        }
+
         return new LiteDbScoreStore(path, options ?? ScoreStoreOptions.Default, null, null);
     }
-
-    /// <inheritdoc />
-    public SearchRecord BeginSearch(string name, string specJson, string? keyContextJson = null)
-    {
-        CheckName(name);
-        ArgumentNullException.ThrowIfNull(specJson);
-        return Write(db =>
-        {
-            var searches = db.GetCollection(Searches);
-            var now = options.Clock.GetUtcNow();
-            var doc = searches.FindById(name);
-            if (doc is null)
-            {
-                doc = new BsonDocument
-                {
-                    ["_id"] = name, ["spec"] = specJson, ["created"] = Time(now),
-                    ["evaluations"] = 0, ["cache_hits"] = 0, ["diverged"] = 0,
-                };
-            }
-            else if (doc["spec"].AsString != specJson)
-            {
-                throw new ScoreStoreException($"search '{name}' exists in {DatabasePath} with another spec; choose another name to start a new search");
-            }
-
-            if (keyContextJson is not null)
-            {
-                doc["key_context"] = keyContextJson;
-            }
-
-            doc["status"] = Name(SearchStatus.Running);
-            doc["pid"] = ProcessIdentity.Current.ProcessId;
-            doc["host"] = ProcessIdentity.Current.HostName;
-            doc["updated"] = Time(now);
-            doc["heartbeat"] = Time(now);
-            searches.Upsert(doc);
-            begun.Add(name);
-            return ToSearch(doc, ProcessIdentity.Current, now, options.HeartbeatTimeout);
-        });
-    }
-
-    /// <inheritdoc />
-    public void Heartbeat(string name) => Write(db =>
-    {
-        var searches = db.GetCollection(Searches);
-        var doc = searches.FindById(name) ?? throw new KeyNotFoundException($"search '{name}' does not exist; begin it first");
-        doc["heartbeat"] = Time(options.Clock.GetUtcNow());
-        return searches.Update(doc);
-    });
-
-    /// <inheritdoc />
-    public void EndSearch(string name, SearchStatus status)
-    {
-        SearchStatusRule.CheckFinal(status);
-        Write(db =>
-        {
-            var searches = db.GetCollection(Searches);
-            var doc = searches.FindById(name) ?? throw new KeyNotFoundException($"search '{name}' does not exist; begin it first");
-            doc["status"] = Name(status);
-            doc["updated"] = Time(options.Clock.GetUtcNow());
-            begun.Remove(name);
-            return searches.Update(doc);
-        });
-    }
-
-    /// <inheritdoc />
-    public SearchRecord? GetSearch(string name) => Read((db, live) =>
-        db.GetCollection(Searches).FindById(name) is { } doc ? ToSearch(doc, LiveFor(name, live), options.Clock.GetUtcNow(), options.HeartbeatTimeout) : null);
-
-    /// <inheritdoc />
-    public IReadOnlyList<SearchRecord> ListSearches(CancellationToken cancellationToken = default) => Read((db, live) =>
-    {
-        var now = options.Clock.GetUtcNow();
-        return (IReadOnlyList<SearchRecord>)[.. db.GetCollection(Searches).FindAll()
-            .Select(d => ToSearch(d, LiveFor(d["_id"].AsString, live), now, options.HeartbeatTimeout))
-            .OrderBy(s => s.Created).ThenBy(s => s.Name, StringComparer.Ordinal)];
-    });
-
-    /// <inheritdoc />
-    public EvaluationRecord? GetEvaluation(string key) => Read((db, _) =>
-        db.GetCollection(Evaluations).FindById(key) is { } doc ? ToEvaluation(doc) : null);
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, EvaluationRecord> GetEvaluations(IEnumerable<string> keys, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var list = keys.ToList();
-        return Read((db, _) =>
-        {
-            var evaluations = db.GetCollection(Evaluations);
-            var found = new Dictionary<string, EvaluationRecord>(StringComparer.Ordinal);
-            foreach (var key in list)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!found.ContainsKey(key) && evaluations.FindById(key) is { } doc)
-                {
-                    found[key] = ToEvaluation(doc);
-                }
-            }
-
-            return (IReadOnlyDictionary<string, EvaluationRecord>)found;
-        });
-    }
-
-    /// <inheritdoc />
-    public int AddEvaluations(IReadOnlyList<EvaluationRecord> records, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        foreach (var record in records)
-        {
-            SearchStatusRule.CheckRecord(record);
-        }
-
-        return Write(db =>
-        {
-            var evaluations = db.GetCollection(Evaluations);
-            var links = new Links(db, records.SelectMany(r => r.SearchNames));
-            var fresh = new Dictionary<string, EvaluationRecord>(StringComparer.Ordinal);
-            var documents = new List<BsonDocument>(records.Count);
-            foreach (var record in records)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                EvaluationStatus status;
-                bool cached;
-                if (fresh.TryGetValue(record.Key, out var first))
-                {
-                    (status, cached) = (first.Status, true);
-                }
-                else if (evaluations.FindById(record.Key) is { } stored)
-                {
-                    (status, cached) = (EvaluationStatusOf(stored["status"].AsString), true);
-                }
-                else
-                {
-                    fresh.Add(record.Key, record);
-                    documents.Add(ToDocument(record));
-                    (status, cached) = (record.Status, false);
-                }
-
-                foreach (var searchName in record.SearchNames)
-                {
-                    links.Add(searchName, record.Key, cached, status, ref sequence);
-                }
-            }
-
-            evaluations.InsertBulk(documents, documents.Count + 1);
-            var added = documents.Count;
-            links.Save(sequence);
-            return added;
-        });
-    }
-
-    /// <inheritdoc />
-    public int AddCacheHits(string searchName, IEnumerable<string> keys, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var list = keys.ToList();
-        return Write(db =>
-        {
-            var evaluations = db.GetCollection(Evaluations);
-            var links = new Links(db, [searchName]);
-            var appended = 0;
-            foreach (var key in list)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var stored = evaluations.FindById(key) ?? throw new KeyNotFoundException($"evaluation {key} is not stored; store it with AddEvaluations");
-                appended += links.Add(searchName, key, cached: true, EvaluationStatusOf(stored["status"].AsString), ref sequence) ? 1 : 0;
-            }
-
-            links.Save(sequence);
-            return appended;
-        });
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<EvaluationRecord> GetSearchEvaluations(string searchName, CancellationToken cancellationToken = default) => Read((db, _) =>
-    {
-        var evaluations = db.GetCollection(Evaluations);
-        var prefix = searchName + Separator;
-        var result = new List<EvaluationRecord>();
-        foreach (var link in db.GetCollection(History).Find(Query.Between("order", prefix, prefix + '\uffff')))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var doc = evaluations.FindById(link["key"]) ?? throw new ScoreStoreException($"database {DatabasePath}: search '{searchName}' lists evaluation {link["key"].AsString}, which is missing; the file is corrupt");
-            result.Add(ToEvaluation(doc));
-        }
-
-        return (IReadOnlyList<EvaluationRecord>)result;
-    });
-
-    /// <inheritdoc />
-    public int CountSearchEvaluations(string searchName) => Read((db, _) =>
-        db.GetCollection(Searches).FindById(searchName)?["evaluations"].AsInt32 ?? 0);
-
-    /// <inheritdoc />
-    public long CountEvaluations() => Read((db, _) => db.GetCollection(Evaluations).LongCount());
-
-    /// <inheritdoc />
-    public bool AddReference(ReferenceArray reference, CancellationToken cancellationToken = default)
-    {
-        SearchStatusRule.CheckReference(reference);
-        var bytes = ToBytes(reference.Data.AsSpan());
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        cancellationToken.ThrowIfCancellationRequested();
-        return Write(db =>
-        {
-            var storage = db.GetStorage<string>(ReferenceFiles, ReferenceChunks);
-            if (storage.Exists(reference.Name))
-            {
-                return false;
-            }
-
-            using var stream = new MemoryStream(bytes, writable: false);
-            storage.Upload(reference.Name, reference.Name + ".f64", stream, ReferenceMetadata(reference, sha));
-            return true;
-        });
-    }
-
-    /// <inheritdoc />
-    public ReferenceArray? GetReference(string name, CancellationToken cancellationToken = default) => Read((db, _) =>
-    {
-        var storage = db.GetStorage<string>(ReferenceFiles, ReferenceChunks);
-        var file = storage.FindById(name);
-        if (file is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var metadata = file.Metadata;
-            var count = metadata["count"].AsInt32;
-            var bytes = new byte[checked(count * sizeof(double))];
-            using var stream = file.OpenRead();
-            var read = 0;
-            while (read < bytes.Length)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var n = stream.Read(bytes, read, bytes.Length - read);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
-            if (read != bytes.Length || stream.ReadByte() != -1)
-            {
-                throw Unreadable(name, string.Create(CultureInfo.InvariantCulture, $"its data holds {(read == bytes.Length ? "more than" : read)} bytes, {bytes.Length} expected"));
-            }
-
-            if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != metadata["sha256"].AsString)
-            {
-                throw Unreadable(name, "its data does not match the SHA-256 stored with it");
-            }
-
-            return new ReferenceArray
-            {
-                Name = name,
-                Shape = Shape(metadata),
-                Data = ImmutableArray.Create(MemoryMarshal.Cast<byte, double>(bytes)),
-                Accuracy = metadata["accuracy"].IsNull ? null : metadata["accuracy"].AsDouble,
-                Created = Time(metadata["created"]),
-                DescriptionJson = metadata["description"].IsNull ? null : metadata["description"].AsString,
-            };
-        }
-        catch (Exception ex) when (ex is LiteException or InvalidCastException or NullReferenceException or IOException or OverflowException or KeyNotFoundException)
-        {
-            throw Unreadable(name, ex.Message, ex);
-        }
-    });
-
-    /// <inheritdoc />
-    public void SaveModel(ModelRecord model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        Write(db => db.GetCollection(Models).Upsert(ToDocument(model)));
-    }
-
-    /// <inheritdoc />
-    public ModelRecord? GetModel(string contentHash) => Read((db, _) =>
-        db.GetCollection(Models).FindById(contentHash) is { } doc ? ToModel(doc) : null);
-
-    /// <inheritdoc />
-    public IReadOnlyList<ModelRecord> ListModels() => Read((db, _) =>
-        (IReadOnlyList<ModelRecord>)[.. db.GetCollection(Models).FindAll().Select(ToModel)]);
 
     /// <summary>
     /// A writer marks the searches it began and did not end as interrupted, checkpoints the log into the data
@@ -427,29 +221,22 @@ public sealed class LiteDbScoreStore : IScoreStore
 
             try
             {
-                if (begun.Count > 0)
+                // After a refused write (a full disk) LiteDB's state cannot be trusted: close without writing again;
+                // the log keeps every committed transaction and the next open replays it.
+                if (failed is null)
                 {
-                    InTransaction(database, db =>
-                    {
-                        var searches = db.GetCollection(Searches);
-                        foreach (var doc in begun.Select(n => searches.FindById(n)).OfType<BsonDocument>().Where(d => d["status"] == Name(SearchStatus.Running)))
-                        {
-                            doc["status"] = Name(SearchStatus.Interrupted);
-                            doc["updated"] = Time(options.Clock.GetUtcNow());
-                            searches.Update(doc);
-                        }
-
-                        return 0;
-                    });
+                    CloseCleanly(database);
                 }
-
-                database.Checkpoint();
             }
             finally
             {
                 try
                 {
                     database.Dispose();
+                }
+                catch (Exception ex) when (failed is not null && ex is IOException or LiteException)
+                {
+                    // Closing checkpoints again on a disk that is still full; the log already holds everything committed.
                 }
                 finally
                 {
@@ -458,6 +245,9 @@ public sealed class LiteDbScoreStore : IScoreStore
             }
         }
     }
+
+    /// <summary>For <see cref="LiteDbSalvage"/>: writes salvaged documents into this new database in one transaction.</summary>
+    internal void WriteSalvaged(Func<LiteDatabase, int> work) => Write(work);
 
     /// <summary>For tests: ends the writer the way a killed process does (no status change, no checkpoint, lock released by the OS).</summary>
     internal void AbandonForTests()
@@ -468,6 +258,55 @@ public sealed class LiteDbScoreStore : IScoreStore
             database?.Dispose();
             writerLock?.AbandonForTests();
         }
+    }
+
+    /// <summary>
+    /// Writes a consistent copy of the database beside it (<see cref="LiteDbBackup.PathFor"/>): the log is
+    /// checkpointed into the data file under the write lock, then the file is copied and renamed into place. Returns
+    /// the backup's path.
+    /// </summary>
+    public string Backup()
+    {
+        if (database is null)
+        {
+            throw new InvalidOperationException($"database {DatabasePath} was opened read-only; back it up from its writer");
+        }
+
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            try
+            {
+                database.Checkpoint();
+                lastBackup = options.Clock.GetUtcNow();
+                return LiteDbBackup.Write(DatabasePath);
+            }
+            catch (Exception ex) when (IoFailures.Translate(ex, LiteDbBackup.PathFor(DatabasePath)) is { } plain)
+            {
+                throw plain;
+            }
+        }
+    }
+
+    private void CloseCleanly(LiteDatabase db)
+    {
+        if (begun.Count > 0)
+        {
+            InTransaction(db, d =>
+            {
+                var searches = d.GetCollection(Searches);
+                foreach (var doc in begun.Select(n => searches.FindById(n)).OfType<BsonDocument>().Where(x => x["status"] == Name(SearchStatus.Running)))
+                {
+                    doc["status"] = Name(SearchStatus.Interrupted);
+                    doc["updated"] = Time(options.Clock.GetUtcNow());
+                    searches.Update(doc);
+                }
+
+                return 0;
+            });
+        }
+
+        db.Checkpoint();
     }
 
     private static void Create(string path, DateTimeOffset now)
@@ -508,9 +347,19 @@ public sealed class LiteDbScoreStore : IScoreStore
             db.Commit();
             return result;
         }
-        catch
+        catch (Exception ex)
         {
-            db.Rollback();
+            try
+            {
+                db.Rollback();
+            }
+            catch (Exception rollback) when (rollback is LiteException or IOException or InvalidOperationException)
+            {
+                // A rollback after a refused write can fail in turn ("write lock may not be acquired ..."); the
+                // first error is the one that says what happened.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
+            }
+
             throw;
         }
     }
@@ -539,11 +388,6 @@ public sealed class LiteDbScoreStore : IScoreStore
     private ProcessIdentity? LiveFor(string name, ProcessIdentity? live) =>
         database is null ? live : begun.Contains(name) ? ProcessIdentity.Current : null;
 
-    private ScoreStoreException Unreadable(string name, string why, Exception? inner = null) =>
-        inner is null
-            ? new ScoreStoreException($"reference '{name}' in {DatabasePath} is unreadable: {why}; delete the database or recompute the reference into a new one")
-            : new ScoreStoreException($"reference '{name}' in {DatabasePath} is unreadable: {why}; delete the database or recompute the reference into a new one", inner);
-
     private T Write<T>(Func<LiteDatabase, T> work)
     {
         if (database is null)
@@ -551,19 +395,48 @@ public sealed class LiteDbScoreStore : IScoreStore
             throw new InvalidOperationException($"database {DatabasePath} was opened read-only");
         }
 
+        T result;
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
+            if (failed is not null)
+            {
+                throw failed;
+            }
+
             var before = sequence;
             try
             {
-                return InTransaction(database, work);
+                result = InTransaction(database, work);
             }
-            catch
+            catch (Exception ex)
             {
                 sequence = before;
+                if (IoFailures.Translate(ex, DatabasePath) is { } plain)
+                {
+                    failed = plain;
+                    throw plain;
+                }
+
+                if (IsDamage(ex))
+                {
+                    throw Damaged(ex);
+                }
+
                 throw;
             }
+        }
+
+        BackUpWhenDue();
+        return result;
+    }
+
+    /// <summary>A backup every <see cref="ScoreStoreOptions.BackupInterval"/> of writing, after the write that passes it.</summary>
+    private void BackUpWhenDue()
+    {
+        if (options.BackupInterval is { } interval && interval > TimeSpan.Zero && options.Clock.GetUtcNow() - lastBackup >= interval)
+        {
+            Backup();
         }
     }
 
@@ -574,7 +447,14 @@ public sealed class LiteDbScoreStore : IScoreStore
             lock (gate)
             {
                 ObjectDisposedException.ThrowIf(disposed, this);
-                return work(database, ProcessIdentity.Current);
+                try
+                {
+                    return work(database, ProcessIdentity.Current);
+                }
+                catch (Exception ex) when (IsDamage(ex))
+                {
+                    throw Damaged(ex);
+                }
             }
         }
 
@@ -596,76 +476,20 @@ public sealed class LiteDbScoreStore : IScoreStore
             }
             catch (Exception ex) when (IsTransient(ex))
             {
-                throw DatabaseInspector.Corrupt(DatabasePath, ex);
+                throw ex is DatabaseDamagedException ? ex : Damaged(ex);
             }
         }
     }
 
     private static bool IsTransient(Exception ex) =>
-        ex is LiteException or IOException or InvalidCastException or IndexOutOfRangeException or ArgumentOutOfRangeException
-        || (ex is ScoreStoreException s && s.InnerException is LiteException or IOException);
+        IsDamage(ex) || ex is IOException || (ex is ScoreStoreException s && s.InnerException is LiteException or IOException);
 
-    /// <summary>The history links and counters a write adds to searches, saved at the end of its transaction.</summary>
-    private sealed class Links
-    {
-        private readonly ILiteCollection<BsonDocument> history;
-        private readonly ILiteCollection<BsonDocument> searches;
-        private readonly ILiteCollection<BsonDocument> meta;
-        private readonly Dictionary<string, BsonDocument> touched = new(StringComparer.Ordinal);
-        private readonly HashSet<string> pendingIds = new(StringComparer.Ordinal);
-        private readonly List<BsonDocument> pending = [];
+    /// <summary>What LiteDB and the decoders throw on bytes that are not what was written (never the machine refusing a write).</summary>
+    internal static bool IsDamage(Exception ex) =>
+        ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentOutOfRangeException or System.Text.DecoderFallbackException or EndOfStreamException
+            or FormatException or InvalidDataException or OverflowException or NullReferenceException or NotSupportedException or DatabaseDamagedException
+        && IoFailures.Translate(ex, string.Empty) is null;
 
-        public Links(LiteDatabase db, IEnumerable<string> searchNames)
-        {
-            history = db.GetCollection(History);
-            searches = db.GetCollection(Searches);
-            meta = db.GetCollection(DatabaseInspector.MetaCollection);
-            foreach (var name in searchNames)
-            {
-                if (!touched.ContainsKey(name))
-                {
-                    touched[name] = searches.FindById(name)
-                        ?? throw new KeyNotFoundException($"search '{name}' does not exist; begin it before storing its evaluations");
-                }
-            }
-        }
-
-        public bool Add(string searchName, string key, bool cached, EvaluationStatus status, ref long sequence)
-        {
-            var id = searchName + Separator + key;
-
-            // A link only ever points at a stored evaluation, so an evaluation inserted in this batch has none yet:
-            // the index lookup is needed only for evaluations that were already stored.
-            if (pendingIds.Contains(id) || (cached && history.FindById(id) is not null))
-            {
-                return false;
-            }
-
-            sequence++;
-            pendingIds.Add(id);
-            pending.Add(new BsonDocument
-            {
-                ["_id"] = id,
-                ["order"] = searchName + Separator + sequence.ToString("D19", CultureInfo.InvariantCulture),
-                ["key"] = key,
-                ["cached"] = cached,
-            });
-            var search = touched[searchName];
-            search["evaluations"] = search["evaluations"].AsInt32 + 1;
-            search["cache_hits"] = search["cache_hits"].AsInt32 + (cached ? 1 : 0);
-            search["diverged"] = search["diverged"].AsInt32 + (status == EvaluationStatus.Ok ? 0 : 1);
-            return true;
-        }
-
-        public void Save(long sequence)
-        {
-            history.InsertBulk(pending, pending.Count + 1);
-            foreach (var search in touched.Values)
-            {
-                searches.Update(search);
-            }
-
-            meta.Upsert(new BsonDocument { ["_id"] = "sequence", ["value"] = sequence });
-        }
-    }
+    private DatabaseDamagedException Damaged(Exception ex) =>
+        ex as DatabaseDamagedException ?? LiteDbIntegrity.Damaged(DatabasePath, LiteDbIntegrity.Describe(ex), ex);
 }

@@ -202,7 +202,7 @@ public sealed class LiteDbScoreStoreTests : IDisposable
         }
 
         File.WriteAllBytes(DbPath, bytes);
-        AssertRefusedUnchanged("is corrupt or unreadable");
+        AssertRefusedUnchanged("is damaged");
     }
 
     [Fact]
