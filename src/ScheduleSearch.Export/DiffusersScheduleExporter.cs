@@ -6,8 +6,9 @@ namespace ScheduleSearch.Export;
 
 /// <summary>
 /// <c>diffusers</c>: <c>timesteps</c> (N ints in [0, 999], descending, discrete-time models only) for
-/// <c>set_timesteps(timesteps=...)</c>, <c>sigmas</c> (N+1, final 0), the closest scheduler class with config
-/// overrides, and notes on what that scheduler cannot express.
+/// <c>set_timesteps(timesteps=...)</c>, <c>sigmas</c> (N+1, final 0), the closest scheduler class whose
+/// <c>set_timesteps</c> takes custom timesteps (or sigmas) in current diffusers, with config overrides, and notes on
+/// what that scheduler cannot express. The exact run is <c>schedule_search.diffusers.ScheduleSearchScheduler</c>.
 /// </summary>
 public sealed class DiffusersScheduleExporter : ScheduleExporterBase
 {
@@ -27,8 +28,19 @@ public sealed class DiffusersScheduleExporter : ScheduleExporterBase
         json.WriteStartObject();
         json.WriteString("format", "schedule-search/diffusers@1");
         json.WriteString("name", schedule.Name);
-        json.WriteNumber("nfe", schedule.Nfe);
-        var (scheduler, config) = Scheduler(main, schedule, winner.Noise);
+        var (scheduler, config, schedulerNote) = Scheduler(main, schedule, winner.Noise, timesteps is not null);
+        var calls = TargetCalls.Of(scheduler, schedule.Steps.Length, endsAtZero: true);
+        json.WriteNumber("nfe", calls);
+        if (schedulerNote is not null)
+        {
+            allNotes.Insert(0, schedulerNote);
+        }
+
+        if (TargetCalls.Note(calls, schedule.Nfe) is { } callNote)
+        {
+            allNotes.Insert(0, callNote);
+        }
+
         json.WriteString("scheduler", scheduler);
         json.WriteStartObject("config");
         foreach (var (key, value) in config)
@@ -80,8 +92,9 @@ public sealed class DiffusersScheduleExporter : ScheduleExporterBase
 
         WriteNumbers(json, "sigmas", sigmas);
         json.WriteString("usage", timesteps is not null
-            ? $"scheduler = {scheduler}.from_config(pipe.scheduler.config, **config); pipe(..., timesteps=timesteps)"
-            : $"scheduler = {scheduler}.from_config(pipe.scheduler.config, **config); pipe(..., sigmas=sigmas[:-1])");
+            ? $"pipe.scheduler = {scheduler}.from_config(pipe.scheduler.config, **config); pipe(..., timesteps=timesteps)"
+            : $"pipe.scheduler = {scheduler}.from_config(pipe.scheduler.config, **config); pipe(..., sigmas=sigmas)");
+        json.WriteString("exact", "pipe.scheduler = schedule_search.diffusers.ScheduleSearchScheduler.from_schedule(<the json export>, pipe.scheduler.config); pipe(..., num_inference_steps=pipe.scheduler.nfe) runs every step exactly");
         if (replaced > 0)
         {
             allNotes.Add($"the schedule ends at sigma {PlainDecimal.Format(replaced)}; the sigmas end at 0 as diffusers expects");
@@ -98,33 +111,35 @@ public sealed class DiffusersScheduleExporter : ScheduleExporterBase
         json.WriteEndObject();
     }
 
-    private static (string Scheduler, List<(string Key, object Value)> Config) Scheduler(SolverFamily main, Core.Schedules.SamplerSchedule schedule, NoiseSchedule noise)
+    /// <summary>
+    /// The scheduler class for a family, among those whose <c>set_timesteps</c> takes custom timesteps in current
+    /// diffusers (DPMSolverMultistep, DPMSolverSinglestep, EulerDiscrete, HeunDiscrete; EulerDiscrete also takes
+    /// sigmas, for continuous-time models), its config overrides, and a note when it stands in for another class.
+    /// </summary>
+    public static (string Scheduler, List<(string Key, object Value)> Config, string? Note) Scheduler(
+        SolverFamily main, Core.Schedules.SamplerSchedule schedule, NoiseSchedule noise, bool discreteTimesteps)
     {
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(schedule);
         var config = new List<(string, object)>();
-        var order = Math.Max(1, main.Order);
+        var order = Math.Clamp(main.Order, 1, 3);
+        string? note = null;
         string scheduler;
+        if (!discreteTimesteps)
+        {
+            // Only EulerDiscreteScheduler takes custom sigmas without flow-matching settings.
+            config.Add(("use_karras_sigmas", false));
+            return ("EulerDiscreteScheduler", config, main.Name is "euler" or "ddim" ? null
+                : "for a continuous-time model only EulerDiscreteScheduler takes custom sigmas in current diffusers; it runs every step as an Euler step");
+        }
+
         switch (main.Name)
         {
-            case "unipc-bh1":
-            case "unipc-bh2":
-                scheduler = "UniPCMultistepScheduler";
-                config.Add(("solver_order", order));
-                config.Add(("solver_type", main.Name == "unipc-bh1" ? "bh1" : "bh2"));
-                config.Add(("predict_x0", schedule.Steps.Count(s => s.Prediction == Core.Schedules.Prediction.Data) * 2 >= schedule.Steps.Length));
-                var disabled = schedule.Steps.Select((s, i) => (s, i))
-                    .Where(p => p.i < schedule.Steps.Length - 1 && p.s.Corrector != Core.Schedules.CorrectorKind.UniC)
-                    .Select(p => p.i).ToArray();
-                config.Add(("disable_corrector", disabled));
-                break;
             case "dpm-solver-singlestep":
             case "dpm-solver++-singlestep":
                 scheduler = "DPMSolverSinglestepScheduler";
                 config.Add(("solver_order", order));
                 config.Add(("algorithm_type", main.Name.StartsWith("dpm-solver++", StringComparison.Ordinal) ? "dpmsolver++" : "dpmsolver"));
-                break;
-            case "deis":
-                scheduler = "DEISMultistepScheduler";
-                config.Add(("solver_order", order));
                 break;
             case "euler":
                 scheduler = "EulerDiscreteScheduler";
@@ -132,34 +147,36 @@ public sealed class DiffusersScheduleExporter : ScheduleExporterBase
             case "heun":
                 scheduler = "HeunDiscreteScheduler";
                 break;
-            case "ipndm":
-                scheduler = "IPNDMScheduler";
-                break;
-            case "plms":
-                scheduler = "PNDMScheduler";
-                config.Add(("skip_prk_steps", true));
-                break;
             default:
                 scheduler = "DPMSolverMultistepScheduler";
                 config.Add(("solver_order", order));
                 config.Add(("algorithm_type", main.Name == "dpm-solver" ? "dpmsolver" : "dpmsolver++"));
                 config.Add(("solver_type", schedule.Steps.Any(s => s.Derivative == Core.Schedules.DerivativeForm.Taylor) ? "heun" : "midpoint"));
+                note = main.Name switch
+                {
+                    "unipc-bh1" or "unipc-bh2" => "UniPCMultistepScheduler takes no custom timesteps in current diffusers (sigmas only with use_flow_sigmas), so DPMSolverMultistepScheduler of the same order runs these UniPC steps, without the corrector",
+                    "deis" => "DEISMultistepScheduler takes no custom timesteps in current diffusers, so DPMSolverMultistepScheduler of the same order runs these DEIS steps",
+                    "ipndm" => "IPNDMScheduler takes no custom timesteps in current diffusers, so DPMSolverMultistepScheduler runs these iPNDM steps",
+                    "plms" => "PNDMScheduler takes no custom timesteps in current diffusers, so DPMSolverMultistepScheduler runs these PLMS steps",
+                    _ when main.Order > 3 => "DPMSolverMultistepScheduler goes up to order 3",
+                    _ => null,
+                };
                 break;
         }
 
-        if (scheduler is "DPMSolverMultistepScheduler" or "UniPCMultistepScheduler" or "DPMSolverSinglestepScheduler" or "DEISMultistepScheduler")
+        if (scheduler is "DPMSolverMultistepScheduler" or "DPMSolverSinglestepScheduler")
         {
             // The schedule's own last steps say whether the order drops at the end (diffusers' lower_order_final).
             config.Add(("lower_order_final", schedule.Steps[^1].Order < order));
         }
 
         config.Add(("use_karras_sigmas", false));
-        if (noise is VpDiscreteSchedule vp && scheduler is "DPMSolverMultistepScheduler" or "UniPCMultistepScheduler" or "DPMSolverSinglestepScheduler")
+        if (noise is VpDiscreteSchedule vp && scheduler is "DPMSolverMultistepScheduler" or "DPMSolverSinglestepScheduler" or "EulerDiscreteScheduler")
         {
             // diffusers appends the final sigma itself: the last training sigma (t = 1/N) or 0.
             config.Add(("final_sigmas_type", Math.Abs(schedule.Timesteps[^1] - vp.TMin) < 1e-9 ? "sigma_min" : "zero"));
         }
 
-        return (scheduler, config);
+        return (scheduler, config, note);
     }
 }

@@ -35,4 +35,21 @@ public sealed record ExportedSchedule
 
     /// <summary>The schedule's key in the database.</summary>
     public string? Key { get; init; }
+
+    /// <summary>
+    /// The file beside the json export that holds the data statistics the schedule needs (see
+    /// <see cref="NeedsStatistics"/>), named in the file so the Python package loads it by itself; null when none.
+    /// </summary>
+    public string? StatisticsFile { get; init; }
+
+    /// <summary>
+    /// Whether <paramref name="schedule"/> reads the data's mean or variance: an analytical first step from the mean,
+    /// a teleport step, or time shifts chosen from the state's variance.
+    /// </summary>
+    public static bool NeedsStatistics(SamplerSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return schedule.Options.Afs == AnalyticFirstStep.MeanX0 || schedule.Options.TimeShiftWindow > 0.0
+            || schedule.Steps.Any(s => s.Method == StepMethod.Teleport);
+    }
 }

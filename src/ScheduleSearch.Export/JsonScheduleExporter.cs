@@ -3,7 +3,10 @@ using ScheduleSearch.Core.Schedules;
 
 namespace ScheduleSearch.Export;
 
-/// <summary><c>json</c>: the winner as a <c>schedule-search/schedule@1</c> file with its provenance (search, scores).</summary>
+/// <summary>
+/// <c>json</c>: the winner as a <c>schedule-search/schedule@1</c> file with its provenance (search, scores), naming the
+/// statistics file written beside it when the schedule needs the data statistics.
+/// </summary>
 public sealed class JsonScheduleExporter : ScheduleExporterBase
 {
     /// <inheritdoc />
@@ -17,7 +20,7 @@ public sealed class JsonScheduleExporter : ScheduleExporterBase
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(winner);
-        var schedule = winner.Schedule with { ProvenanceJson = ProvenanceJson(winner) };
+        var schedule = winner.Schedule with { ProvenanceJson = ProvenanceJson(winner), StatisticsFile = winner.StatisticsFile };
         json.WriteRawValue(ScheduleJson.Write(schedule));
     }
 }

@@ -97,7 +97,7 @@ public sealed record SolverFamily(string Name, int Order, bool Corrector)
 
         if (notes.Count > 0)
         {
-            notes.Add("to run the schedule exactly, use python/schedule_search_sampler.py with the json export");
+            notes.Add("to run the schedule exactly, use the Python package schedule_search (python/) with the json export: see 'exact'");
         }
 
         return (main, notes);

@@ -63,6 +63,7 @@ public static class ExportCommand
                 if (formatName == "all")
                 {
                     var folder = target ?? ".";
+                    winners = WithStatistics(winners, summary, Path.Combine(folder, ScheduleExporters.Json.GetFileName(record.Name, n)), console);
                     var written = new CompositeScheduleExporter(ScheduleExporters.All, console.Warn).ExportToFolder(winners, folder, record.Name, n);
                     foreach (var file in written)
                     {
@@ -75,6 +76,11 @@ public static class ExportCommand
                 var exporter = ScheduleExporters.Get(formatName);
                 if (target is null)
                 {
+                    if (exporter == ScheduleExporters.Json && winners.Any(w => ExportedSchedule.NeedsStatistics(w.Schedule)))
+                    {
+                        console.Warn("this schedule needs the data statistics (its analytical first step, teleport or time_shift_window); export it with --out FILE to write them beside it, where the Python package finds them");
+                    }
+
                     exporter.Export(winners, console.Out);
                     return ExitCodes.Success;
                 }
@@ -82,6 +88,11 @@ public static class ExportCommand
                 var file2 = Directory.Exists(target) || target.EndsWith('/') || target.EndsWith(Path.DirectorySeparatorChar)
                     ? Path.Combine(target, exporter.GetFileName(record.Name, n))
                     : target;
+                if (exporter == ScheduleExporters.Json)
+                {
+                    winners = WithStatistics(winners, summary, file2, console);
+                }
+
                 exporter.ExportToFile(winners, file2);
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {file2} ({winners.Length} schedule{(winners.Length == 1 ? string.Empty : "s")}, NFE {n}, {exporter.Name})"));
                 return ExitCodes.Success;
@@ -105,6 +116,46 @@ public static class ExportCommand
         HeldOutSamples = entry.HeldOut is null ? null : summary.Spec?.Metric.HeldOutSamples,
         Key = entry.Record.ScheduleKey,
     };
+
+    /// <summary>
+    /// Writes the model's data statistics (mean, variance) beside the json export at <paramref name="jsonPath"/> when a
+    /// winner needs them, and names that file in those winners; warns when the model card has none.
+    /// </summary>
+    private static ExportedSchedule[] WithStatistics(ExportedSchedule[] winners, SearchSummary summary, string jsonPath, CliOutput console)
+    {
+        if (!winners.Any(w => ExportedSchedule.NeedsStatistics(w.Schedule)))
+        {
+            return winners;
+        }
+
+        ModelCard? card = null;
+        if (summary.Model is { } model)
+        {
+            try
+            {
+                card = ModelCardReader.Parse(model.CardJson, model.Path, Path.GetDirectoryName(model.Path));
+            }
+            catch (ModelCardException)
+            {
+                card = null;
+            }
+        }
+
+        if (card?.StatisticsPath is not { } source || !File.Exists(source))
+        {
+            console.Warn("this schedule needs the data statistics, but the search's model card names no statistics file; pass them to the Python package yourself (statistics={'mean': ..., 'variance': ...})");
+            return winners;
+        }
+
+        var name = Path.GetFileName(jsonPath);
+        name = (name.EndsWith(".schedule.json", StringComparison.Ordinal) ? name[..^".schedule.json".Length]
+            : name.EndsWith(".json", StringComparison.Ordinal) ? name[..^".json".Length] : name) + ".stats.npz";
+        var folder = Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
+        Directory.CreateDirectory(folder);
+        StatisticsFile.Write(Path.Combine(folder, name), StatisticsFile.Read(source, card.SampleSize), fullCovariance: false);
+        console.Out.WriteLine($"wrote {Path.Combine(Path.GetDirectoryName(jsonPath) ?? string.Empty, name)} (the data statistics the schedule needs)");
+        return winners.Select(w => ExportedSchedule.NeedsStatistics(w.Schedule) ? w with { StatisticsFile = name } : w).ToArray();
+    }
 
     /// <summary>The model's noise schedule from the card stored by run; the time kind's defaults otherwise.</summary>
     public static NoiseSchedule NoiseOf(SearchResults summary, string timeKind)

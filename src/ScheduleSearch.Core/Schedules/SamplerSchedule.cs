@@ -37,13 +37,19 @@ public sealed record SamplerSchedule
     /// <summary>Free-form provenance as raw JSON (search, score); not part of the key.</summary>
     public string? ProvenanceJson { get; init; }
 
+    /// <summary>
+    /// The .npz beside the schedule file holding the data statistics it needs (mean, variance), as the json export
+    /// writes it for the Python package; not part of the key (the tool reads statistics from the model card).
+    /// </summary>
+    public string? StatisticsFile { get; init; }
+
     /// <summary>Number of model evaluations this schedule costs (<see cref="Solvers.EvaluationPlan"/>).</summary>
     public int Nfe => Solvers.EvaluationPlan.Count(this);
 
     /// <summary>Value equality over the arrays' contents (records compare arrays by reference otherwise).</summary>
     public bool Equals(SamplerSchedule? other) =>
         other is not null && Name == other.Name && Time == other.Time && Options == other.Options
-        && ProvenanceJson == other.ProvenanceJson
+        && ProvenanceJson == other.ProvenanceJson && StatisticsFile == other.StatisticsFile
         && Timesteps.SequenceEqual(other.Timesteps) && Steps.SequenceEqual(other.Steps);
 
     /// <inheritdoc />

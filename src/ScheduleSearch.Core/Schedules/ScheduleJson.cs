@@ -14,7 +14,7 @@ public static class ScheduleJson
     /// <summary>The format tag of a schedule file.</summary>
     public const string Format = "schedule-search/schedule@1";
 
-    private static readonly string[] TopFields = ["format", "name", "nfe", "time", "timesteps", "steps", "options", "provenance"];
+    private static readonly string[] TopFields = ["format", "name", "nfe", "time", "timesteps", "steps", "options", "statistics", "provenance"];
     private static readonly string[] StepFields =
         ["method", "order", "prediction", "derivative", "corrector", "time_shift", "compensation", "model"];
 
@@ -52,6 +52,7 @@ public static class ScheduleJson
             var schedule = new SamplerSchedule(name, time, timesteps, steps, options)
             {
                 ProvenanceJson = root.Optional("provenance")?.GetRawText(),
+                StatisticsFile = root.OptionalString("statistics"),
             };
 
             if (timesteps.Count != steps.Count + 1)
@@ -117,6 +118,11 @@ public static class ScheduleJson
             }
 
             w.WriteEndObject();
+            if (schedule.StatisticsFile is not null)
+            {
+                w.WriteString("statistics", schedule.StatisticsFile);
+            }
+
             if (schedule.ProvenanceJson is not null)
             {
                 w.WritePropertyName("provenance");

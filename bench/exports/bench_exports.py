@@ -1,0 +1,356 @@
+"""How much of a searched schedule's gain each export keeps where users sample (bench/BENCHMARKS.md, "Exports").
+
+    /usr/bin/python3 bench/exports/bench_exports.py [--search searches/quickstart.search.json] [--nfe 5] [--rows 1024]
+
+Runs the search with the built CLI (into a fresh database), exports its best schedule at the NFE in every format,
+and scores on fresh noise (numpy seed 2026, not the tool's held-out set) against the spec's teacher run by the tool:
+the tool itself (`schedule-search sample`), the exact Python run (schedule_search's reference executor), the best
+classic solver the search scored, and each approximate export as its target would run it. The targets' formulas are
+re-implemented here faithfully from their current source (k-diffusion sampling.py 4601bf0: sample_euler, sample_heun,
+sample_dpm_2, sample_dpmpp_2m, sample_dpmpp_2s_ancestral, sample_dpmpp_3m_sde; diffusers 58eb52c:
+DPMSolverMultistepScheduler with custom integer timesteps, float32 betas and sigma table; ComfyUI: one SamplerCustom
+per SplitSigmas segment, each restarting its sampler, noise scaled by sqrt(1 + sigma_0^2) at sigma_max), because none
+of them is installable here. The network they call is gmm-64's exact posterior mean, reached the way each target
+reaches a VP model (diffusers: integer timestep; k-diffusion and ComfyUI: sigma -> fractional timestep by log-sigma
+interpolation of the float32 sigma table). Metric: teacher-rmse (per-sample RMSE against the teacher, averaged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "python"))
+
+from schedule_search import Schedule, gmm_denoiser, initial_state, sample  # noqa: E402
+from schedule_search.noise import VpDiscrete  # noqa: E402
+
+DLL = ROOT / "src" / "ScheduleSearch.Cli" / "bin" / "Release" / "net10.0" / "schedule-search.dll"
+
+
+def tool(*args, cwd):
+    done = subprocess.run(["dotnet", str(DLL), *args], cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"schedule-search {' '.join(args)}: {done.stderr}")
+    return done.stdout
+
+
+def teacher_rmse(x, teacher):
+    return float(np.mean(np.sqrt(np.mean((x - teacher) ** 2, axis=1))))
+
+
+class Gmm:
+    """gmm-64's exact posterior mean E[x0 | x_t], in float64, at a continuous VP time t."""
+
+    def __init__(self, params, ns: VpDiscrete):
+        self.denoise = gmm_denoiser(params, ns)
+        self.ns = ns
+
+    def x0_at_t(self, x_vp, t):
+        return self.denoise(x_vp, t)
+
+    def eps_at_timestep(self, x_vp, n):
+        t = (float(n) + 1.0) / self.ns.train_steps
+        return (x_vp - self.ns.alpha(t) * self.denoise(x_vp, t)) / self.ns.sigma(t)
+
+
+class SigmaTable:
+    """The float32 sigma table of k-diffusion's CompVisDenoiser / ComfyUI's ModelSamplingDiscrete (linear betas)."""
+
+    def __init__(self, steps=1000, beta_start=1e-4, beta_end=0.02):
+        betas = np.linspace(beta_start, beta_end, steps, dtype=np.float64)  # torch.linspace in float64, then float32 table
+        acp = np.cumprod(1.0 - betas)
+        self.sigmas = (((1 - acp) / acp) ** 0.5).astype(np.float32)
+        self.log_sigmas = np.log(self.sigmas.astype(np.float64))
+
+    def sigma_to_t(self, sigma):
+        """k-diffusion's DiscreteSchedule.sigma_to_t (quantize=False): linear interpolation of log sigma."""
+        log_sigma = math.log(sigma)
+        dists = log_sigma - self.log_sigmas
+        low_idx = int(np.clip(np.cumsum(dists >= 0).argmax(), 0, len(self.log_sigmas) - 2)) if (dists >= 0).any() else 0
+        high_idx = low_idx + 1
+        low, high = self.log_sigmas[low_idx], self.log_sigmas[high_idx]
+        w = np.clip((low - log_sigma) / (low - high), 0, 1)
+        return (1 - w) * low_idx + w * high_idx
+
+
+def ve_model(gmm: Gmm, table: SigmaTable):
+    """A VP eps network in k-diffusion's / ComfyUI's VE view: D(x, sigma) = x - sigma * eps(x / sqrt(1 + sigma^2), t(sigma))."""
+
+    def model(x, sigma):
+        sigma = float(sigma)
+        n = table.sigma_to_t(sigma)
+        c_in = 1.0 / math.sqrt(sigma * sigma + 1.0)
+        return x - sigma * gmm.eps_at_timestep(x * c_in, n)
+
+    return model
+
+
+# ---------------------------------------------------------------------------------------------- k-diffusion's samplers
+
+
+def sample_euler(model, x, sigmas):
+    for i in range(len(sigmas) - 1):
+        denoised = model(x, sigmas[i])
+        x = x + (x - denoised) / sigmas[i] * (sigmas[i + 1] - sigmas[i])
+    return x
+
+
+def sample_heun(model, x, sigmas):
+    for i in range(len(sigmas) - 1):
+        denoised = model(x, sigmas[i])
+        d = (x - denoised) / sigmas[i]
+        dt = sigmas[i + 1] - sigmas[i]
+        if sigmas[i + 1] == 0:
+            x = x + d * dt
+        else:
+            x_2 = x + d * dt
+            d_2 = (x_2 - model(x_2, sigmas[i + 1])) / sigmas[i + 1]
+            x = x + (d + d_2) / 2 * dt
+    return x
+
+
+def sample_dpm_2(model, x, sigmas):
+    for i in range(len(sigmas) - 1):
+        denoised = model(x, sigmas[i])
+        d = (x - denoised) / sigmas[i]
+        if sigmas[i + 1] == 0:
+            x = x + d * (sigmas[i + 1] - sigmas[i])
+        else:
+            sigma_mid = math.exp(0.5 * (math.log(sigmas[i]) + math.log(sigmas[i + 1])))
+            x_2 = x + d * (sigma_mid - sigmas[i])
+            d_2 = (x_2 - model(x_2, sigma_mid)) / sigma_mid
+            x = x + d_2 * (sigmas[i + 1] - sigmas[i])
+    return x
+
+
+def sample_dpmpp_2m(model, x, sigmas):
+    old = None
+    for i in range(len(sigmas) - 1):
+        denoised = model(x, sigmas[i])
+        t, t_next = -math.log(sigmas[i]), (-math.log(sigmas[i + 1]) if sigmas[i + 1] > 0 else math.inf)
+        h = t_next - t
+        if old is None or sigmas[i + 1] == 0:
+            x = (math.exp(-t_next) / math.exp(-t)) * x - math.expm1(-h) * denoised
+        else:
+            r = (t + math.log(sigmas[i - 1])) / h
+            denoised_d = (1 + 1 / (2 * r)) * denoised - (1 / (2 * r)) * old
+            x = (math.exp(-t_next) / math.exp(-t)) * x - math.expm1(-h) * denoised_d
+        old = denoised
+    return x
+
+
+def sample_dpmpp_2s_ancestral_eta0(model, x, sigmas):
+    for i in range(len(sigmas) - 1):
+        denoised = model(x, sigmas[i])
+        if sigmas[i + 1] == 0:
+            x = x + (x - denoised) / sigmas[i] * (0 - sigmas[i])
+        else:
+            t, t_next = -math.log(sigmas[i]), -math.log(sigmas[i + 1])
+            h = t_next - t
+            s = t + 0.5 * h
+            x_2 = (math.exp(-s) / math.exp(-t)) * x - math.expm1(-h * 0.5) * denoised
+            denoised_2 = model(x_2, math.exp(-s))
+            x = (math.exp(-t_next) / math.exp(-t)) * x - math.expm1(-h) * denoised_2
+    return x
+
+
+def sample_dpmpp_3m_sde_eta0(model, x, sigmas):
+    denoised_1 = denoised_2 = None
+    h_1 = h_2 = None
+    for i in range(len(sigmas) - 1):
+        denoised = model(x, sigmas[i])
+        h = None
+        if sigmas[i + 1] == 0:
+            x = denoised
+        else:
+            t, s = -math.log(sigmas[i]), -math.log(sigmas[i + 1])
+            h = s - t
+            h_eta = h  # eta = 0
+            x = math.exp(-h_eta) * x + (-math.expm1(-h_eta)) * denoised
+            if h_2 is not None:
+                r0, r1 = h_1 / h, h_2 / h
+                d1_0 = (denoised - denoised_1) / r0
+                d1_1 = (denoised_1 - denoised_2) / r1
+                d1 = d1_0 + (d1_0 - d1_1) * r0 / (r0 + r1)
+                d2 = (d1_0 - d1_1) / (r0 + r1)
+                phi_2 = math.expm1(-h_eta) / h_eta + 1
+                phi_3 = phi_2 / h_eta - 0.5
+                x = x + phi_2 * d1 - phi_3 * d2
+            elif h_1 is not None:
+                d = (denoised - denoised_1) / (h_1 / h)
+                x = x + (math.expm1(-h_eta) / h_eta + 1) * d
+        denoised_1, denoised_2 = denoised, denoised_1
+        h_1, h_2 = h, h_1
+    return x
+
+
+K_SAMPLERS = {
+    "sample_euler": sample_euler, "euler": sample_euler, "sample_heun": sample_heun, "heun": sample_heun,
+    "sample_dpm_2": sample_dpm_2, "dpm_2": sample_dpm_2, "sample_dpmpp_2m": sample_dpmpp_2m, "dpmpp_2m": sample_dpmpp_2m,
+    "sample_dpmpp_2s_ancestral": sample_dpmpp_2s_ancestral_eta0, "dpmpp_2s_ancestral": sample_dpmpp_2s_ancestral_eta0,
+    "sample_dpmpp_3m_sde": sample_dpmpp_3m_sde_eta0, "dpmpp_3m_sde": sample_dpmpp_3m_sde_eta0,
+}
+
+
+# -------------------------------------------------------------------------------- diffusers' DPMSolverMultistepScheduler
+
+
+def diffusers_dpmsolver(gmm: Gmm, noise, export):
+    """DPMSolverMultistepScheduler (dpmsolver++ or dpmsolver; midpoint or heun) with set_timesteps(timesteps=...): its
+    float32 betas, cumulative alphas and interpolated sigmas, its order ramp and lower_order_final rule. The state is
+    kept in float64 (diffusers upcasts to float32), a difference far below the table's digits."""
+    config = export["config"]
+    order = config.get("solver_order", 2)
+    plus = config.get("algorithm_type", "dpmsolver++") == "dpmsolver++"
+    steps = 1000
+    betas = np.linspace(1e-4, 0.02, steps, dtype=np.float32)
+    acp = np.cumprod((1.0 - betas).astype(np.float32), dtype=np.float32)
+    table = ((1 - acp) / acp) ** 0.5
+    timesteps = np.array(export["timesteps"], dtype=np.int64)
+    sigmas = np.interp(timesteps, np.arange(0, len(table)), table)
+    last = ((1 - acp[0]) / acp[0]) ** 0.5 if config.get("final_sigmas_type", "zero") == "sigma_min" else 0.0
+    sigmas = np.concatenate([sigmas, [last]]).astype(np.float32).astype(np.float64)
+
+    def alpha_sigma(s):
+        a = 1.0 / math.sqrt(s * s + 1.0)
+        return a, s * a
+
+    def lam(s):
+        a, sg = alpha_sigma(s)
+        return math.log(a) - math.log(sg) if sg > 0 else math.inf
+
+    x = noise.copy()
+    outputs: list = []
+    lower_order_nums = 0
+    n = len(timesteps)
+    lower_final = config.get("lower_order_final", True)
+    for i, ts in enumerate(timesteps):
+        eps = gmm.eps_at_timestep(x, ts)
+        a_s, s_s = alpha_sigma(sigmas[i])
+        out = (x - s_s * eps) / a_s if plus else eps
+        outputs = (outputs + [out])[-order:]
+        final = i == n - 1 and ((lower_final and n < 15) or config.get("final_sigmas_type", "zero") == "zero")
+        second = i == n - 2 and lower_final and n < 15
+        a_t, s_t = alpha_sigma(sigmas[i + 1])
+        h = lam(sigmas[i + 1]) - lam(sigmas[i])
+        em = math.expm1(-h) if plus else math.expm1(h)
+        if order == 1 or lower_order_nums < 1 or final:
+            x = (s_t / s_s) * x - a_t * em * out if plus else (a_t / a_s) * x - s_t * em * out
+        elif order == 2 or lower_order_nums < 2 or second:
+            h0 = lam(sigmas[i]) - lam(sigmas[i - 1])
+            d1 = (outputs[-1] - outputs[-2]) / (h0 / h)
+            midpoint = config.get("solver_type", "midpoint") == "midpoint"
+            if plus:
+                x = (s_t / s_s) * x - a_t * em * outputs[-1] + (-0.5 * a_t * em if midpoint else a_t * (em / h + 1.0)) * d1
+            else:
+                x = (a_t / a_s) * x - s_t * em * outputs[-1] - (0.5 * s_t * em if midpoint else s_t * (em / h - 1.0)) * d1
+        else:
+            h0 = lam(sigmas[i]) - lam(sigmas[i - 1])
+            h1 = lam(sigmas[i - 1]) - lam(sigmas[i - 2])
+            r0, r1 = h0 / h, h1 / h
+            d1_0 = (outputs[-1] - outputs[-2]) / r0
+            d1_1 = (outputs[-2] - outputs[-3]) / r1
+            d1 = d1_0 + (r0 / (r0 + r1)) * (d1_0 - d1_1)
+            d2 = (d1_0 - d1_1) / (r0 + r1)
+            if plus:
+                x = (s_t / s_s) * x - a_t * em * outputs[-1] + a_t * (em / h + 1.0) * d1 - a_t * ((em + h) / h ** 2 - 0.5) * d2
+            else:
+                x = (a_t / a_s) * x - s_t * em * outputs[-1] - s_t * (em / h - 1.0) * d1 - s_t * ((em - h) / h ** 2 - 0.5) * d2
+        lower_order_nums = min(lower_order_nums + 1, order)
+    return x
+
+
+# ------------------------------------------------------------------------------------------------------------ ComfyUI
+
+
+def comfyui(model, noise, export, table: SigmaTable):
+    """SplitSigmas segments, each through its own SamplerCustom (k-diffusion sampler, history restarted)."""
+    sigmas = np.array(export["sigmas"], dtype=np.float32).astype(np.float64)
+    x = None
+    for k, segment in enumerate(export["segments"]):
+        part = sigmas[segment["start"]:segment["end"] + 1]
+        sampler = K_SAMPLERS.get(segment["sampler"])
+        if sampler is None:
+            return None  # not re-implemented here (uni_pc, deis, ipndm, lms)
+        if k == 0:
+            max_denoise = math.isclose(float(table.sigmas[-1]), part[0], rel_tol=1e-5) or part[0] > table.sigmas[-1]
+            x = noise * (math.sqrt(1.0 + part[0] ** 2) if max_denoise else part[0])
+        x = sampler(model, x, list(part))
+    return x
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--search", default=str(ROOT / "searches" / "quickstart.search.json"))
+    parser.add_argument("--nfe", type=int, default=5)
+    parser.add_argument("--rows", type=int, default=1024)
+    args = parser.parse_args(argv)
+    spec = json.loads(Path(args.search).read_text())
+    card = (Path(args.search).parent / spec["model"]).resolve()
+    params = json.loads((card.parent / "params.json").read_text())
+    with tempfile.TemporaryDirectory() as folder:
+        cwd = Path(folder)
+        db = str(cwd / "bench.db")
+        tool("run", args.search, "--db", db, cwd=cwd)
+        tool("export", spec["name"], "--nfe", str(args.nfe), "--format", "all", "--out", str(cwd / "exports") + "/", "--db", db, cwd=cwd)
+        summary = json.loads(tool("show", spec["name"], "--json", "--db", db, cwd=cwd))
+        exports = {p.name.split(".")[-2]: json.loads(p.read_text()) for p in (cwd / "exports").glob("*.json")}
+        json_path = next((cwd / "exports").glob("*.schedule.json"))
+        noise = np.random.default_rng(2026).standard_normal((args.rows, 64))
+        np.save(cwd / "noise.npy", noise)
+        teacher = spec["metric"]["teacher"]
+        tool("schedule", "preset", teacher["preset"], "--model", str(card), "--nfe", str(teacher["nfe"]), "--spacing", teacher["spacing"], "--out", "teacher.json", cwd=cwd)
+        tool("sample", "--model", str(card), "--schedule", "teacher.json", "--noise", "noise.npy", "--out", "teacher.npy", cwd=cwd)
+        tool("sample", "--model", str(card), "--schedule", str(json_path), "--noise", "noise.npy", "--out", "tool.npy", cwd=cwd)
+        teacher_x = np.load(cwd / "teacher.npy")
+        schedule = Schedule.load(json_path)
+        ns = schedule.noise_schedule()
+        gmm = Gmm(params, ns)
+        table = SigmaTable()
+        model = ve_model(gmm, table)
+        rows = [("tool: schedule-search sample of the json export", teacher_rmse(np.load(cwd / "tool.npy"), teacher_x), schedule.nfe)]
+        exact = sample(schedule, gmm_denoiser(params, ns), initial_state(schedule, noise, ns), noise=ns)
+        rows.append(("exact Python run (schedule_search, reference executor)", teacher_rmse(exact, teacher_x), schedule.nfe))
+        k = exports["k-diffusion"]
+        k_sigmas = list(np.array(k["sigmas"], dtype=np.float32).astype(np.float64))
+        if k["sampler"] in K_SAMPLERS:
+            x = K_SAMPLERS[k["sampler"]](model, noise * math.sqrt(1.0 + k_sigmas[0] ** 2), k_sigmas)
+            rows.append((f"k-diffusion export: {k['sampler']} {json.dumps(k['extra_args'])}, start noise*sqrt(1+sigma_0^2)", teacher_rmse(x, teacher_x), k["nfe"]))
+            x = K_SAMPLERS[k["sampler"]](model, noise * k_sigmas[0], k_sigmas)
+            rows.append((f"k-diffusion export, started the usual way (noise * sigmas[0])", teacher_rmse(x, teacher_x), k["nfe"]))
+        d = exports["diffusers"]
+        if d["scheduler"] == "DPMSolverMultistepScheduler" and d.get("timesteps"):
+            rows.append((f"diffusers export: DPMSolverMultistepScheduler order {d['config']['solver_order']}, timesteps={d['timesteps']}",
+                         teacher_rmse(diffusers_dpmsolver(gmm, noise, d), teacher_x), d["nfe"]))
+        c = exports["comfyui"]
+        x = comfyui(model, noise, c, table)
+        segments = " + ".join(f"{s['sampler']}[{s['start']}..{s['end']}]" for s in c["segments"])
+        rows.append((f"ComfyUI export: {segments}", teacher_rmse(x, teacher_x) if x is not None else None, c["nfe"]))
+        at_nfe = next(p for p in summary["per_nfe"] if p["nfe"] == args.nfe)
+        baseline = at_nfe["best_baseline"]
+        preset = baseline["name"].split(" (")[0]
+        (cwd / "baseline-t.json").write_text(json.dumps([float(t) for t in baseline["timesteps"]]))
+        tool("schedule", "preset", preset, "--model", str(card), "--timesteps", "baseline-t.json", "--out", "baseline.json", cwd=cwd)
+        tool("sample", "--model", str(card), "--schedule", "baseline.json", "--noise", "noise.npy", "--out", "baseline.npy", cwd=cwd)
+        rows.append((f"best classic solver the search scored: {baseline['name']}", teacher_rmse(np.load(cwd / "baseline.npy"), teacher_x), args.nfe))
+        print(f"search's own held-out scores ({spec['metric'].get('heldout', {}).get('samples')} samples): best {at_nfe['best']['heldout']}, "
+              f"best baseline {baseline['heldout']} ({baseline['name']})")
+        print("exported schedule:", json.dumps(json.loads(json_path.read_text())["steps"]), json.loads(json_path.read_text()).get("options"))
+        print(f"| run | teacher-rmse ({args.rows} fresh samples, seed 2026) | model calls |")
+        print("|---|---|---|")
+        for name, value, calls in rows:
+            print(f"| {name} | {'not re-implemented' if value is None else f'{value:.4f}'} | {calls} |")
+
+
+if __name__ == "__main__":
+    main()

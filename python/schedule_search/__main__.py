@@ -1,0 +1,5 @@
+import sys
+
+from .reference import main
+
+sys.exit(main())
