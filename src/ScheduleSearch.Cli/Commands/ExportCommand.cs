@@ -121,7 +121,7 @@ public static class ExportCommand
     /// Writes the model's data statistics (mean, variance) beside the json export at <paramref name="jsonPath"/> when a
     /// winner needs them, and names that file in those winners; warns when the model card has none.
     /// </summary>
-    private static ExportedSchedule[] WithStatistics(ExportedSchedule[] winners, SearchSummary summary, string jsonPath, CliOutput console)
+    private static ExportedSchedule[] WithStatistics(ExportedSchedule[] winners, SearchResults summary, string jsonPath, CliOutput console)
     {
         if (!winners.Any(w => ExportedSchedule.NeedsStatistics(w.Schedule)))
         {
