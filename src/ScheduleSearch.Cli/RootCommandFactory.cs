@@ -27,6 +27,7 @@ public static class RootCommandFactory
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 

@@ -72,29 +72,38 @@ public static class RunCommand
 
             var dbPath = parse.GetValue(storage) is { } liteDb ? StorageOption.LiteDbPath(liteDb) : parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
             var storeOptions = new ScoreStoreOptions { BackupInterval = backupHours > 0 ? TimeSpan.FromHours(backupHours) : null };
-            using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, settings, storeOptions);
-            var evaluator = session.Lanes(lanes);
-            var where = lanes.Length > 1 ? $"{lanes.Length} lanes: {string.Join(", ", lanes)}" : $"device {session.Model.Primary.Device}";
-            var resumed = session.Store.CountSearchEvaluations(spec.Name);
-            console.Log(resumed > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, {where})")
-                : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, {where})"));
-            var run = new SearchRun(SpecOnModel.ForModel(spec, session.Model.Card.Name, [.. session.Model.Variants.Keys], session.Model.Statistics), evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
-            var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
-            ResultTable.Write(console, result, session.Evaluator.Metric);
-            if (result.Status == SearchStatus.Interrupted)
-            {
-                console.Log(string.Create(CultureInfo.InvariantCulture, $"interrupted after {result.Evaluations} evaluations; checkpointed in {dbPath}"));
-                console.Out.WriteLine($"resume with: schedule-search run {ShellQuote.Quote(path)}{(parse.GetValue(database) is { } db ? " --db " + ShellQuote.Quote(db) : string.Empty)}");
-                return ExitCodes.Interrupted;
-            }
-
-            console.Log(string.Create(CultureInfo.InvariantCulture, $"finished '{spec.Name}' ({result.StopReason}) after {result.Evaluations} evaluations"));
-            var dbOption = parse.GetValue(database) is { } d ? " --db " + ShellQuote.Quote(d) : string.Empty;
-            console.Out.WriteLine($"next: schedule-search show {ShellQuote.Quote(spec.Name)}{dbOption}");
-            console.Out.WriteLine($"      schedule-search report {ShellQuote.Quote(spec.Name)}{dbOption}   (one HTML page to open in a browser)");
-            return ExitCodes.Success;
+            return RunLocal(spec, path, dbPath, parse.GetValue(database), lanes, settings, storeOptions, console, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Runs (or resumes) <paramref name="spec"/> on the LiteDB file <paramref name="dbPath"/> with one evaluation lane per
+    /// device of <paramref name="lanes"/>, prints the result table and what to type next; the exit code.
+    /// </summary>
+    internal static int RunLocal(SearchSpec spec, string path, string dbPath, string? databaseOption, string[] lanes, SessionSettings settings, ScoreStoreOptions storeOptions, CliOutput console, CancellationToken cancellationToken)
+    {
+        using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, settings, storeOptions);
+        var evaluator = session.Lanes(lanes);
+        var where = lanes.Length > 1 ? $"{lanes.Length} lanes: {string.Join(", ", lanes)}" : $"device {session.Model.Primary.Device}";
+        var resumed = session.Store.CountSearchEvaluations(spec.Name);
+        console.Log(resumed > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, {where})")
+            : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, {where})"));
+        var run = new SearchRun(SpecOnModel.ForModel(spec, session.Model.Card.Name, [.. session.Model.Variants.Keys], session.Model.Statistics), evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
+        var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
+        ResultTable.Write(console, result, session.Evaluator.Metric);
+        if (result.Status == SearchStatus.Interrupted)
+        {
+            console.Log(string.Create(CultureInfo.InvariantCulture, $"interrupted after {result.Evaluations} evaluations; checkpointed in {dbPath}"));
+            console.Out.WriteLine($"resume with: schedule-search run {ShellQuote.Quote(path)}{(databaseOption is { } db ? " --db " + ShellQuote.Quote(db) : string.Empty)}");
+            return ExitCodes.Interrupted;
+        }
+
+        console.Log(string.Create(CultureInfo.InvariantCulture, $"finished '{spec.Name}' ({result.StopReason}) after {result.Evaluations} evaluations"));
+        var dbOption = databaseOption is { } d ? " --db " + ShellQuote.Quote(d) : string.Empty;
+        console.Out.WriteLine($"next: schedule-search show {ShellQuote.Quote(spec.Name)}{dbOption}");
+        console.Out.WriteLine($"      schedule-search report {ShellQuote.Quote(spec.Name)}{dbOption}   (one HTML page to open in a browser)");
+        return ExitCodes.Success;
     }
 }

@@ -124,10 +124,18 @@ internal sealed class SvgChart
     private void Legend(StringBuilder svg)
     {
         var x = Left;
+        var y = 4.0;
         foreach (var s in series.Where(s => s.Points.Count > 0))
         {
-            svg.Append(Invariant($"<rect x=\"{x:F0}\" y=\"12\" width=\"12\" height=\"12\" fill=\"{s.Color}\"/><text x=\"{x + 16:F0}\" y=\"22\" class=\"legend\">{Escape(s.Name)}</text>"));
-            x += 28 + (s.Name.Length * 6.2);
+            var width = 28 + (s.Name.Length * 6.2);
+            if (x + width > Width && x > Left)
+            {
+                // Wrap to a second line inside the top margin rather than run off the chart.
+                (x, y) = (Left, y + 15);
+            }
+
+            svg.Append(Invariant($"<rect x=\"{x:F0}\" y=\"{y:F0}\" width=\"12\" height=\"12\" fill=\"{s.Color}\"/><text x=\"{x + 16:F0}\" y=\"{y + 10:F0}\" class=\"legend\">{Escape(s.Name)}</text>"));
+            x += width;
         }
     }
 
@@ -156,7 +164,7 @@ internal sealed class SvgChart
         var step = new[] { 1.0, 2.0, 5.0, 10.0 }.Select(m => m * magnitude).First(s => s >= raw);
         for (var v = Math.Ceiling(low / step) * step; v <= high; v += step)
         {
-            yield return Math.Round(v / step) * step;
+            yield return (Math.Round(v / step) * step) + 0.0; // + 0.0 turns -0 into 0
         }
     }
 
