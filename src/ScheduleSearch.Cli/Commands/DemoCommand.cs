@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Cli.Commands;
 
