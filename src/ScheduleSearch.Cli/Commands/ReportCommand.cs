@@ -9,9 +9,10 @@ using ScheduleSearch.Storage;
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
-/// <c>report SEARCH [--db PATH | --storage URL] [--out FILE.html] [--watch]</c>: one self-contained HTML page of a
-/// search (summary, history, front, timesteps, schedules, exports) to open in a browser or send to a colleague who
-/// has no database; <c>--watch</c> rewrites it while the search runs, and the page reloads itself.
+/// <c>report SEARCH [--db PATH | --storage URL] [--out FILE.html] [--watch] [--samples N] [--device D]</c>: one
+/// self-contained HTML page of a search (summary, history, front, timesteps, schedules, exports) to open in a browser or
+/// send to a colleague who has no database; for an image model the schedules section shows sample grids (the model
+/// runs again for them); <c>--watch</c> rewrites it while the search runs, and the page reloads itself.
 /// </summary>
 public static class ReportCommand
 {
@@ -24,11 +25,18 @@ public static class ReportCommand
         var search = new Argument<string>("SEARCH") { Description = "The search's name" };
         var output = new Option<string?>("--out") { Description = "The HTML file to write (default: <search>.report.html in the current folder)", HelpName = "FILE.html" };
         var watch = new Option<bool>("--watch") { Description = string.Create(CultureInfo.InvariantCulture, $"Rewrite the page every {WatchSeconds} s while the search runs (the page reloads itself); stops when the search ends or on Ctrl+C") };
+        var samples = new Option<int>("--samples")
+        {
+            Description = "Image models: samples per grid of the teacher, the best found and the best baseline (first held-out noise draws); 0 draws none",
+            DefaultValueFactory = _ => 16,
+            HelpName = "N",
+        };
         var database = CommonOptions.Database();
         var storage = StorageOption.Create();
-        var command = new Command("report", "Write one self-contained HTML page of a search: summary, history, front, timesteps, top schedules, exports")
+        var device = CommonOptions.Device();
+        var command = new Command("report", "Write one self-contained HTML page of a search: summary, history, front, timesteps, top schedules (and sample grids), exports")
         {
-            search, output, watch, database, storage,
+            search, output, watch, samples, database, storage, device,
         };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
@@ -39,9 +47,17 @@ public static class ReportCommand
                 throw new BadInputException($"--out: folder '{folder}' does not exist");
             }
 
+            var count = parse.GetValue(samples);
+            if (count is < 0 or > 64)
+            {
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--samples: {count} is not a number of samples per grid (0 to 64)"));
+            }
+
+            var drawing = new GridDrawing(count, parse.GetValue(device)!, console);
+            using var closing = drawing;
             while (true)
             {
-                var status = Write(name, file, parse.GetValue(database), parse.GetValue(storage), parse.GetValue(watch), cancellationToken);
+                var status = Write(name, file, parse.GetValue(database), parse.GetValue(storage), parse.GetValue(watch), drawing, cancellationToken);
                 console.Out.WriteLine($"wrote {file} (search {SummaryJson.Status(status)})");
                 if (!parse.GetValue(watch) || status != SearchStatus.Running)
                 {
@@ -61,7 +77,7 @@ public static class ReportCommand
         return command;
     }
 
-    private static SearchStatus Write(string name, string file, string? database, string? storage, bool watch, CancellationToken cancellationToken)
+    private static SearchStatus Write(string name, string file, string? database, string? storage, bool watch, GridDrawing drawing, CancellationToken cancellationToken)
     {
         var (store, record, path) = DatabaseLocator.OpenSearch(name, database, storage);
         using (store)
@@ -70,12 +86,34 @@ public static class ReportCommand
             var time = summary.PerNfe.Select(n => n.Best?.Schedule.Time).FirstOrDefault(t => t is not null) ?? "vp-discrete";
             var noise = ExportCommand.NoiseOf(summary, time);
             var refresh = watch && record.Status == SearchStatus.Running ? WatchSeconds : (int?)null;
-            var html = HtmlReport.Write(summary, CostSummary.Of(summary), noise, (entry, rank) => ExportCommand.ToExported(entry, rank, summary), refresh);
+            var grids = drawing.For(summary);
+            var html = HtmlReport.Write(summary, CostSummary.Of(summary), noise, (entry, rank) => ExportCommand.ToExported(entry, rank, summary), refresh,
+                grids is null ? null : n => grids.For(n, cancellationToken));
             // Written beside and moved into place, so a browser reloading mid-write never sees half a page.
             var temporary = file + ".tmp";
             File.WriteAllText(temporary, html);
             File.Move(temporary, file, overwrite: true);
             return record.Status;
         }
+    }
+
+    /// <summary>Opens the sample grids once, on the first page that needs them, and closes them with the command.</summary>
+    private sealed class GridDrawing(int count, string device, CliOutput console) : IDisposable
+    {
+        private SampleGrids? grids;
+        private bool opened;
+
+        public SampleGrids? For(SearchResults summary)
+        {
+            if (!opened)
+            {
+                opened = true;
+                grids = SampleGrids.Open(summary, count, device, console);
+            }
+
+            return grids;
+        }
+
+        public void Dispose() => grids?.Dispose();
     }
 }

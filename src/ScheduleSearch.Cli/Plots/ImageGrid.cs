@@ -29,6 +29,14 @@ public static class ImageGrid
     /// <summary>Writes up to 64 samples of <paramref name="samples"/> (batch x C*H*W) as a grid to <paramref name="path"/>.</summary>
     public static void Write(string path, double[] samples, int batch, (int Channels, int Height, int Width) shape, int scale = 3)
     {
+        var png = Png(samples, batch, shape, scale);
+        using var stream = File.Create(path);
+        stream.Write(png);
+    }
+
+    /// <summary>Up to 64 samples of <paramref name="samples"/> (batch x C*H*W) as the bytes of a PNG grid.</summary>
+    public static byte[] Png(double[] samples, int batch, (int Channels, int Height, int Width) shape, int scale = 3)
+    {
         ArgumentNullException.ThrowIfNull(samples);
         var (channels, height, width) = shape;
         var count = Math.Min(batch, 64);
@@ -60,8 +68,7 @@ public static class ImageGrid
 
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var stream = File.Create(path);
-        data.SaveTo(stream);
+        return data.ToArray();
     }
 
     private static byte Byte(double value) => (byte)Math.Clamp(Math.Round((value + 1.0) * 127.5), 0, 255);

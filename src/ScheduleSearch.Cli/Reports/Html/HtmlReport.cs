@@ -18,8 +18,11 @@ namespace ScheduleSearch.Cli.Reports.Html;
 /// </summary>
 internal static class HtmlReport
 {
-    /// <summary>The page for <paramref name="summary"/>; <paramref name="refreshSeconds"/> makes it reload itself (for <c>--watch</c>).</summary>
-    public static string Write(SearchResults summary, CostSummary? cost, NoiseSchedule noise, Func<ScoredEntry, int, ExportedSchedule> toExported, int? refreshSeconds = null)
+    /// <summary>
+    /// The page for <paramref name="summary"/>; <paramref name="refreshSeconds"/> makes it reload itself (for <c>--watch</c>);
+    /// <paramref name="grids"/> gives an NFE's sample grids (image models).
+    /// </summary>
+    public static string Write(SearchResults summary, CostSummary? cost, NoiseSchedule noise, Func<ScoredEntry, int, ExportedSchedule> toExported, int? refreshSeconds = null, Func<NfeSummary, string>? grids = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var s = summary.Search;
@@ -42,8 +45,9 @@ internal static class HtmlReport
             ReportCharts.Front(summary) + (cost is { Front.Count: > 0 } ? "<h3>Model time per sample vs score</h3>" + ReportCharts.CostFront(summary, cost) : string.Empty));
         Section(page, "timesteps", "Timesteps", "The best schedule's timesteps against the best baselines' in log-SNR, per NFE.",
             string.Concat(summary.PerNfe.Where(n => n.Best is not null).Select(n => Invariant($"<h3>NFE {n.Nfe}</h3>") + ReportCharts.Timesteps(summary, n, noise))));
-        Section(page, "schedules", "Schedules", "The top schedules per NFE; click a column to sort, hover the steps for each step's decisions in words.",
-            string.Concat(summary.PerNfe.Select(n => ScheduleTable(n))));
+        Section(page, "schedules", "Schedules", "The top schedules per NFE; click a column to sort, hover the steps for each step's decisions in words."
+            + (grids is null ? string.Empty : " Samples of the teacher, the best found and the best baseline on the first held-out noise draws."),
+            string.Concat(summary.PerNfe.Select(n => ScheduleTable(n) + (grids?.Invoke(n) ?? string.Empty))));
         Section(page, "exports", "Exports", "The best schedule per NFE in each export format, with what the target cannot express (its notes).",
             string.Concat(summary.PerNfe.Where(n => n.Best is not null).Select(n => Exports(n, toExported))));
         page.Append("<footer>Written by schedule-search report at ").Append(E(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))

@@ -13,6 +13,7 @@ internal static class ReportAssets
         .mono,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:8px;overflow:auto;max-height:320px}
         svg.chart{width:100%;height:auto;display:block}.frame{fill:none;stroke:#999}.grid{stroke:#eee}.tick,.legend{font-size:11px;fill:#444}.axis-title{font-size:12px;fill:#333}
         circle.point:hover{stroke:#000;stroke-width:1.5}.export{margin:10px 0}.export-head{display:flex;gap:8px;align-items:center}.notes{margin:4px 0;color:#7a4b00}
+        .grids{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0}.grids figure{margin:0}.grids img{display:block;image-rendering:pixelated}.grids figcaption{font-size:12px;color:#555;max-width:240px}
         footer{color:#888;margin:32px 0 8px;font-size:12px}
         """;
 

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ScheduleSearch.Cli.Reports.Html;
+
+namespace ScheduleSearch.Cli.Tests.Reports.Html;
+
+/// <summary>The report's sample grids: drawn for image models only, one PNG per teacher, best found and best baseline.</summary>
+public sealed partial class SampleGridsTests
+{
+    [Theory]
+    [InlineData(new[] { 64 }, false)]
+    [InlineData(new[] { 8 }, false)]
+    [InlineData(new[] { 784 }, true)]
+    [InlineData(new[] { 1, 8, 8 }, true)]
+    [InlineData(new[] { 3, 16, 16 }, true)]
+    [InlineData(new[] { 4, 7, 7 }, false)]
+    public void Only_image_shaped_samples_are_drawn(int[] sampleShape, bool drawn) =>
+        Assert.Equal(drawn, SampleGrids.ImageShapeOf(sampleShape) is not null);
+
+    [Fact]
+    public void A_report_on_an_image_model_holds_the_teacher_best_and_baseline_grids_of_the_first_held_out_draws()
+    {
+        using var folder = new TempFolder();
+        var card = ImageMixture(folder);
+        var spec = folder.Write("img.search.json", $$"""
+            {
+              "format": "schedule-search/search@1",
+              "name": "img",
+              "model": "{{card.Replace("\\", "\\\\", StringComparison.Ordinal)}}",
+              "nfe": [3],
+              "metric": { "kind": "teacher-rmse", "samples": 32, "seed": 0, "heldout": { "samples": 32, "seed": 1 },
+                          "teacher": { "preset": "dpm-solver++-3m", "nfe": 20, "spacing": "logsnr-uniform" } },
+              "strategy": { "kind": "default", "population": 4, "seed": 0 },
+              "budget": { "evaluations": 12 },
+              "baselines": ["ddim", "dpm-solver++-2m"]
+            }
+            """);
+        Assert.Equal(0, CliProcess.Run(folder.Path, "run", spec, "--db", "img.db").ExitCode);
+
+        var report = CliProcess.Run(folder.Path, "report", "img", "--db", "img.db", "--out", "img.html", "--samples", "4");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        var html = File.ReadAllText(folder.File("img.html"));
+        var figures = Figure().Matches(html);
+        Assert.Equal(["teacher", "best", "baseline"], figures.Select(m => m.Groups["role"].Value));
+        foreach (Match figure in figures)
+        {
+            var png = Convert.FromBase64String(figure.Groups["png"].Value);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+            // 4 samples of 28 x 28 at scale 2 in a 2 x 2 grid with 2-pixel gaps.
+            Assert.Equal(2 + (2 * ((28 * 2) + 2)), BigEndian(png, 16));
+        }
+
+        var none = CliProcess.Run(folder.Path, "report", "img", "--db", "img.db", "--out", "none.html", "--samples", "0");
+        Assert.Equal(0, none.ExitCode);
+        Assert.DoesNotContain("<figure", File.ReadAllText(folder.File("none.html")), StringComparison.Ordinal);
+        Assert.Equal(2, CliProcess.Run(folder.Path, "report", "img", "--db", "img.db", "--samples", "65").ExitCode);
+    }
+
+    /// <summary>A two-component mixture over 784 values (a flat 28 x 28 image), written with <c>model gmm</c>.</summary>
+    private static string ImageMixture(TempFolder folder)
+    {
+        var means = new[] { Enumerable.Range(0, 784).Select(i => Math.Sin(i * 0.1) * 0.5).ToArray(), Enumerable.Range(0, 784).Select(i => Math.Cos(i * 0.05) * 0.5).ToArray() };
+        var variances = new[] { Enumerable.Repeat(0.05, 784).ToArray(), Enumerable.Repeat(0.02, 784).ToArray() };
+        var parameters = folder.Write("params.json", JsonSerializer.Serialize(new { weights = new[] { 0.5, 0.5 }, means, variances }));
+        var made = CliProcess.Run(folder.Path, "model", "gmm", "--params", parameters, "--out", "img-model");
+        Assert.True(made.ExitCode == 0, made.ToString());
+        return folder.File(Path.Combine("img-model", "model.json"));
+    }
+
+    private static int BigEndian(byte[] bytes, int offset) => int.Parse(Convert.ToHexString(bytes, offset, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("<figure data-role=\"(?<role>[a-z]+)\"><img alt=\"[^\"]*\" src=\"data:image/png;base64,(?<png>[A-Za-z0-9+/=]+)\">")]
+    private static partial Regex Figure();
+}
