@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -149,9 +150,9 @@ public sealed class BadInputTests(TinySearch search) : IClassFixture<TinySearch>
     /// Runs a bad command twice: with --db on a copy of a real search database (which must not change) where the
     /// command takes --db, and without it in a fresh folder (where no db/ may appear).
     /// </summary>
-    private CliResult RunBad(Func<TempFolder, string[]> arguments)
+    private CliResult RunBad(Func<TempDirectory, string[]> arguments)
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var args = arguments(dir);
         var plain = CliProcess.Run(dir.Path, args);
         AssertBadInput(plain);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -12,7 +13,7 @@ public sealed class CostShowTests
     [Fact]
     public void Show_json_reports_the_measured_times_the_budget_the_best_within_it_and_a_front_that_only_improves()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         RunTimedSearch(dir, "1000000");
 
         var shown = CliProcess.Run(dir.Path, "show", "timed toy", "--db", "timed.db", "--json");
@@ -41,7 +42,7 @@ public sealed class CostShowTests
     [Fact]
     public void Under_a_budget_nothing_fits_show_has_no_best_and_export_refuses_while_the_front_keeps_everything()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         RunTimedSearch(dir, "0.000001");
 
         var shown = CliProcess.Run(dir.Path, "show", "timed toy", "--db", "timed.db", "--json");
@@ -60,7 +61,7 @@ public sealed class CostShowTests
     /// Runs a 40-evaluation time-budget search named "timed toy" with <paramref name="budgetMs"/> ms per sample into
     /// timed.db in <paramref name="dir"/>.
     /// </summary>
-    private static void RunTimedSearch(TempFolder dir, string budgetMs)
+    private static void RunTimedSearch(TempDirectory dir, string budgetMs)
     {
         var toy = Path.GetDirectoryName(CliProcess.ToyCard)!;
         foreach (var file in new[] { "model.onnx", "stats.npz" })

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -11,7 +12,7 @@ public sealed class EvaluateCommandTests
     [Fact]
     public void Evaluate_scores_fd_under_guidance_keeps_guided_and_unguided_scores_apart_and_reuses_each()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var card = Path.Combine(Zoo, "fashion-unet-eps", "model.json");
         Assert.Equal(0, CliProcess.Run(dir.Path, "schedule", "preset", "dpm-solver++-2m", "--model", card, "--nfe", "5", "--out", "s.json").ExitCode);
         var classifier = Path.Combine(Zoo, "fashion-classifier");
@@ -35,7 +36,7 @@ public sealed class EvaluateCommandTests
         Assert.NotEqual(score, unguided.GetProperty("score").GetDouble());
     }
 
-    private static JsonElement Evaluate(TempFolder dir, string[] args)
+    private static JsonElement Evaluate(TempDirectory dir, string[] args)
     {
         var result = CliProcess.Run(dir.Path, args);
         Assert.True(result.ExitCode == 0, result.ToString());

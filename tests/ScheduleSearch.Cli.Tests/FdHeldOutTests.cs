@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -16,7 +17,7 @@ public sealed class FdHeldOutTests
     [Fact]
     public void Show_export_and_plot_keep_the_held_out_scores_of_an_fd_search_with_features()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var spec = dir.Write("fd.search.json", Spec());
         var run = CliProcess.Run(dir.Path, "run", spec, "--db", "fd.db");
         Assert.True(run.ExitCode == 0, run.ToString());

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.LiteDb;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -18,7 +19,7 @@ public sealed class KillResumeTests
     [Fact]
     public void A_search_killed_at_random_moments_and_resumed_ends_as_an_uninterrupted_run()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var spec = dir.Write("kill.search.json", TinySearch.Spec("kill test", Budget).Replace("\"samples\": 128, \"seed\": 0", "\"samples\": 384, \"seed\": 0", StringComparison.Ordinal));
         var reference = CliProcess.Run(dir.Path, "run", spec, "--db", "reference.db");
         Assert.True(reference.ExitCode == 0, reference.ToString());
@@ -79,7 +80,7 @@ public sealed class KillResumeTests
         Assert.Equal(Best(dir, "reference.db"), Best(dir, "killed.db"));
     }
 
-    private static int Stored(TempFolder dir)
+    private static int Stored(TempDirectory dir)
     {
         if (!File.Exists(dir.File("killed.db")))
         {
@@ -90,7 +91,7 @@ public sealed class KillResumeTests
         return store.CountSearchEvaluations("kill test");
     }
 
-    private static string Best(TempFolder dir, string database)
+    private static string Best(TempDirectory dir, string database)
     {
         var show = CliProcess.Run(dir.Path, "show", "kill test", "--db", database, "--json");
         Assert.True(show.ExitCode == 0, show.ToString());

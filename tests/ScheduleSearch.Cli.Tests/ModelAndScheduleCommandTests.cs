@@ -1,5 +1,6 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Models.Arrays;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -9,7 +10,7 @@ public sealed class ModelAndScheduleCommandTests
     [Fact]
     public void Every_command_of_the_contract_has_help()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         foreach (var command in new[] { "run", "list", "show", "export", "evaluate", "baselines", "sample", "schedule preset", "model gmm", "model inspect", "plot" })
         {
             var result = CliProcess.Run(dir.Path, [.. command.Split(' '), "--help"]);
@@ -21,7 +22,7 @@ public sealed class ModelAndScheduleCommandTests
     [Fact]
     public void Schedule_preset_writes_a_schedule_file_that_reads_back_with_the_asked_nfe()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var result = CliProcess.Run(dir.Path, "schedule", "preset", "unipc-bh2-3", "--model", CliProcess.ToyCard, "--nfe", "6", "--spacing", "time-uniform", "--out", "s.json");
         Assert.True(result.ExitCode == 0, result.ToString());
         var schedule = ScheduleJson.Read(File.ReadAllText(dir.File("s.json")), "s.json");
@@ -32,7 +33,7 @@ public sealed class ModelAndScheduleCommandTests
     [Fact]
     public void Schedule_preset_accepts_an_explicit_grid()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var grid = dir.Write("t.json", "[1.0, 0.6, 0.3, 0.1, 0.001]");
         var result = CliProcess.Run(dir.Path, "schedule", "preset", "dpm-solver++-2m", "--model", CliProcess.ToyCard, "--timesteps", grid, "--out", "s.json");
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -43,7 +44,7 @@ public sealed class ModelAndScheduleCommandTests
     [Fact]
     public void Sample_runs_a_schedule_on_given_noise_and_keeps_the_shape()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         Assert.Equal(0, CliProcess.Run(dir.Path, "schedule", "preset", "ddim", "--model", CliProcess.ToyCard, "--nfe", "10", "--out", "s.json").ExitCode);
         var random = new Random(3);
         var noise = Enumerable.Range(0, 32 * 8).Select(_ => random.NextDouble() * 2 - 1).ToArray();
@@ -59,7 +60,7 @@ public sealed class ModelAndScheduleCommandTests
     [Fact]
     public void Model_gmm_builds_a_model_that_model_inspect_passes()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var parameters = dir.Write("p.json", """{ "weights": [0.3, 0.7], "means": [[1, -1, 0], [-1, 1, 0.5]], "variances": [[0.1, 0.2, 0.3], [0.2, 0.1, 0.05]] }""");
         var built = CliProcess.Run(dir.Path, "model", "gmm", "--params", parameters, "--out", "m", "--schedule", "edm");
         Assert.True(built.ExitCode == 0, built.ToString());
@@ -72,7 +73,7 @@ public sealed class ModelAndScheduleCommandTests
     [Fact]
     public void Model_gmm_fits_a_mixture_to_a_npy_file()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var random = new Random(1);
         var rows = Enumerable.Range(0, 200 * 4).Select(i => (i % 2 == 0 ? 1.0 : -1.0) + (0.1 * (random.NextDouble() - 0.5))).ToArray();
         Npy.Write(dir.File("data.npy"), new NpyArray([200, 4], rows));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -54,7 +55,7 @@ public sealed partial class PostgresStorageCommandTests : IClassFixture<TinySear
         Assert.True(sharedExport.ExitCode == 0, sharedExport.ToString());
         Assert.Equal(fileExport.Stdout, sharedExport.Stdout);
 
-        using var plots = new TempFolder();
+        using var plots = new TempDirectory();
         var filePlot = Cli("plot", TinySearch.Name, "--db", "search.db", "--out", plots.File("file"));
         var sharedPlot = Cli("plot", TinySearch.Name, "--storage", schema.Url, "--out", plots.File("shared"));
         Assert.True(sharedPlot.ExitCode == 0, sharedPlot.ToString());

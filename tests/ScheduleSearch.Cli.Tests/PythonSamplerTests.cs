@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ScheduleSearch.Models.Arrays;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -11,7 +12,7 @@ public sealed class PythonSamplerTests
     [PythonFact]
     public void Python_sampler_matches_the_csharp_executor_on_presets_and_a_mixed_schedule()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var random = new Random(11);
         var noise = Enumerable.Range(0, 48 * 8).Select(_ => Gaussian(random)).ToArray();
         Npy.Write(dir.File("noise.npy"), new NpyArray([48, 8], noise));
@@ -51,7 +52,7 @@ public sealed class PythonSamplerTests
         }
     }
 
-    private static void RunPython(TempFolder dir, IReadOnlyList<string> names)
+    private static void RunPython(TempDirectory dir, IReadOnlyList<string> names)
     {
         var script = string.Join('\n',
             "import json, sys, numpy as np",

@@ -1,5 +1,6 @@
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -28,7 +29,7 @@ public sealed class SamplingSpecTests
     [Fact]
     public void Run_with_guidance_on_a_card_without_a_guidance_block_is_bad_input_naming_guidance()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var spec = TinySearch.Spec("guided toy", 10, ",\n  \"guidance\": { \"scale\": 3 }");
 
         var result = CliProcess.Run(dir.Path, "run", dir.Write("bad.search.json", spec), "--db", dir.File("x.db"));

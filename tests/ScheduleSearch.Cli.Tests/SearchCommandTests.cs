@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -32,7 +33,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     [InlineData("--lockstep 16 --max-batch 4096", "starting 'tiny toy'")]
     public void Run_with_lanes_without_prefix_sharing_or_in_lockstep_finds_the_same_winners_with_the_same_scores(string options, string says)
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var spec = dir.Write("other.search.json", TinySearch.Spec(TinySearch.Name, 120));
         var other = CliProcess.Run(dir.Path, ["run", spec, "--db", "other.db", .. options.Split(' ')]);
         Assert.True(other.ExitCode == 0, other.ToString());
@@ -44,7 +45,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
         [.. shown.GetProperty("per_nfe").EnumerateArray().Select(nfe =>
             (nfe.GetProperty("best").GetProperty("key").GetString(), nfe.GetProperty("best").GetProperty("score").GetDouble(), nfe.GetProperty("best").GetProperty("heldout").GetDouble()))];
 
-    private static JsonElement ShowIn(TempFolder dir, string db)
+    private static JsonElement ShowIn(TempDirectory dir, string db)
     {
         var shown = CliProcess.Run(dir.Path, "show", TinySearch.Name, "--db", db, "--json");
         Assert.True(shown.ExitCode == 0, shown.ToString());
@@ -100,7 +101,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     [Fact]
     public void Export_json_reads_back_as_the_best_schedule_with_provenance()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var path = dir.File("best.json");
         var result = CliProcess.Run(search.Folder.Path, "export", TinySearch.Name, "--db", "search.db", "--nfe", "4", "--out", path);
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -115,7 +116,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     [Fact]
     public void Export_writes_every_format_loadable_by_its_target_and_identical_under_a_german_culture()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var result = CliProcess.Run(search.Folder.Path, "export", TinySearch.Name, "--db", "search.db", "--nfe", "6", "--top", "2", "--format", "all", "--out", Path.Combine(dir.Path, "inv"));
         Assert.True(result.ExitCode == 0, result.ToString());
         var german = CliProcess.Run(search.Folder.Path, TimeSpan.FromMinutes(2), German, "export", TinySearch.Name, "--db", "search.db", "--nfe", "6", "--top", "2", "--format", "all", "--out", Path.Combine(dir.Path, "de"));
@@ -161,7 +162,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     [Fact]
     public void Plot_writes_the_history_front_and_timestep_pngs()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var result = CliProcess.Run(search.Folder.Path, "plot", TinySearch.Name, "--db", "search.db", "--out", dir.Path);
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (var file in new[] { "history.png", "front.png", "timesteps-nfe4.png", "timesteps-nfe6.png" })

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Storage.Postgres;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
 
@@ -23,7 +24,7 @@ public sealed class SharedSearchKillTests
     public void A_shared_search_with_a_worker_killed_mid_evaluation_ends_as_a_one_process_run()
     {
         using var schema = new PostgresTestSchema();
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var spec = dir.Write("shared.search.json", TinySearch.Spec(Name, Budget).Replace("\"samples\": 128, \"seed\": 0", "\"samples\": 2048, \"seed\": 0", StringComparison.Ordinal));
         var reference = CliProcess.Run(dir.Path, "run", spec, "--db", "reference.db");
         Assert.True(reference.ExitCode == 0, reference.ToString());
@@ -122,7 +123,7 @@ public sealed class SharedSearchKillTests
         return new WatchedProcess(process);
     }
 
-    private static string Best(TempFolder dir, string option, string store)
+    private static string Best(TempDirectory dir, string option, string store)
     {
         var show = CliProcess.Run(dir.Path, "show", Name, option, store, "--json");
         Assert.True(show.ExitCode == 0, show.ToString());

@@ -1,3 +1,5 @@
+using ScheduleSearch.Tests.Shared;
+
 namespace ScheduleSearch.Cli.Tests;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed class TinySearch : IDisposable
     /// <summary>Runs the search.</summary>
     public TinySearch()
     {
-        Folder = new TempFolder();
+        Folder = new TempDirectory();
         SpecPath = Folder.Write("tiny.search.json", Spec(Name, 120));
         RunResult = CliProcess.Run(Folder.Path, "run", SpecPath, "--db", "search.db");
         if (RunResult.ExitCode != 0)
@@ -22,7 +24,7 @@ public sealed class TinySearch : IDisposable
     }
 
     /// <summary>The folder holding the spec and the database.</summary>
-    public TempFolder Folder { get; }
+    public TempDirectory Folder { get; }
 
     /// <summary>The spec file.</summary>
     public string SpecPath { get; }

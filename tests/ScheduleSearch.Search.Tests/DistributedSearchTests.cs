@@ -3,6 +3,7 @@ using ScheduleSearch.Evaluation;
 using ScheduleSearch.Search.Distributed;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Search.Tests.Support;
 using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.Postgres;
 using ScheduleSearch.Tests.Shared;

@@ -1,5 +1,6 @@
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Search.Tests.Support;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Search.Tests;

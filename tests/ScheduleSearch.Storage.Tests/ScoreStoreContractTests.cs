@@ -1,4 +1,5 @@
 using ScheduleSearch.Storage.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Storage.Tests;
 

@@ -1,5 +1,7 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
+using ScheduleSearch.Search.Operators;
+using ScheduleSearch.Search.Optimizers;
 
 namespace ScheduleSearch.Search.Generators;
 

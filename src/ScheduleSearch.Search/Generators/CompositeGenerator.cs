@@ -1,5 +1,6 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
+using ScheduleSearch.Search.Operators;
 
 namespace ScheduleSearch.Search.Generators;
 

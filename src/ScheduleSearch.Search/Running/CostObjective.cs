@@ -2,6 +2,7 @@ using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.Cost;
 using ScheduleSearch.Search.Generators;
+using ScheduleSearch.Search.Operators;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 

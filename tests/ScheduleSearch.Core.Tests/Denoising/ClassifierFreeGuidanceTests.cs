@@ -1,6 +1,6 @@
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
-using ScheduleSearch.Core.Tests.TestSupport;
+using ScheduleSearch.Core.Tests.Support;
 
 namespace ScheduleSearch.Core.Tests.Denoising;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
-using ScheduleSearch.Core.Tests.TestSupport;
+using ScheduleSearch.Core.Tests.Support;
 
 namespace ScheduleSearch.Core.Tests.Schedules;
 

@@ -2,7 +2,7 @@ using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
-using ScheduleSearch.Core.Tests.TestSupport;
+using ScheduleSearch.Core.Tests.Support;
 using Xunit.Abstractions;
 
 namespace ScheduleSearch.Core.Tests.Solvers;

@@ -4,7 +4,7 @@ using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Core.Spacings;
-using ScheduleSearch.Core.Tests.TestSupport;
+using ScheduleSearch.Core.Tests.Support;
 
 namespace ScheduleSearch.Core.Tests.Solvers;
 

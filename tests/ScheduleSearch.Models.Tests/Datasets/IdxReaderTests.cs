@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using ScheduleSearch.Models.Datasets;
 using ScheduleSearch.Models.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Models.Tests.Datasets;
 

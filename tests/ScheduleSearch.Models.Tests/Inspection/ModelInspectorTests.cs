@@ -1,6 +1,7 @@
 using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Models.Inspection;
 using ScheduleSearch.Models.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Models.Tests.Inspection;
 

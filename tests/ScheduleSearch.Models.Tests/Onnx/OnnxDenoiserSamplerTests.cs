@@ -4,6 +4,7 @@ using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Models.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Models.Tests.Onnx;
 

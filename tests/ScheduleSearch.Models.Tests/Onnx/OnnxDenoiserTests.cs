@@ -3,6 +3,7 @@ using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Models.Cards;
 using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Models.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Models.Tests.Onnx;
 

@@ -5,6 +5,7 @@ using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Search.Generators;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Search.Tests.Support;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Search.Tests.Generators;
@@ -26,10 +27,6 @@ public sealed class PredictorGuidedGeneratorTests
 
     private static ScoredSchedule Scored(SamplerSchedule s, double score) => TestScores.Scored(s, score);
 
-    /// <summary>A smooth stand-in for a real score: distance of the lambda increments from a fixed profile, plus a cost per order above 2.</summary>
-    private static double FakeScore(SamplerSchedule s) =>
-        0.01 + s.Timesteps.Select((t, i) => Math.Abs(t - (1 - (i / (double)(s.Timesteps.Length - 1))))).Sum() + (0.05 * s.Steps.Count(st => st.Order > 2));
-
     private static (List<string> Sequence, PredictorGuidedGenerator Generator) Run(string surrogate, int nfe, int seed, Action<SamplerSchedule>? check = null)
     {
         var generator = new PredictorGuidedGenerator(Context(nfe, seed), new PredictorGuidedOptions { Surrogate = surrogate, WarmupEvaluations = 40, BatchSize = 10, Proposals = 200, Probe = 10, ProbeEvery = 30 });
@@ -43,7 +40,7 @@ public sealed class PredictorGuidedGeneratorTests
                 sequence.Add(ScheduleKey.Compute(s));
             }
 
-            generator.Tell(batch.Select(s => Scored(s, FakeScore(s))).ToArray());
+            generator.Tell(batch.Select(s => Scored(s, TestScores.Smooth(s))).ToArray());
         }
 
         return (sequence, generator);

@@ -3,6 +3,7 @@ using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation.Cost;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Search.Tests.Support;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Search.Tests.Running;

@@ -1,5 +1,6 @@
 using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Storage.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Storage.Tests.LiteDb;
 

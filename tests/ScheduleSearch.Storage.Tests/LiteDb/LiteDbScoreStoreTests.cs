@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LiteDB;
 using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Storage.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Storage.Tests.LiteDb;
 

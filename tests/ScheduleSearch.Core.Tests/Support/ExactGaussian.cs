@@ -3,7 +3,7 @@ using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
 
-namespace ScheduleSearch.Core.Tests.TestSupport;
+namespace ScheduleSearch.Core.Tests.Support;
 
 /// <summary>
 /// Data x0 ~ N(mu, diag(v)): the probability-flow ODE has the closed form (SOLVERS.md section 1)

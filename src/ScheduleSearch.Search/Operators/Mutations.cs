@@ -1,6 +1,7 @@
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Search.Generators;
 
-namespace ScheduleSearch.Search.Generators;
+namespace ScheduleSearch.Search.Operators;
 
 /// <summary>
 /// AutoDiffusion's per-gene mutation extended with USF's moves and, when the space has them, the wider space's

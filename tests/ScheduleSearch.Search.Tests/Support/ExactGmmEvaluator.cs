@@ -8,7 +8,7 @@ using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Storage;
 
-namespace ScheduleSearch.Search.Tests;
+namespace ScheduleSearch.Search.Tests.Support;
 
 /// <summary>
 /// A fake evaluator with the real one's contract: teacher RMSE on an exact Gaussian mixture, the store as cache,

@@ -1,6 +1,7 @@
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Search.Generators;
 
-namespace ScheduleSearch.Search.Generators;
+namespace ScheduleSearch.Search.Operators;
 
 /// <summary>
 /// The timestep parameterisation SEARCH-NOTES.md found strongest: a grid is its positive increments of lambda

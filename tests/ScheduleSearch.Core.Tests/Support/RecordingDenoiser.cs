@@ -1,7 +1,7 @@
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
 
-namespace ScheduleSearch.Core.Tests.TestSupport;
+namespace ScheduleSearch.Core.Tests.Support;
 
 /// <summary>Wraps a denoiser and records the time of every call (to compare with the authors' call log).</summary>
 internal sealed class RecordingDenoiser(IDenoiser inner) : IDenoiser

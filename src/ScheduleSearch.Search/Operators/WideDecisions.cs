@@ -1,7 +1,8 @@
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Search.Generators;
 using ScheduleSearch.Search.Specs;
 
-namespace ScheduleSearch.Search.Generators;
+namespace ScheduleSearch.Search.Operators;
 
 /// <summary>
 /// The wider space of issue 9 on the search side: per-step time shifts (TS-DPM) and compensation ratios (DC-Solver),

@@ -1,7 +1,7 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
 
-namespace ScheduleSearch.Search.Generators;
+namespace ScheduleSearch.Search.Operators;
 
 /// <summary>The scored schedules a generator has seen, in the order told; ties keep that order (deterministic).</summary>
 internal sealed class Archive

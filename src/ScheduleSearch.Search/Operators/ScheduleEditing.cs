@@ -1,8 +1,9 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Search.Generators;
 
-namespace ScheduleSearch.Search.Generators;
+namespace ScheduleSearch.Search.Operators;
 
 /// <summary>
 /// Turns an edited grid and step list into a schedule that validates at the target NFE: step choices are

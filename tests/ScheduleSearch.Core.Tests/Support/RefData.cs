@@ -2,7 +2,7 @@ using System.Text.Json;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Models.Arrays;
 
-namespace ScheduleSearch.Core.Tests.TestSupport;
+namespace ScheduleSearch.Core.Tests.Support;
 
 /// <summary>Loads the reference vectors copied from shared/refdata (authors' code, float64).</summary>
 internal static class RefData

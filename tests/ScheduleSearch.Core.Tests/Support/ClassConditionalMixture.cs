@@ -1,7 +1,7 @@
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
 
-namespace ScheduleSearch.Core.Tests.TestSupport;
+namespace ScheduleSearch.Core.Tests.Support;
 
 /// <summary>
 /// An exact class-conditional network for guidance tests: condition c is the posterior mean of mixture component c

@@ -1,7 +1,8 @@
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Search.Generators;
 using ScheduleSearch.Search.Specs;
 
-namespace ScheduleSearch.Search.Generators;
+namespace ScheduleSearch.Search.Operators;
 
 /// <summary>
 /// AutoDiffusion's uniform crossover and USF's deep per-step crossover, and a one-point cut in lambda; each child is

@@ -1,7 +1,8 @@
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Search.Generators;
 using ScheduleSearch.Search.Specs;
 
-namespace ScheduleSearch.Search.Generators;
+namespace ScheduleSearch.Search.Operators;
 
 /// <summary>
 /// The per-step <c>model</c> decision (issue 9, T-Stitch): which of the space's model variants a step runs on (null =

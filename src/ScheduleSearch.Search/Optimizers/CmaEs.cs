@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using ScheduleSearch.Search.Generators;
 
-namespace ScheduleSearch.Search.Generators;
+namespace ScheduleSearch.Search.Optimizers;
 
 /// <summary>
 /// CMA-ES (Hansen, "The CMA Evolution Strategy: A Tutorial", 2016, Algorithm in appendix A): rank-one and

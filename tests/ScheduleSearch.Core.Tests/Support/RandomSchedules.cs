@@ -1,7 +1,7 @@
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Schedules;
 
-namespace ScheduleSearch.Core.Tests.TestSupport;
+namespace ScheduleSearch.Core.Tests.Support;
 
 /// <summary>Random schedules over the whole decision table, valid or not (tests filter with the validator).</summary>
 internal static class RandomSchedules

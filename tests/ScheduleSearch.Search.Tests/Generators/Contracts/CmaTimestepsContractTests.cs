@@ -1,0 +1,14 @@
+using ScheduleSearch.Search.Generators;
+using ScheduleSearch.Search.Tests.Support;
+
+namespace ScheduleSearch.Search.Tests.Generators.Contracts;
+
+public sealed class CmaTimestepsContractTests : GeneratorContractTests
+{
+    public override string Kind => "cma-timesteps";
+
+    public override ICandidateGenerator Create(GeneratorContext context) => new CmaTimestepsGenerator(context);
+
+    // CMA-ES restarts when its step size collapses, so it runs out only without a finite seed to start from.
+    protected override (GeneratorContext Context, int Asks)? Exhaustion => (GeneratorContexts.Plain(5) with { Seeds = [] }, 1);
+}
