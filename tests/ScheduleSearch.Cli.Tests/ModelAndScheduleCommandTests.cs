@@ -1,5 +1,6 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Models.Arrays;
+using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests;
@@ -74,11 +75,18 @@ public sealed class ModelAndScheduleCommandTests
     public void Model_gmm_fits_a_mixture_to_a_npy_file()
     {
         using var dir = new TempDirectory();
+        // Two clusters of 100 rows each, at (1, 1, 1, 1) and (-1, -1, -1, -1), spread +/-0.05 in every coordinate.
         var random = new Random(1);
-        var rows = Enumerable.Range(0, 200 * 4).Select(i => (i % 2 == 0 ? 1.0 : -1.0) + (0.1 * (random.NextDouble() - 0.5))).ToArray();
+        var rows = Enumerable.Range(0, 200 * 4).Select(i => ((i / 4) % 2 == 0 ? 1.0 : -1.0) + (0.1 * (random.NextDouble() - 0.5))).ToArray();
         Npy.Write(dir.File("data.npy"), new NpyArray([200, 4], rows));
         var result = CliProcess.Run(dir.Path, "model", "gmm", "--fit-npy", "data.npy", "--components", "2", "--out", "fitted");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(File.Exists(dir.File(Path.Combine("fitted", "model.onnx"))));
+        var fitted = GmmParametersJson.Read(dir.File(Path.Combine("fitted", "params.json")));
+        var means = fitted.Means.OrderByDescending(m => m[0]).ToArray();
+        Assert.Equal(2, means.Length);
+        Assert.All(means[0], v => Assert.InRange(v, 0.95, 1.05));
+        Assert.All(means[1], v => Assert.InRange(v, -1.05, -0.95));
+        Assert.All(fitted.Weights, w => Assert.InRange(w, 0.45, 0.55));
     }
 }

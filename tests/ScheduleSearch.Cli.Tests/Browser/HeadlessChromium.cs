@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests.Browser;
 
@@ -15,12 +16,12 @@ public sealed class HeadlessChromium : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly Process process;
     private readonly ClientWebSocket socket = new();
-    private readonly TempFolder profile;
+    private readonly TempDirectory profile;
     private readonly List<JsonObject> events = [];
     private string? session;
     private int nextId;
 
-    private HeadlessChromium(Process process, TempFolder profile, Uri endpoint)
+    private HeadlessChromium(Process process, TempDirectory profile, Uri endpoint)
     {
         this.process = process;
         this.profile = profile;
@@ -46,7 +47,7 @@ public sealed class HeadlessChromium : IDisposable
     public static HeadlessChromium Start()
     {
         var binary = Binary ?? throw new InvalidOperationException("Chromium is not installed: apt-get install chromium (.ci/run installs it)");
-        var profile = new TempFolder();
+        var profile = new TempDirectory();
         var info = new ProcessStartInfo(binary)
         {
             RedirectStandardError = true,
@@ -71,7 +72,7 @@ public sealed class HeadlessChromium : IDisposable
         }
     }
 
-    private static HeadlessChromium Connect(Process process, TempFolder profile)
+    private static HeadlessChromium Connect(Process process, TempDirectory profile)
     {
         var deadline = DateTime.UtcNow + Timeout;
         while (DateTime.UtcNow < deadline)
