@@ -32,19 +32,27 @@ public static class RootCommandFactory
     }
 
     /// <summary>
-    /// Parses and runs <paramref name="args"/>. Parse errors are bad input: one line on stderr, exit code 2
-    /// (System.CommandLine's default would print the help text too and exit with 1).
+    /// Parses and runs <paramref name="args"/> with the console's writers and Ctrl+C handling. Parse errors are bad
+    /// input: one line on stderr, exit code 2 (System.CommandLine's default would print the help text too and exit with 1).
     /// </summary>
-    public static async Task<int> InvokeAsync(RootCommand root, string[] args)
+    public static Task<int> InvokeAsync(RootCommand root, string[] args) =>
+        InvokeAsync(root, args, new InvocationConfiguration { ProcessTerminationTimeout = ProcessTerminationTimeout });
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/> with <paramref name="configuration"/>'s writers (a test hands in its own
+    /// and no Ctrl+C handling); parse errors go to its <see cref="InvocationConfiguration.Error"/>.
+    /// </summary>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(configuration);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync("error: " + string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))).ConfigureAwait(false);
+            await configuration.Error.WriteLineAsync("error: " + string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))).ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ProcessTerminationTimeout }).ConfigureAwait(false);
+        return await parse.InvokeAsync(configuration).ConfigureAwait(false);
     }
 }

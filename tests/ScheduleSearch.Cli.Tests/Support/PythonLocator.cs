@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.Support;
 
 /// <summary>
 /// Finds a python3 that can import numpy: the one first on PATH, then Debian's /usr/bin/python3 (a pyenv python3

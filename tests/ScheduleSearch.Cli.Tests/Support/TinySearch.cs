@@ -1,9 +1,9 @@
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.Support;
 
 /// <summary>
-/// A small finished search on gmm-toy-8, run once per test class through the CLI (about two seconds): its spec,
+/// A small finished search on gmm-toy-8, run once per test class through the CLI in this process (about two seconds): its spec,
 /// its database and the folder they live in.
 /// </summary>
 public sealed class TinySearch : IDisposable
@@ -16,7 +16,7 @@ public sealed class TinySearch : IDisposable
     {
         Folder = new TempDirectory();
         SpecPath = Folder.Write("tiny.search.json", Spec(Name, 120));
-        RunResult = CliProcess.Run(Folder.Path, "run", SpecPath, "--db", "search.db");
+        RunResult = CliRun.Run("run", SpecPath, "--db", DatabasePath);
         if (RunResult.ExitCode != 0)
         {
             throw new InvalidOperationException("the fixture search failed: " + RunResult);

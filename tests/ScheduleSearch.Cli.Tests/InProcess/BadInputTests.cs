@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
+using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
 /// <summary>
 /// Bad input: each case exits with code 2, writes exactly one line to stderr naming the problem, and leaves an
@@ -154,16 +156,18 @@ public sealed class BadInputTests(TinySearch search) : IClassFixture<TinySearch>
     {
         using var dir = new TempDirectory();
         var args = arguments(dir);
-        var plain = CliProcess.Run(dir.Path, args);
+        // Without --db a command would create db/ under the working folder, which in this process is the test's.
+        var defaultFolder = Path.GetFullPath(DatabaseLocator.Folder);
+        var plain = CliRun.Run(args);
         AssertBadInput(plain);
-        Assert.False(Directory.Exists(dir.File("db")), "bad input created a database folder");
+        Assert.False(Directory.Exists(defaultFolder), "bad input created a database folder");
 
         if (args[0] is "run" or "export" or "show" or "plot" or "evaluate")
         {
             var database = dir.File("copy.db");
             File.Copy(search.DatabasePath, database);
             var before = SHA256.HashData(File.ReadAllBytes(database));
-            AssertBadInput(CliProcess.Run(dir.Path, [.. args, "--db", database]));
+            AssertBadInput(CliRun.Run([.. args, "--db", database]));
             Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(database)));
         }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.Support;
 
 /// <summary>Runs the built <c>schedule-search.dll</c> as a separate process, as a user would.</summary>
 public static class CliProcess

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
 /// <summary>
 /// show, list, export and plot with <c>--storage postgresql://...</c> on a search copied from its LiteDB file
@@ -19,21 +20,21 @@ public sealed partial class PostgresStorageCommandTests : IClassFixture<TinySear
     public PostgresStorageCommandTests(TinySearch search)
     {
         this.search = search;
-        var copy = Cli("db", "copy", "--from", "litedb:search.db", "--to", schema.Url);
+        var copy = Cli("db", "copy", "--from", "litedb:" + search.DatabasePath, "--to", schema.Url);
         Assert.True(copy.ExitCode == 0, copy.ToString());
     }
 
     [Fact]
     public void Show_on_the_shared_store_prints_what_it_prints_for_the_LiteDB_file()
     {
-        var file = Cli("show", TinySearch.Name, "--db", "search.db", "--top", "3");
+        var file = Cli("show", TinySearch.Name, "--db", search.DatabasePath, "--top", "3");
         var shared = Cli("show", TinySearch.Name, "--storage", schema.Url, "--top", "3");
         Assert.True(shared.ExitCode == 0, shared.ToString());
         Assert.Contains("database " + schema.Url, shared.Stdout, StringComparison.Ordinal);
         Assert.Contains("held-out", shared.Stdout, StringComparison.Ordinal);
         Assert.Equal(TextWithoutPlace(file.Stdout), TextWithoutPlace(shared.Stdout));
 
-        var fileJson = Cli("show", TinySearch.Name, "--db", "search.db", "--json");
+        var fileJson = Cli("show", TinySearch.Name, "--db", search.DatabasePath, "--json");
         var sharedJson = Cli("show", TinySearch.Name, "--storage", schema.Url, "--json");
         Assert.True(sharedJson.ExitCode == 0, sharedJson.ToString());
         Assert.Equal(JsonWithoutPlace(fileJson.Stdout), JsonWithoutPlace(sharedJson.Stdout));
@@ -42,7 +43,7 @@ public sealed partial class PostgresStorageCommandTests : IClassFixture<TinySear
     [Fact]
     public void List_export_and_plot_on_the_shared_store_match_the_LiteDB_file()
     {
-        var fileList = Cli("list", "--db", "search.db", "--json");
+        var fileList = Cli("list", "--db", search.DatabasePath, "--json");
         var sharedList = Cli("list", "--storage", schema.Url, "--json");
         Assert.True(sharedList.ExitCode == 0, sharedList.ToString());
         Assert.Contains(schema.Url, sharedList.Stdout, StringComparison.Ordinal);
@@ -50,13 +51,13 @@ public sealed partial class PostgresStorageCommandTests : IClassFixture<TinySear
         var table = Cli("list", "--storage", schema.Url);
         Assert.Contains("tiny toy  finished  120", table.Stdout, StringComparison.Ordinal);
 
-        var fileExport = Cli("export", TinySearch.Name, "--db", "search.db", "--nfe", "4", "--top", "2");
+        var fileExport = Cli("export", TinySearch.Name, "--db", search.DatabasePath, "--nfe", "4", "--top", "2");
         var sharedExport = Cli("export", TinySearch.Name, "--storage", schema.Url, "--nfe", "4", "--top", "2");
         Assert.True(sharedExport.ExitCode == 0, sharedExport.ToString());
         Assert.Equal(fileExport.Stdout, sharedExport.Stdout);
 
         using var plots = new TempDirectory();
-        var filePlot = Cli("plot", TinySearch.Name, "--db", "search.db", "--out", plots.File("file"));
+        var filePlot = Cli("plot", TinySearch.Name, "--db", search.DatabasePath, "--out", plots.File("file"));
         var sharedPlot = Cli("plot", TinySearch.Name, "--storage", schema.Url, "--out", plots.File("shared"));
         Assert.True(sharedPlot.ExitCode == 0, sharedPlot.ToString());
         var names = Directory.GetFiles(plots.File("file")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
@@ -74,7 +75,7 @@ public sealed partial class PostgresStorageCommandTests : IClassFixture<TinySear
         var unknown = Cli("show", "no such search", "--storage", schema.Url);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Equal($"error: SEARCH: no search named 'no such search' in {schema.Url}", Assert.Single(unknown.ErrorLines));
-        var both = Cli("show", TinySearch.Name, "--db", "search.db", "--storage", schema.Url);
+        var both = Cli("show", TinySearch.Name, "--db", search.DatabasePath, "--storage", schema.Url);
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("--db and --storage", Assert.Single(both.ErrorLines), StringComparison.Ordinal);
     }
@@ -82,6 +83,7 @@ public sealed partial class PostgresStorageCommandTests : IClassFixture<TinySear
     [Fact]
     public void A_wrong_password_is_a_one_line_bad_input_error_naming_the_host_and_writes_nothing()
     {
+        // The password comes from the environment (PGPASSWORD), which is the process's: these run as processes.
         using var fresh = new PostgresTestSchema();
         var wrong = new Dictionary<string, string> { ["PGPASSWORD"] = "not-the-password" };
         var results = new[]
@@ -141,7 +143,7 @@ public sealed partial class PostgresStorageCommandTests : IClassFixture<TinySear
     /// <summary>show/list JSON without the keys that name the store or the copy's times.</summary>
     private static string JsonWithoutPlace(string json) => PlaceKeys().Replace(json, string.Empty);
 
-    private CliResult Cli(params string[] args) => CliProcess.Run(search.Folder.Path, TimeSpan.FromMinutes(1), args);
+    private static CliResult Cli(params string[] args) => CliRun.Run(args);
 
     [GeneratedRegex(@"wall time [^,]+,")]
     private static partial Regex WallTime();

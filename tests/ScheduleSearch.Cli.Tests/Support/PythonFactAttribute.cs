@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.Support;
 
 /// <summary>A fact that is reported as skipped, with the reason, when no python3 with numpy is found.</summary>
 [AttributeUsage(AttributeTargets.Method)]

@@ -1,20 +1,20 @@
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
-/// <summary>schedule preset, sample, model gmm and model inspect run as processes on the built-in toy model.</summary>
+/// <summary>schedule preset, sample, model gmm and model inspect run in this process on the built-in toy model.</summary>
 public sealed class ModelAndScheduleCommandTests
 {
     [Fact]
     public void Every_command_of_the_contract_has_help()
     {
-        using var dir = new TempDirectory();
         foreach (var command in new[] { "run", "list", "show", "export", "evaluate", "baselines", "sample", "schedule preset", "model gmm", "model inspect", "plot" })
         {
-            var result = CliProcess.Run(dir.Path, [.. command.Split(' '), "--help"]);
+            var result = CliRun.Run([.. command.Split(' '), "--help"]);
             Assert.True(result.ExitCode == 0, command + ": " + result);
             Assert.Contains("Usage:", result.Stdout, StringComparison.Ordinal);
         }
@@ -24,7 +24,7 @@ public sealed class ModelAndScheduleCommandTests
     public void Schedule_preset_writes_a_schedule_file_that_reads_back_with_the_asked_nfe()
     {
         using var dir = new TempDirectory();
-        var result = CliProcess.Run(dir.Path, "schedule", "preset", "unipc-bh2-3", "--model", CliProcess.ToyCard, "--nfe", "6", "--spacing", "time-uniform", "--out", "s.json");
+        var result = CliRun.Run("schedule", "preset", "unipc-bh2-3", "--model", CliProcess.ToyCard, "--nfe", "6", "--spacing", "time-uniform", "--out", dir.File("s.json"));
         Assert.True(result.ExitCode == 0, result.ToString());
         var schedule = ScheduleJson.Read(File.ReadAllText(dir.File("s.json")), "s.json");
         Assert.Equal(6, schedule.Nfe);
@@ -36,7 +36,7 @@ public sealed class ModelAndScheduleCommandTests
     {
         using var dir = new TempDirectory();
         var grid = dir.Write("t.json", "[1.0, 0.6, 0.3, 0.1, 0.001]");
-        var result = CliProcess.Run(dir.Path, "schedule", "preset", "dpm-solver++-2m", "--model", CliProcess.ToyCard, "--timesteps", grid, "--out", "s.json");
+        var result = CliRun.Run("schedule", "preset", "dpm-solver++-2m", "--model", CliProcess.ToyCard, "--timesteps", grid, "--out", dir.File("s.json"));
         Assert.True(result.ExitCode == 0, result.ToString());
         var schedule = ScheduleJson.Read(File.ReadAllText(dir.File("s.json")), "s.json");
         Assert.Equal(new[] { 1.0, 0.6, 0.3, 0.1, 0.001 }, schedule.Timesteps.ToArray());
@@ -46,11 +46,11 @@ public sealed class ModelAndScheduleCommandTests
     public void Sample_runs_a_schedule_on_given_noise_and_keeps_the_shape()
     {
         using var dir = new TempDirectory();
-        Assert.Equal(0, CliProcess.Run(dir.Path, "schedule", "preset", "ddim", "--model", CliProcess.ToyCard, "--nfe", "10", "--out", "s.json").ExitCode);
+        Assert.Equal(0, CliRun.Run("schedule", "preset", "ddim", "--model", CliProcess.ToyCard, "--nfe", "10", "--out", dir.File("s.json")).ExitCode);
         var random = new Random(3);
         var noise = Enumerable.Range(0, 32 * 8).Select(_ => random.NextDouble() * 2 - 1).ToArray();
         Npy.Write(dir.File("noise.npy"), new NpyArray([32, 8], noise));
-        var result = CliProcess.Run(dir.Path, "sample", "--model", CliProcess.ToyCard, "--schedule", "s.json", "--noise", "noise.npy", "--out", "out.npy");
+        var result = CliRun.Run("sample", "--model", CliProcess.ToyCard, "--schedule", dir.File("s.json"), "--noise", dir.File("noise.npy"), "--out", dir.File("out.npy"));
         Assert.True(result.ExitCode == 0, result.ToString());
         var samples = Npy.Read(dir.File("out.npy"));
         Assert.Equal([32, 8], samples.Shape);
@@ -63,9 +63,9 @@ public sealed class ModelAndScheduleCommandTests
     {
         using var dir = new TempDirectory();
         var parameters = dir.Write("p.json", """{ "weights": [0.3, 0.7], "means": [[1, -1, 0], [-1, 1, 0.5]], "variances": [[0.1, 0.2, 0.3], [0.2, 0.1, 0.05]] }""");
-        var built = CliProcess.Run(dir.Path, "model", "gmm", "--params", parameters, "--out", "m", "--schedule", "edm");
+        var built = CliRun.Run("model", "gmm", "--params", parameters, "--out", dir.File("m"), "--schedule", "edm");
         Assert.True(built.ExitCode == 0, built.ToString());
-        var inspected = CliProcess.Run(dir.Path, "model", "inspect", Path.Combine("m", "model.json"));
+        var inspected = CliRun.Run("model", "inspect", Path.Combine(dir.File("m"), "model.json"));
         Assert.True(inspected.ExitCode == 0, inspected.ToString());
         Assert.Contains("PASS", inspected.Stdout, StringComparison.Ordinal);
         Assert.Contains("edm", inspected.Stdout, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class ModelAndScheduleCommandTests
         var random = new Random(1);
         var rows = Enumerable.Range(0, 200 * 4).Select(i => ((i / 4) % 2 == 0 ? 1.0 : -1.0) + (0.1 * (random.NextDouble() - 0.5))).ToArray();
         Npy.Write(dir.File("data.npy"), new NpyArray([200, 4], rows));
-        var result = CliProcess.Run(dir.Path, "model", "gmm", "--fit-npy", "data.npy", "--components", "2", "--out", "fitted");
+        var result = CliRun.Run("model", "gmm", "--fit-npy", dir.File("data.npy"), "--components", "2", "--out", dir.File("fitted"));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(File.Exists(dir.File(Path.Combine("fitted", "model.onnx"))));
         var fitted = GmmParametersJson.Read(dir.File(Path.Combine("fitted", "params.json")));

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ScheduleSearch.Cli.Tests.Browser;
+using ScheduleSearch.Cli.Tests.Support;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
 /// <summary><c>report</c> on a small finished search, rendered in headless Chromium as a user's browser renders it.</summary>
 public sealed class ReportCommandTests(TinySearch search) : IClassFixture<TinySearch>
@@ -69,7 +69,7 @@ public sealed class ReportCommandTests(TinySearch search) : IClassFixture<TinySe
     [Fact]
     public void Report_of_an_unknown_search_is_refused_naming_it()
     {
-        var result = CliProcess.Run(search.Folder.Path, "report", "no such search", "--db", "search.db", "--out", "x.html");
+        var result = CliRun.Run("report", "no such search", "--db", search.DatabasePath, "--out", search.Folder.File("x.html"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no such search", result.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(search.Folder.File("x.html")));
@@ -78,7 +78,7 @@ public sealed class ReportCommandTests(TinySearch search) : IClassFixture<TinySe
     private string WriteReport()
     {
         var file = search.Folder.File("tiny.report.html");
-        var result = CliProcess.Run(search.Folder.Path, "report", TinySearch.Name, "--db", "search.db", "--out", file);
+        var result = CliRun.Run("report", TinySearch.Name, "--db", search.DatabasePath, "--out", file);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("wrote " + file, result.Stdout, StringComparison.Ordinal);
         return file;
@@ -86,7 +86,7 @@ public sealed class ReportCommandTests(TinySearch search) : IClassFixture<TinySe
 
     private JsonElement Show()
     {
-        var shown = CliProcess.Run(search.Folder.Path, "show", TinySearch.Name, "--db", "search.db", "--json");
+        var shown = CliRun.Run("show", TinySearch.Name, "--db", search.DatabasePath, "--json");
         Assert.True(shown.ExitCode == 0, shown.ToString());
         return JsonDocument.Parse(shown.Stdout).RootElement.Clone();
     }

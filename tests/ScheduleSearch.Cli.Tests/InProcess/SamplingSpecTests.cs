@@ -1,8 +1,9 @@
 using ScheduleSearch.Cli.Infrastructure;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
 /// <summary>The spec's guidance block in the CLI: part of the model's identity, and checked against the card.</summary>
 public sealed class SamplingSpecTests
@@ -32,7 +33,7 @@ public sealed class SamplingSpecTests
         using var dir = new TempDirectory();
         var spec = TinySearch.Spec("guided toy", 10, ",\n  \"guidance\": { \"scale\": 3 }");
 
-        var result = CliProcess.Run(dir.Path, "run", dir.Write("bad.search.json", spec), "--db", dir.File("x.db"));
+        var result = CliRun.Run("run", dir.Write("bad.search.json", spec), "--db", dir.File("x.db"));
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("guidance: model card 'gmm-toy-8' has no guidance block", result.Stderr, StringComparison.Ordinal);

@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Storage.Postgres;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.OutOfProcess;
 
 /// <summary>
 /// Issue 11's kill test: a shared search on PostgreSQL (a <c>run --storage</c> proposer and three <c>worker</c>

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.OutOfProcess;
 
 /// <summary>python/schedule_search_sampler.py runs schedules exactly as the C# executor does (on gmm-toy-8).</summary>
 public sealed class PythonSamplerTests

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
 /// <summary>evaluate on the zoo's guided UNet with a spec's guidance and feature network given as options.</summary>
 public sealed class EvaluateCommandTests
@@ -14,15 +15,15 @@ public sealed class EvaluateCommandTests
     {
         using var dir = new TempDirectory();
         var card = Path.Combine(Zoo, "fashion-unet-eps", "model.json");
-        Assert.Equal(0, CliProcess.Run(dir.Path, "schedule", "preset", "dpm-solver++-2m", "--model", card, "--nfe", "5", "--out", "s.json").ExitCode);
+        Assert.Equal(0, CliRun.Run("schedule", "preset", "dpm-solver++-2m", "--model", card, "--nfe", "5", "--out", dir.File("s.json")).ExitCode);
         var classifier = Path.Combine(Zoo, "fashion-classifier");
-        string[] fd = ["evaluate", "--model", card, "--schedule", "s.json", "--db", "e.db", "--json", "--metric", "fd", "--samples", "32",
+        string[] fd = ["evaluate", "--model", card, "--schedule", dir.File("s.json"), "--db", dir.File("e.db"), "--json", "--metric", "fd", "--samples", "32",
             "--features", Path.Combine(classifier, "features.onnx"), "--features-mean", Path.Combine(classifier, "features_mean.npy"),
             "--features-covariance", Path.Combine(classifier, "features_cov.npy")];
 
-        var guided = Evaluate(dir, [.. fd, "--guidance", "3"]);
-        var again = Evaluate(dir, [.. fd, "--guidance", "3"]);
-        var unguided = Evaluate(dir, fd);
+        var guided = Evaluate([.. fd, "--guidance", "3"]);
+        var again = Evaluate([.. fd, "--guidance", "3"]);
+        var unguided = Evaluate(fd);
 
         Assert.Equal("fd", guided.GetProperty("metric").GetString());
         var score = guided.GetProperty("score").GetDouble();
@@ -36,9 +37,9 @@ public sealed class EvaluateCommandTests
         Assert.NotEqual(score, unguided.GetProperty("score").GetDouble());
     }
 
-    private static JsonElement Evaluate(TempDirectory dir, string[] args)
+    private static JsonElement Evaluate(string[] args)
     {
-        var result = CliProcess.Run(dir.Path, args);
+        var result = CliRun.Run(args);
         Assert.True(result.ExitCode == 0, result.ToString());
         return JsonDocument.Parse(result.Stdout).RootElement.Clone();
     }

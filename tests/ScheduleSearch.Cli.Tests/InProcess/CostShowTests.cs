@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
 /// <summary>
 /// <c>show</c> on a time-budget search over two networks (issue 9): gmm-toy-8 with a variant "copy" that is the same
@@ -16,7 +17,7 @@ public sealed class CostShowTests
         using var dir = new TempDirectory();
         RunTimedSearch(dir, "1000000");
 
-        var shown = CliProcess.Run(dir.Path, "show", "timed toy", "--db", "timed.db", "--json");
+        var shown = CliRun.Run("show", "timed toy", "--db", dir.File("timed.db"), "--json");
         Assert.True(shown.ExitCode == 0, shown.ToString());
         var cost = JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("cost");
         var perCall = cost.GetProperty("ms_per_sample_per_call");
@@ -33,7 +34,7 @@ public sealed class CostShowTests
         }
 
         // The table view shows the same parts.
-        var table = CliProcess.Run(dir.Path, "show", "timed toy", "--db", "timed.db");
+        var table = CliRun.Run("show", "timed toy", "--db", dir.File("timed.db"));
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains("model time per sample:", table.Stdout, StringComparison.Ordinal);
         Assert.Contains("time vs score front", table.Stdout, StringComparison.Ordinal);
@@ -45,14 +46,14 @@ public sealed class CostShowTests
         using var dir = new TempDirectory();
         RunTimedSearch(dir, "0.000001");
 
-        var shown = CliProcess.Run(dir.Path, "show", "timed toy", "--db", "timed.db", "--json");
+        var shown = CliRun.Run("show", "timed toy", "--db", dir.File("timed.db"), "--json");
         Assert.True(shown.ExitCode == 0, shown.ToString());
         var doc = JsonDocument.Parse(shown.Stdout).RootElement;
         Assert.All(doc.GetProperty("per_nfe").EnumerateArray(), nfe => Assert.Equal(JsonValueKind.Null, nfe.GetProperty("best").ValueKind));
         Assert.Empty(doc.GetProperty("cost").GetProperty("within_budget").EnumerateArray());
         Assert.NotEmpty(doc.GetProperty("cost").GetProperty("front").EnumerateArray());
 
-        var export = CliProcess.Run(dir.Path, "export", "timed toy", "--db", "timed.db", "--nfe", "4");
+        var export = CliRun.Run("export", "timed toy", "--db", dir.File("timed.db"), "--nfe", "4");
         Assert.Equal(2, export.ExitCode);
         Assert.Contains("has no schedule at NFE 4 within its time budget of 0.000001 ms per sample", export.Stderr, StringComparison.Ordinal);
     }
@@ -73,7 +74,7 @@ public sealed class CostShowTests
         var cardPath = dir.Write("model.json", card);
         var spec = TinySearch.Spec("timed toy", 40, """, "objective": { "kind": "time-budget", "time_per_sample_ms": """ + budgetMs + """ }, "space": { "models": ["copy"] }""")
             .Replace(CliProcess.ToyCard.Replace("\\", "\\\\", StringComparison.Ordinal), cardPath.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
-        var run = CliProcess.Run(dir.Path, "run", dir.Write("timed.search.json", spec), "--db", "timed.db");
+        var run = CliRun.Run("run", dir.Write("timed.search.json", spec), "--db", dir.File("timed.db"));
         Assert.True(run.ExitCode == 0, run.ToString());
     }
 }

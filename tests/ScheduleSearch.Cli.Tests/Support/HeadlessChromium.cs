@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests.Browser;
+namespace ScheduleSearch.Cli.Tests.Support;
 
 /// <summary>
 /// Debian's headless Chromium driven over the DevTools protocol (a WebSocket, no library): opens a page, records

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.OutOfProcess;
 
 /// <summary>
 /// Issue 5's kill test: a real <c>run</c> process is SIGKILLed at random moments, resumed each time, and ends with

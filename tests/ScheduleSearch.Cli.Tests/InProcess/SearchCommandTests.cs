@@ -1,13 +1,15 @@
+using System.Globalization;
 using System.Text.Json;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
-/// <summary>run, list, show, export and plot on a small finished search, as processes.</summary>
+/// <summary>run, list, show, export and plot on a small finished search, in this process.</summary>
 public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySearch>
 {
-    private static readonly Dictionary<string, string> German = new() { ["LANG"] = "de_DE.UTF-8", ["LC_ALL"] = "de_DE.UTF-8" };
+    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
     [Fact]
     public void Run_prints_a_result_table_and_what_to_do_next()
@@ -20,7 +22,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     public void Run_again_on_a_finished_search_resumes_without_new_evaluations()
     {
         var before = Show();
-        var again = CliProcess.Run(search.Folder.Path, "run", search.SpecPath, "--db", "search.db");
+        var again = CliRun.Run("run", search.SpecPath, "--db", search.DatabasePath);
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("resuming 'tiny toy' at 120 of 120", again.Stdout, StringComparison.Ordinal);
         Assert.Equal(before.GetProperty("evaluations").GetInt32(), Show().GetProperty("evaluations").GetInt32());
@@ -35,19 +37,19 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     {
         using var dir = new TempDirectory();
         var spec = dir.Write("other.search.json", TinySearch.Spec(TinySearch.Name, 120));
-        var other = CliProcess.Run(dir.Path, ["run", spec, "--db", "other.db", .. options.Split(' ')]);
+        var other = CliRun.Run(["run", spec, "--db", dir.File("other.db"), .. options.Split(' ')]);
         Assert.True(other.ExitCode == 0, other.ToString());
         Assert.Contains(says, other.Stdout, StringComparison.Ordinal);
-        Assert.Equal(Winners(Show()), Winners(ShowIn(dir, "other.db")));
+        Assert.Equal(Winners(Show()), Winners(ShowIn(dir.File("other.db"))));
     }
 
     private static (string?, double, double)[] Winners(JsonElement shown) =>
         [.. shown.GetProperty("per_nfe").EnumerateArray().Select(nfe =>
             (nfe.GetProperty("best").GetProperty("key").GetString(), nfe.GetProperty("best").GetProperty("score").GetDouble(), nfe.GetProperty("best").GetProperty("heldout").GetDouble()))];
 
-    private static JsonElement ShowIn(TempDirectory dir, string db)
+    private static JsonElement ShowIn(string database)
     {
-        var shown = CliProcess.Run(dir.Path, "show", TinySearch.Name, "--db", db, "--json");
+        var shown = CliRun.Run("show", TinySearch.Name, "--db", database, "--json");
         Assert.True(shown.ExitCode == 0, shown.ToString());
         return JsonDocument.Parse(shown.Stdout).RootElement.Clone();
     }
@@ -80,7 +82,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     [Fact]
     public void Show_prints_best_per_nfe_against_the_best_baseline_and_the_top_schedules()
     {
-        var result = CliProcess.Run(search.Folder.Path, "show", TinySearch.Name, "--db", "search.db", "--top", "2");
+        var result = CliRun.Run("show", TinySearch.Name, "--db", search.DatabasePath, "--top", "2");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("best found vs best baseline per NFE", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("NFE 4: top 2 of 60", result.Stdout, StringComparison.Ordinal);
@@ -90,7 +92,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     [Fact]
     public void List_json_lists_the_search_with_its_status()
     {
-        var result = CliProcess.Run(search.Folder.Path, "list", "--db", "search.db", "--json");
+        var result = CliRun.Run("list", "--db", search.DatabasePath, "--json");
         Assert.True(result.ExitCode == 0, result.ToString());
         var entry = JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray().Single();
         Assert.Equal("tiny toy", entry.GetProperty("search").GetString());
@@ -103,7 +105,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     {
         using var dir = new TempDirectory();
         var path = dir.File("best.json");
-        var result = CliProcess.Run(search.Folder.Path, "export", TinySearch.Name, "--db", "search.db", "--nfe", "4", "--out", path);
+        var result = CliRun.Run("export", TinySearch.Name, "--db", search.DatabasePath, "--nfe", "4", "--out", path);
         Assert.True(result.ExitCode == 0, result.ToString());
         var schedule = ScheduleJson.Read(File.ReadAllText(path), path);
         Assert.Equal(4, schedule.Nfe);
@@ -117,9 +119,9 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     public void Export_writes_every_format_loadable_by_its_target_and_identical_under_a_german_culture()
     {
         using var dir = new TempDirectory();
-        var result = CliProcess.Run(search.Folder.Path, "export", TinySearch.Name, "--db", "search.db", "--nfe", "6", "--top", "2", "--format", "all", "--out", Path.Combine(dir.Path, "inv"));
+        var result = CliRun.Run("export", TinySearch.Name, "--db", search.DatabasePath, "--nfe", "6", "--top", "2", "--format", "all", "--out", Path.Combine(dir.Path, "inv"));
         Assert.True(result.ExitCode == 0, result.ToString());
-        var german = CliProcess.Run(search.Folder.Path, TimeSpan.FromMinutes(2), German, "export", TinySearch.Name, "--db", "search.db", "--nfe", "6", "--top", "2", "--format", "all", "--out", Path.Combine(dir.Path, "de"));
+        var german = CliRun.Run(German, "export", TinySearch.Name, "--db", search.DatabasePath, "--nfe", "6", "--top", "2", "--format", "all", "--out", Path.Combine(dir.Path, "de"));
         Assert.True(german.ExitCode == 0, german.ToString());
         foreach (var format in new[] { "schedule", "diffusers", "k-diffusion", "comfyui" })
         {
@@ -163,7 +165,7 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
     public void Plot_writes_the_history_front_and_timestep_pngs()
     {
         using var dir = new TempDirectory();
-        var result = CliProcess.Run(search.Folder.Path, "plot", TinySearch.Name, "--db", "search.db", "--out", dir.Path);
+        var result = CliRun.Run("plot", TinySearch.Name, "--db", search.DatabasePath, "--out", dir.Path);
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (var file in new[] { "history.png", "front.png", "timesteps-nfe4.png", "timesteps-nfe6.png" })
         {
@@ -173,5 +175,5 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
         }
     }
 
-    private JsonElement Show() => ShowIn(search.Folder, "search.db");
+    private JsonElement Show() => ShowIn(search.DatabasePath);
 }

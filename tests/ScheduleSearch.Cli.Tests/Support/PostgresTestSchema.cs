@@ -1,7 +1,7 @@
 using ScheduleSearch.Storage.Postgres;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.Support;
 
 /// <summary>
 /// A fresh schema on the test server (<see cref="PostgresTestServer"/>), dropped on dispose; its <see cref="Url"/> is

@@ -1,4 +1,4 @@
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.Support;
 
 /// <summary>What one CLI process did.</summary>
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
