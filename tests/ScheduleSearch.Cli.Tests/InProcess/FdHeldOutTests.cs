@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
 /// <summary>
 /// The read side after an fd search with a feature network and data-set statistics (the shape of
@@ -19,10 +20,10 @@ public sealed class FdHeldOutTests
     {
         using var dir = new TempDirectory();
         var spec = dir.Write("fd.search.json", Spec());
-        var run = CliProcess.Run(dir.Path, "run", spec, "--db", "fd.db");
+        var run = CliRun.Run("run", spec, "--db", dir.File("fd.db"));
         Assert.True(run.ExitCode == 0, run.ToString());
 
-        var shown = CliProcess.Run(dir.Path, "show", "fd check", "--db", "fd.db", "--json");
+        var shown = CliRun.Run("show", "fd check", "--db", dir.File("fd.db"), "--json");
         Assert.True(shown.ExitCode == 0, shown.ToString());
         var nfe = JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("per_nfe")[0];
         var found = nfe.GetProperty("best").GetProperty("heldout").GetDouble();
@@ -33,17 +34,17 @@ public sealed class FdHeldOutTests
         Assert.Contains(Score(found), runRow, StringComparison.Ordinal);
         Assert.Contains(Score(baseline), runRow, StringComparison.Ordinal);
 
-        var table = CliProcess.Run(dir.Path, "show", "fd check", "--db", "fd.db");
+        var table = CliRun.Run("show", "fd check", "--db", dir.File("fd.db"));
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains(Score(found), table.Stdout, StringComparison.Ordinal);
 
-        var exported = CliProcess.Run(dir.Path, "export", "fd check", "--db", "fd.db", "--nfe", "4", "--format", "json", "--out", "best.json");
+        var exported = CliRun.Run("export", "fd check", "--db", dir.File("fd.db"), "--nfe", "4", "--format", "json", "--out", dir.File("best.json"));
         Assert.True(exported.ExitCode == 0, exported.ToString());
         var schedule = ScheduleJson.Read(File.ReadAllText(dir.File("best.json")), "best.json");
         using var provenance = JsonDocument.Parse(schedule.ProvenanceJson!);
         Assert.Equal(found, provenance.RootElement.GetProperty("heldout").GetProperty("value").GetDouble());
 
-        var plotted = CliProcess.Run(dir.Path, "plot", "fd check", "--db", "fd.db", "--out", "plots");
+        var plotted = CliRun.Run("plot", "fd check", "--db", dir.File("fd.db"), "--out", dir.File("plots"));
         Assert.True(plotted.ExitCode == 0, plotted.ToString());
         Assert.True(File.Exists(Path.Combine(dir.Path, "plots", "front.png")), plotted.ToString());
     }
