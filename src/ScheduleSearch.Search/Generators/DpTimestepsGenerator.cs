@@ -2,6 +2,7 @@ using ScheduleSearch.Core.Numerics;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Evaluation;
+using ScheduleSearch.Search.Operators;
 
 namespace ScheduleSearch.Search.Generators;
 

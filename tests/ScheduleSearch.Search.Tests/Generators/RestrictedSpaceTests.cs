@@ -7,6 +7,7 @@ using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Search.Generators;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Search.Tests.Support;
 
 namespace ScheduleSearch.Search.Tests.Generators;
 

@@ -1,6 +1,7 @@
 using LiteDB;
 using ScheduleSearch.Storage.LiteDb;
 using ScheduleSearch.Storage.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Storage.Tests.LiteDb;
 

@@ -1,7 +1,9 @@
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.LiteDb;
+using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
 /// <summary>
 /// Issue 18's damage tests on a real search's database through the CLI: list, show and run refuse a truncated and a
@@ -15,7 +17,7 @@ public sealed class ChaosTests(ChaosTests.Reference reference) : IClassFixture<C
     [Fact]
     public void A_truncated_or_bit_flipped_database_is_refused_by_list_show_and_run_with_the_damage_named_and_its_bytes_unchanged()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var spec = dir.Write("chaos.search.json", reference.SpecText);
         var original = File.ReadAllBytes(reference.DatabasePath);
         File.WriteAllBytes(dir.File("truncated.db"), original[..(original.Length / 2)]);
@@ -27,9 +29,9 @@ public sealed class ChaosTests(ChaosTests.Reference reference) : IClassFixture<C
         foreach (var (file, damage) in new[] { ("truncated.db", "truncated"), ("flipped.db", "does not match its checksum") })
         {
             var bytes = File.ReadAllBytes(dir.File(file));
-            foreach (var args in new[] { new[] { "list", "--db", file }, ["show", Name, "--db", file], ["run", spec, "--db", file] })
+            foreach (var args in new[] { new[] { "list", "--db", dir.File(file) }, ["show", Name, "--db", dir.File(file)], ["run", spec, "--db", dir.File(file)] })
             {
-                var result = CliProcess.Run(dir.Path, args);
+                var result = CliRun.Run(args);
                 Assert.True(result.ExitCode == 2, result.ToString());
                 Assert.Contains($"{file} is damaged: ", result.Stderr, StringComparison.Ordinal);
                 Assert.Contains(damage, result.Stderr, StringComparison.Ordinal);
@@ -38,7 +40,7 @@ public sealed class ChaosTests(ChaosTests.Reference reference) : IClassFixture<C
                 Assert.False(File.Exists(dir.File(Path.GetFileNameWithoutExtension(file) + "-log.db")), "a log file appeared");
             }
 
-            var check = CliProcess.Run(dir.Path, "db", "check", file, "--salvage", "salvaged-" + file);
+            var check = CliRun.Run("db", "check", dir.File(file), "--salvage", dir.File("salvaged-" + file));
             Assert.True(check.ExitCode == 0, check.ToString());
             Assert.Contains("DAMAGED", check.Stdout, StringComparison.Ordinal);
             Assert.Contains("the new file is intact", check.Stdout, StringComparison.Ordinal);
@@ -54,13 +56,13 @@ public sealed class ChaosTests(ChaosTests.Reference reference) : IClassFixture<C
     /// <summary>The uninterrupted search every chaos test compares with (run once per class).</summary>
     public sealed class Reference : IDisposable
     {
-        private readonly TempFolder folder = new();
+        private readonly TempDirectory folder = new();
 
         public Reference()
         {
             SpecText = TinySearch.Spec(Name, Budget);
             var spec = folder.Write("chaos.search.json", SpecText);
-            var run = CliProcess.Run(folder.Path, "run", spec, "--db", "reference.db");
+            var run = CliRun.Run("run", spec, "--db", DatabasePath);
             if (run.ExitCode != 0)
             {
                 throw new InvalidOperationException("the reference search failed: " + run);
