@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using ScheduleSearch.Cli.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.OutOfProcess;
 
 /// <summary>The CLI as a .NET tool: packed, installed with <c>dotnet tool install</c>, and its demo run from an empty folder.</summary>
 public sealed class ToolInstallTests
@@ -10,7 +12,7 @@ public sealed class ToolInstallTests
     [Fact]
     public void The_packed_tool_installs_and_its_demo_finishes_from_an_empty_folder()
     {
-        using var work = new TempFolder();
+        using var work = new TempDirectory();
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var project = Path.Combine(CliProcess.RepositoryRoot, "src", "ScheduleSearch.Cli", "ScheduleSearch.Cli.csproj");
         var feed = work.File("feed");
