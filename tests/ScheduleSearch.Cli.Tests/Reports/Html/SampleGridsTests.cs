@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ScheduleSearch.Cli.Reports.Html;
+using ScheduleSearch.Cli.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests.Reports.Html;
 
@@ -21,7 +23,7 @@ public sealed partial class SampleGridsTests
     [Fact]
     public void A_report_on_an_image_model_holds_the_teacher_best_and_baseline_grids_of_the_first_held_out_draws()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var card = ImageMixture(folder);
         var spec = folder.Write("img.search.json", $$"""
             {
@@ -36,9 +38,9 @@ public sealed partial class SampleGridsTests
               "baselines": ["ddim", "dpm-solver++-2m"]
             }
             """);
-        Assert.Equal(0, CliProcess.Run(folder.Path, "run", spec, "--db", "img.db").ExitCode);
+        Assert.Equal(0, CliRun.Run("run", spec, "--db", folder.File("img.db")).ExitCode);
 
-        var report = CliProcess.Run(folder.Path, "report", "img", "--db", "img.db", "--out", "img.html", "--samples", "4");
+        var report = CliRun.Run("report", "img", "--db", folder.File("img.db"), "--out", folder.File("img.html"), "--samples", "4");
         Assert.True(report.ExitCode == 0, report.ToString());
         var html = File.ReadAllText(folder.File("img.html"));
         var figures = Figure().Matches(html);
@@ -51,19 +53,19 @@ public sealed partial class SampleGridsTests
             Assert.Equal(2 + (2 * ((28 * 2) + 2)), BigEndian(png, 16));
         }
 
-        var none = CliProcess.Run(folder.Path, "report", "img", "--db", "img.db", "--out", "none.html", "--samples", "0");
+        var none = CliRun.Run("report", "img", "--db", folder.File("img.db"), "--out", folder.File("none.html"), "--samples", "0");
         Assert.Equal(0, none.ExitCode);
         Assert.DoesNotContain("<figure", File.ReadAllText(folder.File("none.html")), StringComparison.Ordinal);
-        Assert.Equal(2, CliProcess.Run(folder.Path, "report", "img", "--db", "img.db", "--samples", "65").ExitCode);
+        Assert.Equal(2, CliRun.Run("report", "img", "--db", folder.File("img.db"), "--samples", "65").ExitCode);
     }
 
     /// <summary>A two-component mixture over 784 values (a flat 28 x 28 image), written with <c>model gmm</c>.</summary>
-    private static string ImageMixture(TempFolder folder)
+    private static string ImageMixture(TempDirectory folder)
     {
         var means = new[] { Enumerable.Range(0, 784).Select(i => Math.Sin(i * 0.1) * 0.5).ToArray(), Enumerable.Range(0, 784).Select(i => Math.Cos(i * 0.05) * 0.5).ToArray() };
         var variances = new[] { Enumerable.Repeat(0.05, 784).ToArray(), Enumerable.Repeat(0.02, 784).ToArray() };
         var parameters = folder.Write("params.json", JsonSerializer.Serialize(new { weights = new[] { 0.5, 0.5 }, means, variances }));
-        var made = CliProcess.Run(folder.Path, "model", "gmm", "--params", parameters, "--out", "img-model");
+        var made = CliRun.Run("model", "gmm", "--params", parameters, "--out", folder.File("img-model"));
         Assert.True(made.ExitCode == 0, made.ToString());
         return folder.File(Path.Combine("img-model", "model.json"));
     }
