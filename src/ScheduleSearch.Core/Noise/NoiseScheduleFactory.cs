@@ -20,6 +20,7 @@ public static class NoiseScheduleFactory
     /// <param name="sigmaMin">edm: the smallest sigma.</param>
     /// <param name="sigmaMax">edm: the largest sigma.</param>
     /// <param name="sigmaData">edm: sigma_data.</param>
+    /// <param name="zeroTerminalSnr">vp-discrete: rescale the betas to zero terminal SNR.</param>
     public static NoiseSchedule Create(
         string kind,
         BetaSchedule betas = BetaSchedule.Linear,
@@ -30,9 +31,10 @@ public static class NoiseScheduleFactory
         double beta1 = 20.0,
         double sigmaMin = 0.002,
         double sigmaMax = 80.0,
-        double sigmaData = 0.5) => kind switch
+        double sigmaData = 0.5,
+        bool zeroTerminalSnr = false) => kind switch
     {
-        VpDiscreteSchedule.KindName => VpDiscreteSchedule.FromBetas(betas, betaStart, betaEnd, trainSteps),
+        VpDiscreteSchedule.KindName => VpDiscreteSchedule.FromBetas(betas, betaStart, betaEnd, trainSteps, zeroTerminalSnr),
         VpLinearSchedule.KindName => new VpLinearSchedule(beta0, beta1),
         EdmSchedule.KindName => new EdmSchedule(sigmaMin, sigmaMax, sigmaData),
         FlowSchedule.KindName => new FlowSchedule(),

@@ -57,8 +57,11 @@ public sealed class VpDiscreteSchedule : NoiseSchedule
     public static VpDiscreteSchedule Linear(double betaStart = 1e-4, double betaEnd = 0.02, int trainSteps = 1000) =>
         FromBetas(BetaSchedule.Linear, betaStart, betaEnd, trainSteps);
 
-    /// <summary>Builds one of diffusers' named beta schedules.</summary>
-    public static VpDiscreteSchedule FromBetas(BetaSchedule kind, double betaStart, double betaEnd, int trainSteps)
+    /// <summary>
+    /// Builds one of diffusers' named beta schedules; with <paramref name="zeroTerminalSnr"/> rescaled to zero terminal
+    /// SNR (<see cref="RescaleZeroTerminalSnr"/>).
+    /// </summary>
+    public static VpDiscreteSchedule FromBetas(BetaSchedule kind, double betaStart, double betaEnd, int trainSteps, bool zeroTerminalSnr = false)
     {
         var betas = new double[trainSteps];
         switch (kind)
@@ -89,7 +92,45 @@ public sealed class VpDiscreteSchedule : NoiseSchedule
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown beta schedule");
         }
 
-        return new VpDiscreteSchedule(betas);
+        return new VpDiscreteSchedule(zeroTerminalSnr ? RescaleZeroTerminalSnr(betas) : betas);
+    }
+
+    /// <summary>
+    /// Lin et al. 2024, Algorithm 1 (diffusers' <c>rescale_zero_terminal_snr</c>): shifts and scales sqrt(alphabar) so
+    /// that it keeps its first value and ends at 0. The last alphabar is then set to 2^-24 instead of 0, as diffusers'
+    /// schedulers do, so that the first step starts from a finite log-SNR (lambda(1) = -8.3) rather than -infinity,
+    /// where no solver step is defined.
+    /// </summary>
+    public static double[] RescaleZeroTerminalSnr(IReadOnlyList<double> betas)
+    {
+        ArgumentNullException.ThrowIfNull(betas);
+        var n = betas.Count;
+        var root = new double[n];
+        var cumulative = 1.0;
+        for (var i = 0; i < n; i++)
+        {
+            cumulative *= 1.0 - betas[i];
+            root[i] = Math.Sqrt(cumulative);
+        }
+
+        var first = root[0];
+        var last = root[n - 1];
+        var alphaBar = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var r = (root[i] - last) * first / (first - last);
+            alphaBar[i] = r * r;
+        }
+
+        alphaBar[n - 1] = Math.Pow(2, -24);
+        var rescaled = new double[n];
+        rescaled[0] = 1.0 - alphaBar[0];
+        for (var i = 1; i < n; i++)
+        {
+            rescaled[i] = 1.0 - (alphaBar[i] / alphaBar[i - 1]);
+        }
+
+        return rescaled;
     }
 
     /// <inheritdoc />

@@ -61,9 +61,10 @@ public static partial class Npy
         var type = descr.Groups[1].Value;
         var elementSize = type switch
         {
-            "<f8" => 8,
-            "<f4" => 4,
-            _ => throw new InvalidDataException($"{source}: dtype '{type}' is not supported; expected little-endian float64 '<f8' or float32 '<f4'"),
+            "<f8" or "<i8" => 8,
+            "<f4" or "<i4" => 4,
+            "<f2" => 2,
+            _ => throw new InvalidDataException($"{source}: dtype '{type}' is not supported; expected little-endian '<f8', '<f4', '<f2', '<i8' or '<i4'"),
         };
         var bytes = reader.ReadBytes(checked((int)(count * elementSize)));
         if (bytes.Length != count * elementSize)
@@ -74,12 +75,18 @@ public static partial class Npy
         var data = new double[count];
         for (var i = 0; i < count; i++)
         {
-            data[i] = elementSize == 8
-                ? BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(i * 8, 8))
-                : BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4, 4));
+            var value = bytes.AsSpan(i * elementSize, elementSize);
+            data[i] = type switch
+            {
+                "<f8" => BinaryPrimitives.ReadDoubleLittleEndian(value),
+                "<f4" => BinaryPrimitives.ReadSingleLittleEndian(value),
+                "<f2" => (double)BinaryPrimitives.ReadHalfLittleEndian(value),
+                "<i8" => BinaryPrimitives.ReadInt64LittleEndian(value),
+                _ => BinaryPrimitives.ReadInt32LittleEndian(value),
+            };
         }
 
-        return new NpyArray(shape, data);
+        return new NpyArray(shape, data) { DType = type };
     }
 
     /// <summary>Writes a float64 (or, with <paramref name="float32"/>, float32) array in format 1.0.</summary>

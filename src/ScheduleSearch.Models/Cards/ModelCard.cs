@@ -27,6 +27,29 @@ public sealed record ModelCard
     /// <summary>Classifier-free guidance settings, or null for an unconditional model.</summary>
     public GuidanceSpec? Guidance { get; init; }
 
+    /// <summary>
+    /// guidance.negative: the negative (or empty) prompt's arrays for classifier-free guidance of a text-conditioned
+    /// model, input name -> .npy of [1 or P, ...]; inputs it omits keep the positive row. Null without one.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Negative { get; init; }
+
+    /// <summary>The VAE decoder of a latent model, or null.</summary>
+    public DecoderSpec? Decoder { get; init; }
+
+    /// <summary>True when the model takes conditioning arrays (a text-conditioned model).</summary>
+    public bool IsTextConditioned => Inputs.Conditioning.Count > 0;
+
+    /// <summary>Every file the card names besides itself (networks, arrays, decoder, statistics), as full paths in a stable order.</summary>
+    public IReadOnlyList<string> NamedFiles =>
+        [
+            OnnxPath,
+            .. Variants.Select(v => Resolve(v.Onnx)),
+            .. Inputs.Conditioning.Values.Select(Resolve),
+            .. (Negative ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Resolve(kv.Value)),
+            .. Decoder is { } d ? [Resolve(d.Onnx)] : Array.Empty<string>(),
+            .. StatisticsPath is { } s ? [s] : Array.Empty<string>(),
+        ];
+
     /// <summary>Optional statistics file (data mean/covariance), relative to the card.</summary>
     public string? Statistics { get; init; }
 

@@ -53,7 +53,8 @@ public static class ModelCardReader
             var inputs = ReadInputs(root.RequiredObject("inputs"));
             var output = ReadOutput(root.RequiredObject("output"));
             var shape = root.RequiredIntArray("sample_shape");
-            var guidance = root.OptionalObject("guidance") is { } g ? ReadGuidance(g) : null;
+            var (guidance, negative) = root.OptionalObject("guidance") is { } g ? ReadGuidance(g) : (null, null);
+            var decoder = root.OptionalObject("decoder") is { } d ? ReadDecoder(d) : null;
             var statistics = root.OptionalString("statistics");
             var variants = ReadVariants(root, source);
             root.EnsureNoUnknownFields();
@@ -66,6 +67,8 @@ public static class ModelCardReader
                 Output = output,
                 SampleShape = shape,
                 Guidance = guidance,
+                Negative = negative,
+                Decoder = decoder,
                 Statistics = statistics,
                 Variants = variants,
                 Directory = directory,
@@ -145,6 +148,16 @@ public static class ModelCardReader
             throw new ModelCardException($"{source}: 'inputs.class' is '{cls}' but 'guidance.class_input' is '{guidance.ClassInput}'");
         }
 
+        if (card.Negative is not null && !card.IsTextConditioned)
+        {
+            throw new ModelCardException($"{source}: 'guidance.negative' needs 'inputs.conditioning' (the positive prompt arrays it replaces)");
+        }
+
+        if (card.Schedule.Shift != 1.0 && card.Schedule.Kind != FlowSchedule.KindName)
+        {
+            throw new ModelCardException($"{source}: 'schedule.shift' applies to flow schedules only");
+        }
+
         if (card.Guidance is { } gs && (gs.NumClasses <= 0 || gs.NullClass < 0))
         {
             throw new ModelCardException($"{source}: 'guidance.num_classes' must be positive and 'guidance.null_class' non-negative");
@@ -158,13 +171,25 @@ public static class ModelCardReader
         var convention = CardNames.ParseTimeConvention(json.RequiredString("time_convention"), json.FieldPath("time_convention"));
         var cls = json.OptionalString("class");
         var scale = json.OptionalDouble("time_scale", 1.0);
+        var conditioning = StringMap(json, "conditioning");
         json.EnsureNoUnknownFields();
         if (json.Has("time_scale") && convention != TimeConvention.ContinuousT)
         {
             throw new ModelCardException($"{json.Source}: '{json.FieldPath("time_scale")}' only applies to time convention continuous-t");
         }
 
-        return new ModelInputs(sample, time, convention, cls, scale);
+        if (conditioning is not null && cls is not null)
+        {
+            throw new ModelCardException($"{json.Source}: '{json.FieldPath("conditioning")}' and '{json.FieldPath("class")}' cannot go together: a model is conditioned on class labels or on prompt arrays");
+        }
+
+        var named = new[] { sample, time, cls }.OfType<string>().FirstOrDefault(n => conditioning?.ContainsKey(n) == true);
+        if (named is not null)
+        {
+            throw new ModelCardException($"{json.Source}: '{json.FieldPath("conditioning")}.{named}' names the sample, time or class input");
+        }
+
+        return new ModelInputs(sample, time, convention, cls, scale) { Conditioning = conditioning ?? new SortedDictionary<string, string>(StringComparer.Ordinal) };
     }
 
     private static ModelOutput ReadOutput(StrictJsonObject json)
@@ -175,10 +200,53 @@ public static class ModelCardReader
         return new ModelOutput(name, parameterization);
     }
 
-    private static GuidanceSpec ReadGuidance(StrictJsonObject json)
+    /// <summary>The class block (class_input, num_classes, null_class) or a text model's negative prompt, not both.</summary>
+    private static (GuidanceSpec? Classes, SortedDictionary<string, string>? Negative) ReadGuidance(StrictJsonObject json)
     {
+        if (json.Has("negative"))
+        {
+            var negative = StringMap(json, "negative");
+            json.EnsureNoUnknownFields();
+            return (null, negative);
+        }
+
         var spec = new GuidanceSpec(json.RequiredString("class_input"), json.RequiredInt("num_classes"), json.RequiredInt("null_class"));
         json.EnsureNoUnknownFields();
-        return spec;
+        return (spec, null);
+    }
+
+    /// <summary>An object of string values (input name -> file), in ordinal order of the names; null when absent.</summary>
+    private static SortedDictionary<string, string>? StringMap(StrictJsonObject json, string name)
+    {
+        if (json.Optional(name) is not { } map)
+        {
+            return null;
+        }
+
+        var path = json.FieldPath(name);
+        if (map.ValueKind != JsonValueKind.Object)
+        {
+            throw json.Error(path, "must be an object of input name -> .npy file");
+        }
+
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in map.EnumerateObject())
+        {
+            values[property.Name] = json.AsString(property.Value, $"{path}.{property.Name}");
+        }
+
+        return values.Count > 0 ? values : throw json.Error(path, "must name at least one input");
+    }
+
+    private static DecoderSpec ReadDecoder(StrictJsonObject json)
+    {
+        var decoder = new DecoderSpec(json.RequiredString("onnx"), json.RequiredString("input"), json.RequiredString("output"), json.OptionalDouble("scale", 1.0), json.OptionalDouble("shift", 0.0));
+        json.EnsureNoUnknownFields();
+        if (!(decoder.Scale > 0) || !double.IsFinite(decoder.Shift))
+        {
+            throw new ModelCardException($"{json.Source}: '{json.FieldPath("scale")}' must be positive and '{json.FieldPath("shift")}' finite");
+        }
+
+        return decoder;
     }
 }

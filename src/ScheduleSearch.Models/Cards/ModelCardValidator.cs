@@ -45,9 +45,9 @@ public static class ModelCardValidator
             }
 
             var intAllowed = card.Inputs.TimeConvention == TimeConvention.DiscreteIndex;
-            if (!(IsFloat(time.ElementType) || time.ElementType == TensorElementType.Double || (intAllowed && time.ElementType == TensorElementType.Int64)))
+            if (!(IsFloat(time.ElementType) || time.ElementType == TensorElementType.Double || (intAllowed && IsInteger(time.ElementType))))
             {
-                problems.Add($"time input '{time.Name}' has element type {TensorSignature.TypeName(time.ElementType)}; expected float, float16 or double{(intAllowed ? " (or int64 for discrete-index)" : string.Empty)}");
+                problems.Add($"time input '{time.Name}' has element type {TensorSignature.TypeName(time.ElementType)}; expected float, float16 or double{(intAllowed ? " (or int64/int32 for discrete-index)" : string.Empty)}");
             }
         }
 
@@ -68,10 +68,11 @@ public static class ModelCardValidator
             }
         }
 
-        var named = new HashSet<string>(new[] { card.Inputs.Sample, card.Inputs.Time, card.ClassInput }.OfType<string>(), StringComparer.Ordinal);
+        problems.AddRange(ConditioningCheck.FindProblems(card, byName));
+        var named = new HashSet<string>(new[] { card.Inputs.Sample, card.Inputs.Time, card.ClassInput }.OfType<string>().Concat(card.Inputs.Conditioning.Keys), StringComparer.Ordinal);
         foreach (var extra in inputs.Where(i => !named.Contains(i.Name)))
         {
-            problems.Add($"the ONNX graph has input '{extra.Name}' that the card does not name; the model cannot be fed");
+            problems.Add($"the ONNX graph has input '{extra.Name}' ({extra}) that the card does not name (list it under 'inputs.conditioning' with a .npy of its rows); the model cannot be fed");
         }
 
         var output = outputs.FirstOrDefault(o => o.Name == card.Output.Name);
@@ -106,6 +107,9 @@ public static class ModelCardValidator
     }
 
     internal static bool IsFloat(TensorElementType type) => type is TensorElementType.Float or TensorElementType.Float16;
+
+    /// <summary>True for the integer time inputs of networks trained on the discrete grid (diffusers' int64 timestep).</summary>
+    public static bool IsInteger(TensorElementType type) => type is TensorElementType.Int64 or TensorElementType.Int32;
 
     private static void CheckFloat(List<string> problems, string role, TensorSignature signature)
     {

@@ -30,6 +30,11 @@ public static class ModelCardWriter
                 writer.WriteNumber("time_scale", card.Inputs.TimeScale);
             }
 
+            if (card.Inputs.Conditioning.Count > 0)
+            {
+                WriteMap(writer, "conditioning", card.Inputs.Conditioning);
+            }
+
             writer.WriteEndObject();
             writer.WriteStartObject("output");
             writer.WriteString("name", card.Output.Name);
@@ -50,9 +55,26 @@ public static class ModelCardWriter
                 writer.WriteNumber("null_class", g.NullClass);
                 writer.WriteEndObject();
             }
+            else if (card.Negative is { } negative)
+            {
+                writer.WriteStartObject("guidance");
+                WriteMap(writer, "negative", negative);
+                writer.WriteEndObject();
+            }
             else
             {
                 writer.WriteNull("guidance");
+            }
+
+            if (card.Decoder is { } decoder)
+            {
+                writer.WriteStartObject("decoder");
+                writer.WriteString("onnx", decoder.Onnx);
+                writer.WriteString("input", decoder.Input);
+                writer.WriteString("output", decoder.Output);
+                writer.WriteNumber("scale", decoder.Scale);
+                writer.WriteNumber("shift", decoder.Shift);
+                writer.WriteEndObject();
             }
 
             WriteNullableString(writer, "statistics", card.Statistics);
@@ -77,6 +99,17 @@ public static class ModelCardWriter
 
     /// <summary>Writes the card to <paramref name="path"/>.</summary>
     public static void Write(ModelCard card, string path) => File.WriteAllText(path, ToJson(card));
+
+    private static void WriteMap(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, string> map)
+    {
+        writer.WriteStartObject(name);
+        foreach (var (key, value) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+    }
 
     private static void WriteNullableString(Utf8JsonWriter writer, string name, string? value)
     {

@@ -40,6 +40,12 @@ public sealed record NoiseScheduleSpec
     /// <summary>edm: the largest sigma.</summary>
     public double SigmaMax { get; init; } = 80.0;
 
+    /// <summary>vp-discrete: rescale the betas to zero terminal SNR (Lin et al. 2024; diffusers' rescale_betas_zero_snr).</summary>
+    public bool RescaleBetasZeroSnr { get; init; }
+
+    /// <summary>flow: SD3/Flux's sigma shift of the sampling times (1: none); the shifted spacing is the model's default.</summary>
+    public double Shift { get; init; } = 1.0;
+
     /// <summary>edm: sigma_data of EDM's preconditioning.</summary>
     public double SigmaData { get; init; } = 0.5;
 
@@ -55,7 +61,7 @@ public sealed record NoiseScheduleSpec
     {
         try
         {
-            return NoiseScheduleFactory.Create(Kind, Betas, BetaStart, BetaEnd, TrainSteps, Beta0, Beta1, SigmaMin, SigmaMax, SigmaData);
+            return NoiseScheduleFactory.Create(Kind, Betas, BetaStart, BetaEnd, TrainSteps, Beta0, Beta1, SigmaMin, SigmaMax, SigmaData, RescaleBetasZeroSnr);
         }
         catch (ArgumentException e) when (!NoiseScheduleFactory.Kinds.Contains(Kind))
         {
@@ -66,7 +72,8 @@ public sealed record NoiseScheduleSpec
     /// <summary>One line describing the schedule, for reports.</summary>
     public string Describe() => Kind switch
     {
-        VpDiscreteSchedule.KindName => string.Create(CultureInfo.InvariantCulture, $"vp-discrete, {CardNames.Name(Betas)} betas {BetaStart}..{BetaEnd}, {TrainSteps} steps"),
+        VpDiscreteSchedule.KindName => string.Create(CultureInfo.InvariantCulture, $"vp-discrete, {CardNames.Name(Betas)} betas {BetaStart}..{BetaEnd}, {TrainSteps} steps{(RescaleBetasZeroSnr ? ", zero terminal SNR" : string.Empty)}"),
+        FlowSchedule.KindName when Shift != 1.0 => string.Create(CultureInfo.InvariantCulture, $"flow, shift {Shift}"),
         VpLinearSchedule.KindName => string.Create(CultureInfo.InvariantCulture, $"vp-linear, beta_0 {Beta0}, beta_1 {Beta1}"),
         EdmSchedule.KindName => string.Create(CultureInfo.InvariantCulture, $"edm, sigma {SigmaMin}..{SigmaMax}, sigma_data {SigmaData}"),
         _ => Kind,
@@ -84,6 +91,7 @@ public sealed record NoiseScheduleSpec
                 BetaStart = json.OptionalDouble("beta_start", 1e-4),
                 BetaEnd = json.OptionalDouble("beta_end", 0.02),
                 TrainSteps = json.OptionalInt("train_steps", 1000),
+                RescaleBetasZeroSnr = json.OptionalBool("rescale_betas_zero_snr", false),
             },
             VpLinearSchedule.KindName => new NoiseScheduleSpec
             {
@@ -98,10 +106,15 @@ public sealed record NoiseScheduleSpec
                 SigmaMax = json.OptionalDouble("sigma_max", 80.0),
                 SigmaData = json.OptionalDouble("sigma_data", 0.5),
             },
-            FlowSchedule.KindName => new NoiseScheduleSpec { Kind = kind },
+            FlowSchedule.KindName => new NoiseScheduleSpec { Kind = kind, Shift = json.OptionalDouble("shift", 1.0) },
             _ => throw new ModelCardException($"{json.Source}: unknown schedule kind '{kind}' in '{json.FieldPath("kind")}'; expected one of vp-discrete, vp-linear, edm, flow"),
         };
         json.EnsureNoUnknownFields();
+        if (!(spec.Shift > 0) || double.IsInfinity(spec.Shift))
+        {
+            throw new ModelCardException(string.Create(CultureInfo.InvariantCulture, $"{json.Source}: '{json.FieldPath("shift")}' must be a positive number, not {spec.Shift}"));
+        }
+
         try
         {
             _ = spec.Create();
@@ -125,6 +138,10 @@ public sealed record NoiseScheduleSpec
                 writer.WriteNumber("beta_start", BetaStart);
                 writer.WriteNumber("beta_end", BetaEnd);
                 writer.WriteNumber("train_steps", TrainSteps);
+                if (RescaleBetasZeroSnr)
+                {
+                    writer.WriteBoolean("rescale_betas_zero_snr", true);
+                }
                 break;
             case VpLinearSchedule.KindName:
                 writer.WriteNumber("beta_0", Beta0);
@@ -134,6 +151,9 @@ public sealed record NoiseScheduleSpec
                 writer.WriteNumber("sigma_min", SigmaMin);
                 writer.WriteNumber("sigma_max", SigmaMax);
                 writer.WriteNumber("sigma_data", SigmaData);
+                break;
+            case FlowSchedule.KindName when Shift != 1.0:
+                writer.WriteNumber("shift", Shift);
                 break;
             default:
                 break;

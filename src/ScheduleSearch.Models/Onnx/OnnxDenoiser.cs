@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Models.Cards;
 
 namespace ScheduleSearch.Models.Onnx;
@@ -39,6 +40,7 @@ public sealed class OnnxDenoiser : IConditionedNetwork, IRowTimeDenoiser, ISampl
     private readonly long[] sampleShape;
     private readonly int nullClass;
     private readonly NetworkTime time;
+    private readonly ConditioningArray[] conditioning;
     private readonly ParameterizedDenoiser denoiser;
 
     private OnnxDenoiser(ModelCard card, NoiseSchedule schedule, InferenceSession session, string device, OnnxDenoiserOptions options)
@@ -62,23 +64,23 @@ public sealed class OnnxDenoiser : IConditionedNetwork, IRowTimeDenoiser, ISampl
         time = new NetworkTime(schedule, card.Inputs.TimeConvention, card.Inputs.TimeScale, card.Schedule.SigmaData);
 
         classInput = card.ClassInput;
+        conditioning = LoadConditioning(card, Inputs);
         var scale = options.GuidanceScale;
-        var guided = classInput is not null && scale != 1.0;
-        if (guided && card.Guidance is null)
+        var guided = (classInput is not null || conditioning.Length > 0) && scale != 1.0;
+        if (guided && classInput is not null && card.Guidance is null)
         {
             throw new ArgumentException($"guidance scale {scale} needs a 'guidance' block in model card '{card.Name}' (it names no null class)", nameof(options));
         }
 
-        nullClass = card.Guidance?.NullClass ?? -1;
-        int[] labels = options.ClassLabels?.ToArray()
-            ?? (card.Guidance is { } g ? Enumerable.Range(0, g.NumClasses).ToArray() : []);
-        if (classInput is not null && labels.Length == 0)
+        if (guided && conditioning.Length > 0 && card.Negative is null)
         {
-            throw new ArgumentException($"model card '{card.Name}' is class-conditional (input '{classInput}') without a guidance block: give OnnxDenoiserOptions.ClassLabels", nameof(options));
+            throw new ArgumentException($"guidance scale {scale} needs 'guidance.negative' in model card '{card.Name}' (the negative or empty prompt's arrays)", nameof(options));
         }
 
+        nullClass = card.Guidance?.NullClass ?? -1;
+        var labels = conditioning.Length > 0 ? Prompts(card, options) : Labels(card, options, classInput);
         labelType = classInput is null ? TensorElementType.Int64 : Inputs.First(i => i.Name == classInput).ElementType;
-        inputNames = classInput is null ? [card.Inputs.Sample, card.Inputs.Time] : [card.Inputs.Sample, card.Inputs.Time, classInput];
+        inputNames = [card.Inputs.Sample, card.Inputs.Time, .. classInput is null ? Array.Empty<string>() : [classInput], .. conditioning.Select(c => c.Input)];
         outputNames = [card.Output.Name];
 
         // MaxBatch counts samples: guidance's two halves of a sample share a run, so a guided run holds twice the rows.
@@ -108,7 +110,10 @@ public sealed class OnnxDenoiser : IConditionedNetwork, IRowTimeDenoiser, ISampl
     public Parameterization Parameterization { get; }
 
     /// <inheritdoc />
-    public bool IsConditioned => classInput is not null;
+    public bool IsConditioned => classInput is not null || conditioning.Length > 0;
+
+    /// <summary>Number of prompts of a text-conditioned model (the rows of its conditioning arrays; 0 for other models).</summary>
+    public int PromptCount => conditioning.Length == 0 ? 0 : conditioning.Max(c => c.Positive.Rows);
 
     /// <inheritdoc />
     public int MaxRowsPerRun { get; }
@@ -157,7 +162,14 @@ public sealed class OnnxDenoiser : IConditionedNetwork, IRowTimeDenoiser, ISampl
         var (session, device) = OnnxSessionFactory.Open(card.OnnxPath, options.Device, options.DeviceMessage, options.IntraOpThreads);
         try
         {
-            ModelCardValidator.Validate(card, TensorSignature.FromAll(session.InputMetadata), TensorSignature.FromAll(session.OutputMetadata));
+            var inputs = TensorSignature.FromAll(session.InputMetadata);
+            ModelCardValidator.Validate(card, inputs, TensorSignature.FromAll(session.OutputMetadata));
+            if (schedule is VpDiscreteSchedule discrete && ModelCardValidator.IsInteger(inputs.First(i => i.Name == card.Inputs.Time).ElementType))
+            {
+                // Trained on the grid: the solver sees only grid times, so it and the network agree on every alpha and sigma.
+                schedule = new SnappedDiscreteSchedule(discrete);
+            }
+
             return new OnnxDenoiser(card, schedule, session, device, options);
         }
         catch
@@ -301,6 +313,17 @@ public sealed class OnnxDenoiser : IConditionedNetwork, IRowTimeDenoiser, ISampl
             buffers.Time.Fill(n, rows - n, coefficients[n - 1].TimeValue);
         }
 
+        for (var k = 0; k < conditioning.Length; k++)
+        {
+            // Padding rows repeat the last row's condition.
+            var array = conditioning[k];
+            var buffer = buffers.Extra[k].Buffer;
+            for (var i = 0; i < rows; i++)
+            {
+                buffer.Write(i * array.RowSize, array.RowFor(conditions[Math.Min(i, n - 1)]), 1.0);
+            }
+        }
+
         if (buffers.Label is { } label)
         {
             // Padding rows repeat the last row's label; their outputs are never read.
@@ -352,6 +375,46 @@ public sealed class OnnxDenoiser : IConditionedNetwork, IRowTimeDenoiser, ISampl
             classInput is null ? null : new TensorBuffer(labelType, rows),
             new TensorBuffer(outputType, rows * SampleSize),
             sampleShape,
-            timeIsScalar);
+            timeIsScalar,
+            conditioning.Select(c => (new TensorBuffer(c.ElementType, rows * c.RowSize), c.RowShape)).ToArray());
+    }
+
+    private static ConditioningArray[] LoadConditioning(ModelCard card, IReadOnlyList<TensorSignature> inputs) =>
+        card.Inputs.Conditioning
+            .Select(kv => new ConditioningArray(
+                kv.Key,
+                inputs.First(i => i.Name == kv.Key).ElementType,
+                Npy.Read(card.Resolve(kv.Value)),
+                card.Negative is { } negative && negative.TryGetValue(kv.Key, out var file) ? Npy.Read(card.Resolve(file)) : null))
+            .ToArray();
+
+    /// <summary>Class labels cycled over the samples: the options' list, else 0..num_classes-1 (empty for an unconditional model).</summary>
+    private static int[] Labels(ModelCard card, OnnxDenoiserOptions options, string? classInput)
+    {
+        int[] labels = options.ClassLabels?.ToArray()
+            ?? (card.Guidance is { } g ? Enumerable.Range(0, g.NumClasses).ToArray() : []);
+        if (classInput is not null && labels.Length == 0)
+        {
+            throw new ArgumentException($"model card '{card.Name}' is class-conditional (input '{classInput}') without a guidance block: give OnnxDenoiserOptions.ClassLabels", nameof(options));
+        }
+
+        return labels;
+    }
+
+    /// <summary>Prompt rows cycled over the samples: the options' list (each below the prompt count), else every row in turn.</summary>
+    private int[] Prompts(ModelCard card, OnnxDenoiserOptions options)
+    {
+        var count = PromptCount;
+        if (options.Prompts is not { } prompts)
+        {
+            return Enumerable.Range(0, count).ToArray();
+        }
+
+        if (prompts.Count == 0 || prompts.Any(p => p < 0 || p >= count))
+        {
+            throw new ArgumentException($"prompt rows [{string.Join(", ", prompts)}] must be between 0 and {count - 1}: the conditioning arrays of model card '{card.Name}' hold {count} prompts", nameof(options));
+        }
+
+        return [.. prompts];
     }
 }

@@ -13,17 +13,21 @@ internal sealed class OnnxRunBuffers : IDisposable
     private readonly bool timeIsScalar;
     private int cachedRows = -1;
 
-    public OnnxRunBuffers(TensorBuffer sample, TensorBuffer time, TensorBuffer? label, TensorBuffer output, long[] sampleShape, bool timeIsScalar)
+    public OnnxRunBuffers(TensorBuffer sample, TensorBuffer time, TensorBuffer? label, TensorBuffer output, long[] sampleShape, bool timeIsScalar, IReadOnlyList<(TensorBuffer Buffer, long[] RowShape)>? extra = null)
     {
         Sample = sample;
         Time = time;
         Label = label;
         Output = output;
+        Extra = extra ?? [];
         this.sampleShape = sampleShape;
         this.timeIsScalar = timeIsScalar;
-        Inputs = new OrtValue[label is null ? 2 : 3];
+        Inputs = new OrtValue[(label is null ? 2 : 3) + Extra.Count];
         Outputs = new OrtValue[1];
     }
+
+    /// <summary>The conditioning inputs' buffers and row shapes, in the order of the denoiser's input names after sample, time and label.</summary>
+    public IReadOnlyList<(TensorBuffer Buffer, long[] RowShape)> Extra { get; }
 
     public TensorBuffer Sample { get; }
 
@@ -33,7 +37,7 @@ internal sealed class OnnxRunBuffers : IDisposable
 
     public TensorBuffer Output { get; }
 
-    /// <summary>Sample, time and (when present) label values, in the order of the denoiser's input names.</summary>
+    /// <summary>Sample, time, (when present) label and conditioning values, in the order of the denoiser's input names.</summary>
     public OrtValue[] Inputs { get; }
 
     public OrtValue[] Outputs { get; }
@@ -55,6 +59,12 @@ internal sealed class OnnxRunBuffers : IDisposable
         if (Label is not null)
         {
             Inputs[2] = Label.Wrap([rows]);
+        }
+
+        var first = Label is null ? 2 : 3;
+        for (var k = 0; k < Extra.Count; k++)
+        {
+            Inputs[first + k] = Extra[k].Buffer.Wrap([rows, .. Extra[k].RowShape]);
         }
 
         Outputs[0] = Output.Wrap(shape);

@@ -44,7 +44,7 @@ internal sealed class TensorBuffer
             OrtMemoryInfo.DefaultInstance, Type, shape, Marshal.UnsafeAddrOfPinnedArrayElement(bytes, 0), count * ElementSize);
     }
 
-    /// <summary>Writes scale * source[i] at element offset + i.</summary>
+    /// <summary>Writes scale * source[i] at element offset + i (rounded for integer types).</summary>
     public void Write(int offset, ReadOnlySpan<double> source, double scale)
     {
         switch (Type)
@@ -83,6 +83,28 @@ internal sealed class TensorBuffer
                     for (var i = 0; i < source.Length; i++)
                     {
                         target[i] = source[i] * scale;
+                    }
+
+                    break;
+                }
+
+            case TensorElementType.Int64:
+                {
+                    var target = MemoryMarshal.Cast<byte, long>(bytes.AsSpan()).Slice(offset, source.Length);
+                    for (var i = 0; i < source.Length; i++)
+                    {
+                        target[i] = (long)Math.Round(source[i] * scale);
+                    }
+
+                    break;
+                }
+
+            case TensorElementType.Int32:
+                {
+                    var target = MemoryMarshal.Cast<byte, int>(bytes.AsSpan()).Slice(offset, source.Length);
+                    for (var i = 0; i < source.Length; i++)
+                    {
+                        target[i] = (int)Math.Round(source[i] * scale);
                     }
 
                     break;
