@@ -26,6 +26,22 @@ internal static class SamplingSetup
         }
 
         var card = ModelCardReader.Read(cardPath);
+        if (card.IsTextConditioned)
+        {
+            // Text-conditioned: prompt rows cycle over the samples; guidance runs against the card's negative prompt.
+            if (!guidance.Classes.IsDefaultOrEmpty)
+            {
+                throw new BadInputException($"guidance.classes: model card '{card.Name}' is conditioned on prompt arrays, not class labels");
+            }
+
+            if (guidance.Scale != 1.0 && card.Negative is null)
+            {
+                throw new BadInputException($"guidance.scale: model card '{card.Name}' has no 'guidance.negative' arrays to guide against");
+            }
+
+            return options with { GuidanceScale = guidance.Scale };
+        }
+
         var classes = card.Guidance?.NumClasses
             ?? throw new BadInputException($"guidance: model card '{card.Name}' has no guidance block (class input, num_classes, null class); guidance needs a class-conditional model");
         for (var i = 0; i < guidance.Classes.Length; i++)
