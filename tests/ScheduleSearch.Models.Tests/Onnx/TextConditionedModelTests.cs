@@ -6,6 +6,7 @@ using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Models.Cards;
 using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Models.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Models.Tests.Onnx;
 
