@@ -28,7 +28,7 @@ public class ClassifierFeatureTests(ITestOutputHelper output)
         using var classifier = new OnnxImageNetwork(ZooModels.Classifier("classifier.onnx"));
         var logits = classifier.Run(FashionTestSet.Images, FashionTestSet.Count);
 
-        var correct = Enumerable.Range(0, FashionTestSet.Count).Count(i => ArgMax(logits.AsSpan(i * 10, 10)) == FashionTestSet.Labels[i]);
+        var correct = Enumerable.Range(0, FashionTestSet.Count).Count(i => Logits.ArgMax(logits.AsSpan(i * 10, 10)) == FashionTestSet.Labels[i]);
 
         output.WriteLine($"{correct} of {FashionTestSet.Count} test images classified correctly");
         Assert.True(correct >= 0.85 * FashionTestSet.Count, $"{correct} of {FashionTestSet.Count} correct");
@@ -71,19 +71,5 @@ public class ClassifierFeatureTests(ITestOutputHelper output)
         }
 
         return result;
-    }
-
-    private static int ArgMax(ReadOnlySpan<double> values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 }
