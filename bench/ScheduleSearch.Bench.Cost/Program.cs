@@ -25,7 +25,7 @@ namespace ScheduleSearch.Bench.Cost;
 /// <remarks>
 /// Usage (from the repository root): <c>dotnet run -c Release --project bench/ScheduleSearch.Bench.Cost -- --model
 /// models/fashion-unet-eps --variant small --guidance 3 --k 4 --lanes 4,5,6,7,8 --budget 300 --samples 128 --heldout 128
-/// --teacher-nfe 100 [--metric teacher-rmse|fd] [--features models/fashion-classifier] [--baselines a,b] [--spacings a,b] [--seed 0] [--parallel 2] [--db FILE.db]
+/// --teacher-nfe 100 [--metric teacher-mean-rmse|fd] [--features models/fashion-classifier] [--baselines a,b] [--spacings a,b] [--seed 0] [--parallel 2] [--db FILE.db]
 /// [--check-seeds 2,3]</c> (the values shown are the defaults; --check-seeds re-scores the compared schedules on further
 /// noise sets, to see the noise between sets). One store serves both
 /// searches (the teacher is computed once); with --db it is a LiteDB file and a rerun reuses scores and times.
@@ -39,7 +39,7 @@ public static class Program
         var modelDir = o.Text("model", "models/fashion-unet-eps");
         var variant = o.Text("variant", "small");
         var guidance = o.Number("guidance", 3.0);
-        var metricKind = o.Text("metric", "teacher-rmse");
+        var metricKind = o.Text("metric", "teacher-mean-rmse");
         var featuresDir = Path.GetFullPath(o.Text("features", "models/fashion-classifier"));
         var (k, budget, samples, heldout, teacherNfe, seed, parallel) =
             (o.Int("k", 4), o.Int("budget", 300), o.Int("samples", 128), o.Int("heldout", 128), o.Int("teacher-nfe", 100), o.Int("seed", 0), o.Int("parallel", 2));

@@ -12,7 +12,7 @@ using ScheduleSearch.Storage.LiteDb;
 
 // The evaluator's own cost beyond model calls, side by side for OnnxDenoiser and the C# GMM denoiser in one run:
 //   dotnet run --project bench/ScheduleSearch.Bench.Evaluation -c Release -- [CARD] [--device cpu|cuda:0]
-//       [--samples 1024] [--candidates 40] [--nfe 5] [--rounds 5] [--metric teacher-rmse] [--store memory|litedb] [--parallel 1]
+//       [--samples 1024] [--candidates 40] [--nfe 5] [--rounds 5] [--metric teacher-mean-rmse] [--store memory|litedb] [--parallel 1]
 // Each round scores a fresh set of distinct candidates (presets on jittered grids, all cache misses) with each
 // backend; the evaluator's counters give the time inside model calls and the time inside Evaluate (teacher excluded).
 // Overhead = 1 - model time / Evaluate time: sampler arithmetic, the metric, robust details, keys and the store.
@@ -31,7 +31,7 @@ var candidatesPerRound = IntOption("--candidates", 40);
 var nfe = IntOption("--nfe", 5);
 var rounds = IntOption("--rounds", 5);
 var parallel = IntOption("--parallel", 1);
-var metricKind = Option("--metric", "teacher-rmse");
+var metricKind = Option("--metric", "teacher-mean-rmse");
 var storeKind = Option("--store", "memory");
 
 using var onnx = OnnxDenoiser.Open(card, new OnnxDenoiserOptions { Device = device, MaxBatch = samples, DeviceMessage = Console.Error.WriteLine });

@@ -45,7 +45,7 @@ foreach (var (name, maxBatch) in configs)
     IDenoiser denoiser = onnx ?? (IDenoiser)new GaussianMixtureDenoiser(mixture, VpDiscreteSchedule.Linear());
     var spec = SearchSpec.Parse($$"""
         { "format": "schedule-search/search@1", "name": "lockstep bench", "model": "{{card}}", "nfe": [{{nfe}}],
-          "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{samples}}, "seed": 1 } },
+          "metric": { "kind": "teacher-mean-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{samples}}, "seed": 1 } },
           "space": { "time_shift": false },
           "strategy": { "kind": "{{strategy}}", "population": 50, "seed": {{seed}} },
           "budget": { "evaluations": {{budget}} } }

@@ -105,7 +105,7 @@ Outcome Search(string strategy, int nfe, int seed, long prefixCacheBytes)
     var spec = SearchSpec.Parse($$"""
         { "format": "schedule-search/search@1", "name": "prefix {{kind}} nfe {{nfe}} seed {{seed}}", "model": "{{Path.GetFullPath(modelDir)}}/model.json",
           "nfe": [{{nfe}}],
-          "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{samples}}, "seed": 1 } },
+          "metric": { "kind": "teacher-mean-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{samples}}, "seed": 1 } },
           "space": {{space}},
           "strategy": { "kind": "{{kind}}", "population": 50, "seed": {{seed}}{{breeding}} },
           "budget": { "evaluations": {{budget}} },

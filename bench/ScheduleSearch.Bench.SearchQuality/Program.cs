@@ -72,7 +72,7 @@ foreach (var seed in seeds)
         var spec = SearchSpec.Parse($$"""
             { "format": "schedule-search/search@1", "name": "bench {{strategy}} nfe {{nfe}} seed {{seed}}", "model": "{{Path.GetFullPath(modelDir)}}/model.json",
               "nfe": [{{nfe}}],
-              "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 } }{{spaceJson}},
+              "metric": { "kind": "teacher-mean-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 } }{{spaceJson}},
               "strategy": { "kind": "{{strategy}}", "population": {{population}}, "seed": {{seed}}{{breedingJson}} },
               "budget": { "evaluations": {{budget}} },
               "baselines": [{{string.Join(",", baselines.Split(',').Select(b => $"\"{b}\""))}}] }

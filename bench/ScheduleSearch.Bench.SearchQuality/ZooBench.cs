@@ -16,13 +16,13 @@ namespace ScheduleSearch.Bench.SearchQuality;
 
 /// <summary>
 /// Search quality on the trained zoo networks (issues 8 and 9): one search per NFE through the real evaluator on an
-/// ONNX model (optionally guided), scored by teacher-rmse or fd, then the winner and the held-out best baseline
-/// re-scored on the held-out set in both teacher-rmse and fd (features of models/fashion-classifier against the test
+/// ONNX model (optionally guided), scored by teacher-mean-rmse or fd, then the winner and the held-out best baseline
+/// re-scored on the held-out set in both teacher-mean-rmse and fd (features of models/fashion-classifier against the test
 /// set's statistics).
 /// </summary>
 /// <remarks>
 /// Usage: <c>--zoo --model models/fashion-unet-eps [--guidance 3] --nfe 5,8 --budget 200 --samples 128 --heldout 256
-/// --teacher-nfe 100 [--metric teacher-rmse|fd] [--wide all|LIST] [--stats FILE.npz] [--plain-afs false]
+/// --teacher-nfe 100 [--metric teacher-mean-rmse|fd] [--wide all|LIST] [--stats FILE.npz] [--plain-afs false]
 /// [--teacher-check 32] [--spacings a,b] [--seed 0] [--parallel 2] [--db FILE.db] [--tag TEXT]</c> (the tag is appended to the search names). One store serves every NFE (the
 /// teacher is computed once); with --db it is a LiteDB file, so runs with another space reuse the teacher and the
 /// baselines' scores.
@@ -46,7 +46,7 @@ public static class ZooBench
         var modelDir = Opt("model", "models/fashion-unet-eps");
         var guidance = double.Parse(Opt("guidance", "1"), CultureInfo.InvariantCulture);
         var nfes = Opt("nfe", "5").Split(',').Select(int.Parse).ToArray();
-        var metricKind = Opt("metric", "teacher-rmse");
+        var metricKind = Opt("metric", "teacher-mean-rmse");
         var (budget, samples, heldout, teacherNfe, seed, parallel) = (Int("budget", 200), Int("samples", 128), Int("heldout", 256), Int("teacher-nfe", 100), Int("seed", 0), Int("parallel", 2));
         var wideNames = new[] { "time_shift", "compensation", "momentum", "teleport", "afs" };
         var wide = Opt("wide", string.Empty) is "all" ? wideNames : Opt("wide", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -79,7 +79,7 @@ public static class ZooBench
         {
             // The teacher's own accuracy on a small set: mean per-sample RMSE against twice its steps.
             using var checkStore = new InMemoryScoreStore();
-            var checkSpec = new MetricSpec { Kind = "teacher-rmse", Samples = check, Seed = 0, HeldOutSamples = check, HeldOutSeed = 1, Teacher = new TeacherSpec { Nfe = teacherNfe } };
+            var checkSpec = new MetricSpec { Kind = "teacher-mean-rmse", Samples = check, Seed = 0, HeldOutSamples = check, HeldOutSeed = 1, Teacher = new TeacherSpec { Nfe = teacherNfe } };
             var checkEvaluator = new ScheduleEvaluator(denoiser, hash, checkSpec, checkStore, evaluatorOptions with { VerifyTeacher = true });
             var watch = Stopwatch.StartNew();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"teacher accuracy ({check} samples): {checkEvaluator.Teacher()!.Accuracy:G4} mean per-sample rmse against {2 * teacherNfe} NFE ({watch.Elapsed.TotalSeconds:F0} s)"));
@@ -117,7 +117,7 @@ public static class ZooBench
                 $"nfe {nfe}: {result.Evaluations} evaluations in {seconds:F0} s (teacher {teacherSeconds:F0} s); {metricKind} scoring: baseline {outcome.BaselineName} {outcome.BestBaseline!.Score:G5}, found {outcome.Best!.Score:G5} ({outcome.Reduction:P1})"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  held-out {metricKind}: baseline {outcome.BaselineHeldOut:G5}, found {outcome.BestHeldOut:G5} (reduction {outcome.HeldOutReduction:P1})"));
-            var otherKind = metricKind == "fd" ? "teacher-rmse" : "fd";
+            var otherKind = metricKind == "fd" ? "teacher-mean-rmse" : "fd";
             var other = new ScheduleEvaluator(denoiser, hash, spec.Metric with { Kind = otherKind }, store, evaluatorOptions);
             var pair = other.Evaluate([outcome.BestBaseline.Schedule, outcome.Best.Schedule], new EvaluationRequest { HeldOut = true });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -12,7 +12,7 @@ DPMSolverMultistepScheduler with custom integer timesteps, float32 betas and sig
 per SplitSigmas segment, each restarting its sampler, noise scaled by sqrt(1 + sigma_0^2) at sigma_max), because none
 of them is installable here. The network they call is gmm-64's exact posterior mean, reached the way each target
 reaches a VP model (diffusers: integer timestep; k-diffusion and ComfyUI: sigma -> fractional timestep by log-sigma
-interpolation of the float32 sigma table). Metric: teacher-rmse (per-sample RMSE against the teacher, averaged).
+interpolation of the float32 sigma table). Metric: teacher-mean-rmse (per-sample RMSE against the teacher, averaged).
 """
 
 from __future__ import annotations
@@ -346,7 +346,7 @@ def main(argv=None):
         print(f"search's own held-out scores ({spec['metric'].get('heldout', {}).get('samples')} samples): best {at_nfe['best']['heldout']}, "
               f"best baseline {baseline['heldout']} ({baseline['name']})")
         print("exported schedule:", json.dumps(json.loads(json_path.read_text())["steps"]), json.loads(json_path.read_text()).get("options"))
-        print(f"| run | teacher-rmse ({args.rows} fresh samples, seed 2026) | model calls |")
+        print(f"| run | teacher-mean-rmse ({args.rows} fresh samples, seed 2026) | model calls |")
         print("|---|---|---|")
         for name, value, calls in rows:
             print(f"| {name} | {'not re-implemented' if value is None else f'{value:.4f}'} | {calls} |")

@@ -84,7 +84,7 @@ PY
 cat > /tmp/unet.search.json <<JSON
 { "format": "schedule-search/search@1", "name": "unet gpu check", "model": "$root/models/fashion-unet-eps/model.json",
   "nfe": [5], "guidance": { "scale": 3, "classes": "cycle" },
-  "metric": { "kind": "teacher-rmse", "samples": 256, "seed": 0, "heldout": { "samples": 256, "seed": 1 },
+  "metric": { "kind": "teacher-mean-rmse", "samples": 256, "seed": 0, "heldout": { "samples": 256, "seed": 1 },
               "teacher": { "preset": "dpm-solver++-3m", "nfe": 50, "spacing": "logsnr-uniform" } },
   "strategy": { "kind": "default", "population": 8, "seed": 0 }, "budget": { "evaluations": 40 },
   "baselines": ["dpm-solver++-2m", "unipc-bh2-2"] }

@@ -17,12 +17,17 @@ namespace ScheduleSearch.Evaluation;
 /// </summary>
 public sealed record EvaluationIdentity
 {
-    private const string Format = "schedule-search/evaluation-identity@1";
+    // @2 since issue 20: "metric" is the metric's name, and teacher-rmse the root of the mean squared error. In @1
+    // "metric" teacher-rmse was the mean of per-sample RMSEs, now teacher-mean-rmse (metric_json, the key bytes, is the
+    // same in both, as MetricCatalog.KeyKind keeps it).
+    private const string Format = "schedule-search/evaluation-identity@2";
+
+    private const string LegacyFormat = "schedule-search/evaluation-identity@1";
 
     /// <summary>The model's content hash (guidance included).</summary>
     public required string ModelContentHash { get; init; }
 
-    /// <summary>The metric's name, e.g. "fd".</summary>
+    /// <summary>The metric's name, e.g. "fd" or "teacher-mean-rmse" (not the kind it is keyed under, <see cref="MetricCatalog.KeyKind"/>).</summary>
     public required string Metric { get; init; }
 
     /// <summary>The metric spec in the canonical JSON form hashed into every key (the noise sets are in the noise spec).</summary>
@@ -115,16 +120,19 @@ public sealed record EvaluationIdentity
         {
             using var doc = JsonDocument.Parse(json);
             var root = doc.RootElement;
-            if (root.GetProperty("format").GetString() != Format)
+            var format = root.GetProperty("format").GetString();
+            if (format != Format && format != LegacyFormat)
             {
                 throw new FormatException($"evaluation identity: format is not \"{Format}\"");
             }
+
+            var metric = root.GetProperty("metric").GetString() ?? throw new FormatException("evaluation identity: metric is null");
 
             static NoiseSpec Set(JsonElement e) => new(e.GetProperty("seed").GetInt32(), e.GetProperty("samples").GetInt32());
             return new EvaluationIdentity
             {
                 ModelContentHash = root.GetProperty("model").GetString() ?? throw new FormatException("evaluation identity: model is null"),
-                Metric = root.GetProperty("metric").GetString() ?? throw new FormatException("evaluation identity: metric is null"),
+                Metric = format == LegacyFormat ? MetricCatalog.NameOfKeyKind(metric) : metric,
                 MetricJson = root.GetProperty("metric_json").GetString() ?? throw new FormatException("evaluation identity: metric_json is null"),
                 Main = Set(root.GetProperty("main")),
                 HeldOut = Set(root.GetProperty("held_out")),
@@ -148,7 +156,7 @@ public sealed record EvaluationIdentity
                 w.WriteString("features", featuresName);
             }
 
-            w.WriteString("kind", spec.Kind);
+            w.WriteString("kind", MetricCatalog.KeyKind(spec.Kind));
             if (reference is not null)
             {
                 w.WriteString("reference", reference);

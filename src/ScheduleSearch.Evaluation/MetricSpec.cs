@@ -6,7 +6,7 @@ namespace ScheduleSearch.Evaluation;
 /// </summary>
 public sealed record MetricSpec
 {
-    /// <summary>teacher-rmse, teacher-relative, fd, kid or gmm-nll.</summary>
+    /// <summary>teacher-rmse (root of the mean squared error), teacher-mean-rmse (mean of per-sample RMSEs), teacher-relative, fd, kid or gmm-nll.</summary>
     public string Kind { get; init; } = "teacher-rmse";
 
     /// <summary>Samples in the scoring noise set.</summary>

@@ -21,7 +21,7 @@ public sealed record EvaluationRecord
     /// <summary>Model evaluations the schedule costs.</summary>
     public required int Nfe { get; init; }
 
-    /// <summary>The metric's name, e.g. "teacher-rmse" (its full spec is part of the key).</summary>
+    /// <summary>The kind the metric is keyed under (MetricCatalog.KeyKind: "teacher-rmse" for teacher-mean-rmse, kept from before the true RMSE took that name; "teacher-pooled-rmse" for teacher-rmse); its full spec is part of the key.</summary>
     public required string Metric { get; init; }
 
     /// <summary>The score, lower is better; +infinity for diverged or failed evaluations.</summary>

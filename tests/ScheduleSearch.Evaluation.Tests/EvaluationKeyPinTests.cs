@@ -7,15 +7,17 @@ namespace ScheduleSearch.Evaluation.Tests;
 
 /// <summary>
 /// Cache keys pinned as the evaluator computed them before evaluation identity got its own type (main bb05617):
-/// a key that changes orphans every score of an existing database, so these must never change.
+/// a key that changes orphans every score of an existing database, so these must never change. The metric called
+/// teacher-rmse then is teacher-mean-rmse now and keeps its keys; the true RMSE, teacher-rmse since issue 20, is keyed
+/// under a kind never used before, so no stored score changes meaning.
 /// </summary>
 public sealed class EvaluationKeyPinTests
 {
     public static TheoryData<string, string, string, string> Cases => new()
     {
-        { "teacher-rmse", "main", "plain", "60c0d89220db2ed56418c79c78687f6bc4242ad463f1d5d2c248047b9a5b0f94" },
-        { "teacher-rmse", "held-out", "plain", "1bd50fc338a4d303ebc6b6c0283737cd99274dd9b85bfa149caf27b1585a8f46" },
-        { "teacher-rmse", "fidelity-16", "plain", "ec028ed655104c37082f26acc354d53d467838c05e49b7c62343c5d1207ff73d" },
+        { "teacher-mean-rmse", "main", "plain", "60c0d89220db2ed56418c79c78687f6bc4242ad463f1d5d2c248047b9a5b0f94" },
+        { "teacher-mean-rmse", "held-out", "plain", "1bd50fc338a4d303ebc6b6c0283737cd99274dd9b85bfa149caf27b1585a8f46" },
+        { "teacher-mean-rmse", "fidelity-16", "plain", "ec028ed655104c37082f26acc354d53d467838c05e49b7c62343c5d1207ff73d" },
         { "teacher-relative", "main", "plain", "6713520334f2a57b0d76ba21071d85dbaa4c45d6c00f7dd2766e2244083ba787" },
         { "fd", "main", "plain", "e4d77a22bb39fcf8425bde48adb66249275848c9b983843b892a6ecf9c286515" },
         { "fd", "held-out", "named", "9976647224d231e678cfe43b63c2b32e155f4fb02b935f32e5051e7b9f7ea7cf" },
@@ -34,6 +36,22 @@ public sealed class EvaluationKeyPinTests
         var key = evaluator.KeyOf(schedule, Request(request));
 
         Assert.Equal(expected, key);
+    }
+
+    [Theory]
+    [InlineData("main")]
+    [InlineData("held-out")]
+    [InlineData("fidelity-16")]
+    public void The_true_rmse_never_takes_a_key_the_mean_of_per_sample_rmses_had(string request)
+    {
+        using var store = new InMemoryScoreStore();
+        var schedule = TestModels.Preset("dpm-solver++-3m", 8, "logsnr-uniform");
+        var rmse = new ScheduleEvaluator(TestModels.Denoiser(), "pinned-model", TestModels.Spec("teacher-rmse"), store, TestModels.Options);
+
+        var key = rmse.KeyOf(schedule, Request(request));
+
+        Assert.DoesNotContain(key, Cases.Select(c => (string)c[3]));
+        Assert.Contains("\"kind\":\"teacher-pooled-rmse\"", rmse.MetricSpecJson, StringComparison.Ordinal);
     }
 
     private static EvaluationRequest Request(string name) => name switch

@@ -223,7 +223,7 @@ public sealed class ScheduleEvaluatorTests
         var rmse = new ScheduleEvaluator(TestModels.Denoiser(), "model", TestModels.Spec(), store, TestModels.Options);
         var nll = new ScheduleEvaluator(TestModels.Denoiser(), "model", TestModels.Spec("gmm-nll"), store, TestModels.Options);
 
-        Assert.Equal("{\"kind\":\"teacher-rmse\",\"teacher\":{\"nfe\":60,\"preset\":\"dpm-solver++-3m\",\"spacing\":\"logsnr-uniform\"}}", rmse.MetricSpecJson);
+        Assert.Equal("{\"kind\":\"teacher-pooled-rmse\",\"teacher\":{\"nfe\":60,\"preset\":\"dpm-solver++-3m\",\"spacing\":\"logsnr-uniform\"}}", rmse.MetricSpecJson);
         Assert.Equal("{\"kind\":\"gmm-nll\"}", nll.MetricSpecJson);
         Assert.NotEqual(rmse.KeyOf(Ddim, EvaluationRequest.Default), nll.KeyOf(Ddim, EvaluationRequest.Default));
     }

@@ -48,7 +48,7 @@ public static class WorkerCommand
             using (var reader = StorageOption.OpenShared(location, readOnly: true))
             {
                 var record = reader.GetSearch(name) ?? throw new BadInputException($"--search: no search named '{name}' in {location}; start it with run SPEC --storage {location}");
-                spec = SearchSpec.Parse(record.SpecJson, $"the spec of '{name}'", Directory.GetCurrentDirectory());
+                spec = StoredSpecs.Parse(record, $"the spec of '{name}'", Directory.GetCurrentDirectory());
                 registered = reader.ListModels().OrderByDescending(m => m.Updated).Select(m => m.Path).FirstOrDefault(File.Exists);
             }
 

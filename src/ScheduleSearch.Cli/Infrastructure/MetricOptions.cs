@@ -15,7 +15,7 @@ public sealed class MetricOptions
 {
     private readonly Option<string> kind = new("--metric")
     {
-        Description = "teacher-rmse (default), teacher-relative, fd, kid or gmm-nll (GMM models)",
+        Description = "teacher-rmse (default: the root of the mean squared error against the teacher over all samples and values), teacher-mean-rmse (the mean over samples of each sample's RMSE, robust to a few samples in another mode), teacher-relative, fd, kid or gmm-nll (GMM models)",
         DefaultValueFactory = _ => "teacher-rmse",
     };
 

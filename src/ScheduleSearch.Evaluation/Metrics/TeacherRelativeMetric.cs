@@ -4,32 +4,14 @@ namespace ScheduleSearch.Evaluation.Metrics;
 /// teacher-relative: the relative L2 error against the teacher, ||x - x_teacher|| / ||x_teacher|| per sample,
 /// averaged over samples (scale-free, for comparing models of different data ranges).
 /// </summary>
-public sealed class TeacherRelativeMetric : IQualityMetric
+public sealed class TeacherRelativeMetric : TeacherComparisonMetric
 {
     /// <inheritdoc />
-    public string Name => "teacher-relative";
+    public override string Name => "teacher-relative";
 
     /// <inheritdoc />
-    public bool NeedsTeacher => true;
-
-    /// <inheritdoc />
-    public bool NeedsMixture => false;
-
-    /// <inheritdoc />
-    public bool UsesFeatures => false;
-
-    /// <inheritdoc />
-    public bool UsesReferenceStatistics => false;
-
-    /// <inheritdoc />
-    public int MinimumSamples => 1;
-
-    /// <inheritdoc />
-    public double Score(ReadOnlySpan<double> samples, int count, MetricInputs inputs, CancellationToken cancellationToken = default)
+    protected override double Compare(ReadOnlySpan<double> samples, ReadOnlySpan<double> teacher, int count, int size)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var size = inputs.SampleSize;
-        var teacher = inputs.Teacher.Span;
         var sum = 0.0;
         for (var i = 0; i < count; i++)
         {

@@ -232,7 +232,7 @@ public sealed class ScheduleScorer
             ScheduleKey = CandidateText.ScheduleKey(schedule),
             ScheduleJson = CandidateText.Json(schedule),
             Nfe = CandidateText.Nfe(schedule),
-            Metric = Spec.Kind,
+            Metric = MetricCatalog.KeyKind(Spec.Kind),
             Score = score,
             Fidelity = count,
             Status = status,

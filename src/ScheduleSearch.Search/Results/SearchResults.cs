@@ -1,6 +1,7 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.Cost;
+using ScheduleSearch.Evaluation.Metrics;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
@@ -83,7 +84,7 @@ public sealed record SearchResults
         {
             Search = search,
             Spec = spec,
-            Metric = spec?.Metric.Kind ?? records.FirstOrDefault()?.Metric ?? "unknown",
+            Metric = spec?.Metric.Kind ?? (records.FirstOrDefault()?.Metric is { } kind ? MetricCatalog.NameOfKeyKind(kind) : "unknown"),
             DatabasePath = databasePath,
             PerNfe = perNfe,
             Model = model,
@@ -111,7 +112,7 @@ public sealed record SearchResults
     {
         try
         {
-            return SearchSpec.Parse(search.SpecJson, search.Name);
+            return StoredSpecs.Parse(search, search.Name);
         }
         catch (SearchSpecException)
         {

@@ -3,6 +3,7 @@ using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Evaluation;
+using ScheduleSearch.Evaluation.Metrics;
 using ScheduleSearch.Search.Generators;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
@@ -55,6 +56,11 @@ public sealed class SearchRun
     /// <summary>Runs (or resumes) the search to its budget, or until cancelled.</summary>
     public SearchResult Run(CancellationToken cancellationToken = default)
     {
+        if (options.Identity is { } identity && store.GetSearch(spec.Name) is { } stored)
+        {
+            StoredSpecs.EnsureResumable(stored, spec, identity);
+        }
+
         store.BeginSearch(spec.Name, spec.SourceJson, options.Identity?.ToJson());
         cost = CostObjective.Open(spec, store, options, cancellationToken);
         var clock = options.Clock;
@@ -432,7 +438,7 @@ public sealed class SearchRun
         ScheduleKey = s.ScheduleKey,
         ScheduleJson = string.Empty,
         Nfe = s.Nfe,
-        Metric = evaluator.Metric,
+        Metric = MetricCatalog.KeyKind(evaluator.Metric),
         Score = s.Score,
         Fidelity = s.Fidelity,
         Status = s.Status,

@@ -6,6 +6,7 @@ using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Evaluation;
+using ScheduleSearch.Evaluation.Metrics;
 using ScheduleSearch.Search.Generators;
 
 namespace ScheduleSearch.Search.Specs;
@@ -13,8 +14,6 @@ namespace ScheduleSearch.Search.Specs;
 /// <summary>The strict reader behind <see cref="SearchSpec.Parse"/>.</summary>
 internal static class SearchSpecReader
 {
-    private static readonly string[] MetricKinds = ["teacher-rmse", "teacher-relative", "fd", "kid", "gmm-nll"];
-
     public static SearchSpec Read(string json, string source, string baseDirectory)
     {
         JsonDocument document;
@@ -128,9 +127,9 @@ internal static class SearchSpecReader
     private static MetricSpec ReadMetric(StrictJsonObject f)
     {
         var kind = f.String("kind");
-        if (!MetricKinds.Contains(kind))
+        if (!MetricCatalog.Names.Contains(kind))
         {
-            throw f.Error(f.FieldPath("kind"), $"unknown metric \"{kind}\"; expected one of {string.Join(", ", MetricKinds)}");
+            throw f.Error(f.FieldPath("kind"), $"unknown metric \"{kind}\"; expected one of {string.Join(", ", MetricCatalog.Names)}");
         }
 
         var metric = new MetricSpec { Kind = kind };

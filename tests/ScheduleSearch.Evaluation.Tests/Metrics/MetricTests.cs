@@ -134,6 +134,31 @@ public sealed class MetricTests
     }
 
     [Fact]
+    public void Teacher_rmse_is_the_root_of_the_mean_squared_error_and_teacher_mean_rmse_the_mean_of_per_sample_rmses()
+    {
+        // Two samples of two values: errors (3, 4) and (0, 0), so per-sample RMSEs sqrt(12.5) and 0.
+        double[] teacher = [1.0, 2.0, 3.0, 4.0];
+        double[] x = [4.0, 6.0, 3.0, 4.0];
+        var inputs = new MetricInputs { SampleSize = 2, Teacher = teacher };
+
+        Assert.Equal(Math.Sqrt(25.0 / 4.0), new TeacherRmseMetric().Score(x, 2, inputs), 14);
+        Assert.Equal(Math.Sqrt(12.5) / 2.0, new TeacherMeanRmseMetric().Score(x, 2, inputs), 14);
+    }
+
+    [Fact]
+    public void Teacher_mean_rmse_is_keyed_as_teacher_rmse_was_and_teacher_rmse_under_a_new_kind()
+    {
+        Assert.Equal("teacher-rmse", MetricCatalog.KeyKind("teacher-mean-rmse"));
+        Assert.Equal("teacher-pooled-rmse", MetricCatalog.KeyKind("teacher-rmse"));
+        Assert.Equal("fd", MetricCatalog.KeyKind("fd"));
+        foreach (var name in MetricCatalog.Names)
+        {
+            Assert.Equal(name, MetricCatalog.NameOfKeyKind(MetricCatalog.KeyKind(name)));
+            Assert.Equal(name, MetricCatalog.Create(name).Name);
+        }
+    }
+
+    [Fact]
     public void Unknown_metric_names_are_refused_with_the_known_ones()
     {
         var ex = Assert.Throws<ArgumentException>(() => MetricCatalog.Create("fid"));

@@ -38,12 +38,50 @@ public sealed class HeldOutReadSideTests
     public void Held_out_scores_of_a_search_stored_without_its_key_context_are_found_by_deriving_it()
     {
         using var store = new InMemoryScoreStore();
-        var (spec, result) = Run(store, "teacher-rmse", recordIdentity: false);
+        var (spec, result) = Run(store, "gmm-nll", recordIdentity: false);
         Assert.Null(store.GetSearch(spec.Name)!.KeyContextJson);
 
         var summary = SearchResults.Load(store, store.GetSearch(spec.Name)!, "memory", top: 3, CancellationToken.None);
 
         AssertSameHeldOut(result, summary);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_search_begun_when_teacher_rmse_meant_the_mean_of_per_sample_rmses_reads_back_as_teacher_mean_rmse(bool recordIdentity)
+    {
+        // Its spec says teacher-rmse, it scored the mean of per-sample RMSEs (keyed as teacher-mean-rmse is now), and
+        // its record has no identity or one of the format before issue 20.
+        using var store = new InMemoryScoreStore();
+        var (spec, result) = Run(store, "teacher-rmse", recordIdentity, scoredAs: "teacher-mean-rmse");
+        var search = store.GetSearch(spec.Name)!;
+        if (recordIdentity)
+        {
+            var legacy = search.KeyContextJson!
+                .Replace("evaluation-identity@2", "evaluation-identity@1", StringComparison.Ordinal)
+                .Replace("\"metric\":\"teacher-mean-rmse\"", "\"metric\":\"teacher-rmse\"", StringComparison.Ordinal);
+            search = search with { KeyContextJson = legacy };
+        }
+
+        var summary = SearchResults.Load(store, search, "memory", top: 3, CancellationToken.None);
+
+        Assert.Equal("teacher-mean-rmse", summary.Metric);
+        Assert.Equal("teacher-mean-rmse", summary.Spec?.Metric.Kind);
+        AssertSameHeldOut(result, summary);
+    }
+
+    [Fact]
+    public void Resuming_a_search_under_another_meaning_of_its_metric_is_refused_naming_the_fix()
+    {
+        using var store = new InMemoryScoreStore();
+        var (spec, _) = Run(store, "teacher-rmse", recordIdentity: false, scoredAs: "teacher-mean-rmse");
+
+        var ex = Assert.Throws<SearchSpecException>(() => Run(store, "teacher-rmse", recordIdentity: true));
+
+        Assert.Contains($"search '{spec.Name}' was scored with teacher-mean-rmse", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("\"kind\": \"teacher-mean-rmse\"", ex.Message, StringComparison.Ordinal);
+        Assert.Null(store.GetSearch(spec.Name)!.KeyContextJson);
     }
 
     private static void AssertSameHeldOut(SearchResult result, SearchResults summary)
@@ -56,7 +94,7 @@ public sealed class HeldOutReadSideTests
         Assert.Equal(outcome.BaselineHeldOut, read.BestBaseline?.HeldOut);
     }
 
-    private static (SearchSpec Spec, SearchResult Result) Run(InMemoryScoreStore store, string kind, bool recordIdentity)
+    private static (SearchSpec Spec, SearchResult Result) Run(InMemoryScoreStore store, string kind, bool recordIdentity, string? scoredAs = null)
     {
         var spec = SearchSpec.Parse($$"""
             {
@@ -83,7 +121,7 @@ public sealed class HeldOutReadSideTests
             };
         }
 
-        var evaluator = new ScheduleEvaluator(new GaussianMixtureDenoiser(Mixture, noise), hash, spec.Metric, store, options);
+        var evaluator = new ScheduleEvaluator(new GaussianMixtureDenoiser(Mixture, noise), hash, spec.Metric with { Kind = scoredAs ?? kind }, store, options);
         var run = new SearchRun(spec, evaluator, store, noise, new SearchRunOptions { Identity = recordIdentity ? evaluator.Identity : null });
         return (spec, run.Run());
     }
