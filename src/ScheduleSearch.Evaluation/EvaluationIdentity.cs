@@ -55,12 +55,12 @@ public sealed record EvaluationIdentity
     }
 
     /// <summary>As <see cref="For(string, MetricSpec, string?, string?)"/> for a metric already created.</summary>
-    internal static EvaluationIdentity For(string modelContentHash, MetricSpec spec, IQualityMetric metric, string? featuresName, string? referenceStatisticsName) => new()
+    internal static EvaluationIdentity For(string modelContentHash, MetricSpec spec, IQualityMetric metric, string? featuresName, string? referenceStatisticsName, NoiseSpec? scoringNoise = null) => new()
     {
         ModelContentHash = modelContentHash,
         Metric = spec.Kind,
         MetricJson = CanonicalMetricJson(spec, metric, featuresName ?? IdentityFeatures.Instance.Name, referenceStatisticsName),
-        Main = new NoiseSpec(spec.Seed, spec.Samples),
+        Main = scoringNoise ?? new NoiseSpec(spec.Seed, spec.Samples),
         HeldOut = new NoiseSpec(spec.HeldOutSeed, spec.HeldOutSamples),
         MinimumSamples = metric.MinimumSamples,
     };
@@ -81,7 +81,7 @@ public sealed record EvaluationIdentity
             throw new ArgumentOutOfRangeException(nameof(request), fidelity, $"metric {Metric} needs at least {(MinimumSamples == 2 ? "two" : MinimumSamples)} samples");
         }
 
-        return new NoiseSpec(set.Seed, fidelity);
+        return set with { Samples = fidelity };
     }
 
     /// <summary>The cache key of <paramref name="schedule"/> under <paramref name="request"/>.</summary>
@@ -106,6 +106,11 @@ public sealed record EvaluationIdentity
             w.WriteStartObject(name);
             w.WriteNumber("seed", set.Seed);
             w.WriteNumber("samples", set.Samples);
+            if (set.ContentHash is { } hash)
+            {
+                w.WriteString("content", hash);
+            }
+
             w.WriteEndObject();
         }
 
@@ -128,7 +133,10 @@ public sealed record EvaluationIdentity
 
             var metric = root.GetProperty("metric").GetString() ?? throw new FormatException("evaluation identity: metric is null");
 
-            static NoiseSpec Set(JsonElement e) => new(e.GetProperty("seed").GetInt32(), e.GetProperty("samples").GetInt32());
+            static NoiseSpec Set(JsonElement e) => new(e.GetProperty("seed").GetInt32(), e.GetProperty("samples").GetInt32())
+            {
+                ContentHash = e.TryGetProperty("content", out var content) ? content.GetString() : null,
+            };
             return new EvaluationIdentity
             {
                 ModelContentHash = root.GetProperty("model").GetString() ?? throw new FormatException("evaluation identity: model is null"),

@@ -1,3 +1,4 @@
+using ScheduleSearch.Evaluation.NoiseSets;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Evaluation.Metrics;
 
@@ -79,4 +80,11 @@ public sealed record ScheduleEvaluatorOptions
 
     /// <summary>Clock for creation times of stored records.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The user's own noise (<see cref="NoiseSet.FromValues"/>), scored on instead of the spec's scoring set (evaluate
+    /// --noise): keys and the teacher on it are named by its content hash; the held-out set stays the spec's. Null: the
+    /// spec's drawn set.
+    /// </summary>
+    public NoiseSet? ScoringNoise { get; init; }
 }

@@ -102,6 +102,7 @@ internal static class SessionOpener
             Variants = model.Variants,
             PrefixCacheBytes = settings.PrefixCacheBytes,
             LockstepCandidates = settings.LockstepCandidates,
+            ScoringNoise = settings.ScoringNoise?.For(model.Card.SampleShape),
         };
         var extractor = SamplingSetup.AddFeatures(settings.Features, device, ref options);
         return (options, extractor);

@@ -28,4 +28,7 @@ public sealed record SessionSettings
 
     /// <summary>Most rows of one ONNX run.</summary>
     public int MaxBatch { get; init; } = new OnnxDenoiserOptions().MaxBatch;
+
+    /// <summary>The user's noise scored on instead of the spec's scoring set (<c>evaluate --noise</c>), or null.</summary>
+    public NoiseFile? ScoringNoise { get; init; }
 }

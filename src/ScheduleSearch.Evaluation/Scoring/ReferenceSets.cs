@@ -50,7 +50,8 @@ internal sealed class ReferenceSets(
     /// <summary>The main (or held-out) set whose teacher runs from <paramref name="tStart"/> to <paramref name="tEnd"/> (null: the model's defaults).</summary>
     public PreparedSet Get(bool heldOut, double? tStart, double? tEnd, CancellationToken cancellationToken)
     {
-        var full = heldOut ? new NoiseSpec(spec.HeldOutSeed, spec.HeldOutSamples) : new NoiseSpec(spec.Seed, spec.Samples);
+        var given = heldOut ? null : options.ScoringNoise;
+        var full = heldOut ? new NoiseSpec(spec.HeldOutSeed, spec.HeldOutSamples) : given?.Spec ?? new NoiseSpec(spec.Seed, spec.Samples);
         var setKey = (full, tStart, tEnd);
         lock (gate)
         {
@@ -62,7 +63,7 @@ internal sealed class ReferenceSets(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var noise = ready?.Noise ?? NoiseSet.Create(full, teacherModel.SampleSize);
+                var noise = ready?.Noise ?? given ?? NoiseSet.Create(full, teacherModel.SampleSize);
                 TeacherReference? teacher = null;
                 if (needsTeacher)
                 {

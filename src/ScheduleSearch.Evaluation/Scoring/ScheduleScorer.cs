@@ -85,7 +85,12 @@ public sealed class ScheduleScorer
             _ = TeacherReferences.Schedule(denoiser, spec.Teacher);
         }
 
-        Identity = EvaluationIdentity.For(modelContentHash, spec, metric, metric.UsesFeatures ? this.options.Features.Name : null, statistics?.Name);
+        if (this.options.ScoringNoise is { } given && given.SampleSize != denoiser.SampleSize)
+        {
+            throw new ArgumentException($"the scoring noise {given.Spec.ContentHash} has {given.SampleSize} values per sample; the model's samples have {denoiser.SampleSize}", nameof(options));
+        }
+
+        Identity = EvaluationIdentity.For(modelContentHash, spec, metric, metric.UsesFeatures ? this.options.Features.Name : null, statistics?.Name, this.options.ScoringNoise?.Spec);
         Spec = spec;
         sets = new ReferenceSets(teacherModel, modelContentHash, spec, needsTeacher, likelihood, references, this.options);
         runner = new PrefixRunner(model, variants, this.options.Statistics, this.options.PrefixCacheBytes > 0 ? new PrefixStateCache(this.options.PrefixCacheBytes) : null);
