@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Models.Arrays;
+using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Cli.Tests;
+namespace ScheduleSearch.Cli.Tests.InProcess;
 
 /// <summary>
 /// evaluate --noise: a figure the tool reports can be checked outside it. The schedule and the teacher are run on the
@@ -20,10 +22,10 @@ public sealed class EvaluateNoiseTests
     [Fact]
     public void Evaluate_on_given_noise_equals_both_metrics_recomputed_from_the_sampled_arrays()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var (rmse, meanRmse) = EvaluateBoth(dir);
-        var x = Npy.Read(Path.Combine(dir.Path, "x.npy")).Data;
-        var teacher = Npy.Read(Path.Combine(dir.Path, "teacher.npy")).Data;
+        var x = Npy.Read(dir.File("x.npy")).Data;
+        var teacher = Npy.Read(dir.File("teacher.npy")).Data;
 
         var squares = 0.0;
         var perSample = 0.0;
@@ -48,7 +50,7 @@ public sealed class EvaluateNoiseTests
     [PythonFact]
     public void Evaluate_on_given_noise_equals_numpys_computation_on_the_sampled_arrays()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         var (rmse, meanRmse) = EvaluateBoth(dir);
         const string script = "import numpy as np\nx = np.load('x.npy'); t = np.load('teacher.npy')\n"
             + "print(repr(float(np.sqrt(np.mean((x - t) ** 2)))))\nprint(repr(float(np.mean(np.sqrt(np.mean((x - t) ** 2, axis=1))))))\n";
@@ -66,11 +68,11 @@ public sealed class EvaluateNoiseTests
     [Fact]
     public void Evaluate_on_the_same_noise_again_is_a_cache_hit_and_other_noise_is_scored_afresh()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         Prepare(dir);
         var first = Evaluate(dir, "teacher-rmse", "noise.npy");
         var again = Evaluate(dir, "teacher-rmse", "noise.npy");
-        WriteNoise(Path.Combine(dir.Path, "other.npy"), seed: 2);
+        WriteNoise(dir.File("other.npy"), seed: 2);
         var other = Evaluate(dir, "teacher-rmse", "other.npy");
 
         Assert.False(first.GetProperty("cache_hit").GetBoolean());
@@ -87,9 +89,9 @@ public sealed class EvaluateNoiseTests
     [InlineData("missing", "does not exist")]
     public void Bad_noise_files_are_refused_naming_the_file_and_what_was_expected(string kind, string expected)
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDirectory();
         Prepare(dir);
-        var path = Path.Combine(dir.Path, "bad.npy");
+        var path = dir.File("bad.npy");
         switch (kind)
         {
             case "int":
@@ -103,7 +105,7 @@ public sealed class EvaluateNoiseTests
                 break;
         }
 
-        var result = CliProcess.Run(dir.Path, "evaluate", "--model", CliProcess.ToyCard, "--schedule", "s.json", "--noise", "bad.npy", "--db", "e.db", "--teacher-nfe", TeacherNfe);
+        var result = CliRun.Run("evaluate", "--model", CliProcess.ToyCard, "--schedule", dir.File("s.json"), "--noise", path, "--db", dir.File("e.db"), "--teacher-nfe", TeacherNfe);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--noise: ", result.Stderr, StringComparison.Ordinal);
@@ -111,13 +113,13 @@ public sealed class EvaluateNoiseTests
         Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
     }
 
-    private static (double Rmse, double MeanRmse) EvaluateBoth(TempFolder dir)
+    private static (double Rmse, double MeanRmse) EvaluateBoth(TempDirectory dir)
     {
         Prepare(dir);
-        Assert.Equal(0, CliProcess.Run(dir.Path, "schedule", "preset", "dpm-solver++-3m", "--model", CliProcess.ToyCard, "--nfe", TeacherNfe, "--spacing", "logsnr-uniform", "--out", "teacher-schedule.json").ExitCode);
+        Assert.Equal(0, CliRun.Run("schedule", "preset", "dpm-solver++-3m", "--model", CliProcess.ToyCard, "--nfe", TeacherNfe, "--spacing", "logsnr-uniform", "--out", dir.File("teacher-schedule.json")).ExitCode);
         foreach (var (schedule, output) in new[] { ("s.json", "x.npy"), ("teacher-schedule.json", "teacher.npy") })
         {
-            var sampled = CliProcess.Run(dir.Path, "sample", "--model", CliProcess.ToyCard, "--schedule", schedule, "--noise", "noise.npy", "--out", output);
+            var sampled = CliRun.Run("sample", "--model", CliProcess.ToyCard, "--schedule", dir.File(schedule), "--noise", dir.File("noise.npy"), "--out", dir.File(output));
             Assert.True(sampled.ExitCode == 0, sampled.ToString());
         }
 
@@ -129,16 +131,16 @@ public sealed class EvaluateNoiseTests
         return (rmse.GetProperty("score").GetDouble(), meanRmse.GetProperty("score").GetDouble());
     }
 
-    private static void Prepare(TempFolder dir)
+    private static void Prepare(TempDirectory dir)
     {
-        WriteNoise(Path.Combine(dir.Path, "noise.npy"), seed: 1);
-        Assert.Equal(0, CliProcess.Run(dir.Path, "schedule", "preset", "unipc-bh1-3", "--model", CliProcess.ToyCard, "--nfe", "5", "--spacing", "time-uniform", "--out", "s.json").ExitCode);
+        WriteNoise(dir.File("noise.npy"), seed: 1);
+        Assert.Equal(0, CliRun.Run("schedule", "preset", "unipc-bh1-3", "--model", CliProcess.ToyCard, "--nfe", "5", "--spacing", "time-uniform", "--out", dir.File("s.json")).ExitCode);
     }
 
-    private static JsonElement Evaluate(TempFolder dir, string metric, string noise)
+    private static JsonElement Evaluate(TempDirectory dir, string metric, string noise)
     {
-        var result = CliProcess.Run(dir.Path, "evaluate", "--model", CliProcess.ToyCard, "--schedule", "s.json", "--noise", noise, "--metric", metric,
-            "--teacher-nfe", TeacherNfe, "--db", "e.db", "--json");
+        var result = CliRun.Run("evaluate", "--model", CliProcess.ToyCard, "--schedule", dir.File("s.json"), "--noise", dir.File(noise), "--metric", metric,
+            "--teacher-nfe", TeacherNfe, "--db", dir.File("e.db"), "--json");
         Assert.True(result.ExitCode == 0, result.ToString());
         return JsonDocument.Parse(result.Stdout).RootElement.Clone();
     }
