@@ -27,7 +27,7 @@ public static class EvaluateCommand
         var heldOut = new Option<bool>("--heldout") { Description = "Score on the held-out noise set (seed + 1) instead of the scoring set" };
         var noise = new Option<string?>("--noise")
         {
-            Description = "Score on your own standard-normal draws instead of the scoring set, shape [B, ...sample shape] (.npy, <f4 or <f8; as sample --noise takes them): the teacher runs on them and is cached under their content hash",
+            Description = "Score on your own standard-normal draws instead of the scoring set, shape [B, ...sample shape] (.npy, <f8, <f4 or <f2; as sample --noise takes them): the teacher runs on them and is cached under their content hash",
             HelpName = "FILE.npy",
         };
         var database = CommonOptions.EvaluationsDatabase();

@@ -5,7 +5,7 @@ namespace ScheduleSearch.Cli.Infrastructure;
 
 /// <summary>
 /// The user's own noise for <c>evaluate --noise FILE.npy</c>: standard-normal draws of shape [B, ...sample shape],
-/// float64 or float32, as <c>sample --noise</c> takes them. Errors name the option, the file and what was expected.
+/// floating point, as <c>sample --noise</c> takes them. Errors name the option, the file and what was expected.
 /// </summary>
 public sealed record NoiseFile
 {
@@ -18,7 +18,7 @@ public sealed record NoiseFile
     /// <summary>Its values (row-major).</summary>
     public required double[] Values { get; init; }
 
-    /// <summary>Reads <paramref name="path"/>; throws <see cref="BadInputException"/> for a missing file, another dtype, a scalar or non-finite values.</summary>
+    /// <summary>Reads <paramref name="path"/>; throws <see cref="BadInputException"/> for a missing file, an integer or unreadable dtype, a shape without a sample axis or non-finite values.</summary>
     public static NoiseFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -36,6 +36,11 @@ public sealed record NoiseFile
         {
             // Npy's messages name the file and the dtype or header it found.
             throw new BadInputException($"--noise: {e.Message}", e);
+        }
+
+        if (array.IsInteger)
+        {
+            throw new BadInputException($"--noise: {path} has dtype '{array.DType}'; noise must be floating-point standard-normal draws ('<f8', '<f4' or '<f2')");
         }
 
         if (array.Shape.Length < 2 || array.Shape[0] < 1)

@@ -83,7 +83,8 @@ public sealed class EvaluateNoiseTests
     }
 
     [Theory]
-    [InlineData("int", "dtype '<i8' is not supported")]
+    [InlineData("int", "has dtype '<i8'; noise must be floating-point")]
+    [InlineData("big-endian", "dtype '>f8' is not supported")]
     [InlineData("shape", "has shape [16, 4]; the model's samples have shape [8], so expected [samples, 8]")]
     [InlineData("vector", "has shape [8]; expected [samples, ...the model's sample shape]")]
     [InlineData("missing", "does not exist")]
@@ -96,6 +97,9 @@ public sealed class EvaluateNoiseTests
         {
             case "int":
                 WriteRaw(path, "<i8", "(4, 8)", new byte[4 * 8 * 8]);
+                break;
+            case "big-endian":
+                WriteRaw(path, ">f8", "(4, 8)", new byte[4 * 8 * 8]);
                 break;
             case "shape":
                 Npy.Write(path, new NpyArray([16, 4], new double[64]));
