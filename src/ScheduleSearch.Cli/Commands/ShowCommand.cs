@@ -48,6 +48,10 @@ public static class ShowCommand
         return command;
     }
 
+    /// <summary>A held-out score with its standard error where one was stored, e.g. "0.03348 ± 0.0011".</summary>
+    private static string WithError(ScoredEntry? entry) =>
+        entry?.HeldOutStandardError is { } se ? Numbers.Score(entry.HeldOut) + " ± " + Numbers.Score(se) : Numbers.Score(entry?.HeldOut);
+
     private static void Write(CliOutput console, SearchResults summary)
     {
         var s = summary.Search;
@@ -58,8 +62,8 @@ public static class ShowCommand
         var rows = summary.PerNfe.Select(n => new[]
         {
             n.Nfe.ToString(CultureInfo.InvariantCulture),
-            Numbers.Score(n.Best?.HeldOut),
-            Numbers.Score(n.BestBaseline?.HeldOut),
+            WithError(n.Best),
+            WithError(n.BestBaseline),
             Numbers.Reduction(n.Best?.HeldOut, n.BestBaseline?.HeldOut),
             Numbers.Score(n.Best?.Record.Score),
             Numbers.Score(n.BestBaseline?.Record.Score),
@@ -68,6 +72,12 @@ public static class ShowCommand
         }).ToList();
         TableWriter.Write(console, "best found vs best baseline per NFE",
             ["NFE", "found (held-out)", "baseline (held-out)", "change", "found (scoring)", "baseline (scoring)", "change", "best baseline"], rows);
+        if (summary.PerNfe.Any(n => n.Best?.HeldOutStandardError is not null || n.BestBaseline?.HeldOutStandardError is not null))
+        {
+            console.Out.WriteLine(summary.Metric == "teacher-rmse"
+                ? "± is the standard error of a held-out score from its per-sample squared errors (delta method; a few samples in another mode make it rough)"
+                : "± is the standard error of a held-out score: the standard deviation of its per-sample RMSEs over sqrt(samples)");
+        }
         foreach (var n in summary.PerNfe)
         {
             var top = n.Top.Select((e, i) => new[]

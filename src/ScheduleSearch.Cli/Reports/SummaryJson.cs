@@ -107,6 +107,7 @@ public static class SummaryJson
     {
         Number(w, "score", entry.Record.Score);
         Number(w, "heldout", entry.HeldOut);
+        Number(w, "heldout_se", entry.HeldOutStandardError);
         w.WriteString("key", entry.Record.ScheduleKey);
         w.WriteString("code", StepCodes.Of(entry.Schedule));
         w.WriteStartArray("timesteps");

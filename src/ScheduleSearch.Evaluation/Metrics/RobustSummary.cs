@@ -22,6 +22,48 @@ public sealed record RobustSummary
     public double? MedianNll { get; init; }
 
     /// <summary>
+    /// The standard error of teacher-mean-rmse (the mean of the per-sample RMSEs): their sample standard deviation over
+    /// sqrt(n); null without a teacher or with one sample.
+    /// </summary>
+    public double? MeanRmseStandardError { get; init; }
+
+    /// <summary>
+    /// The standard error of teacher-rmse, sqrt(M) with M the mean of the per-sample mean squared errors m_i, by the
+    /// delta method: sd(m_i) / sqrt(n) / (2 sqrt(M)); null without a teacher or with one sample. Mode flips make m_i
+    /// heavy-tailed, so read it as a scale of the noise, not a calibrated interval.
+    /// </summary>
+    public double? RmseStandardError { get; init; }
+
+    /// <summary>
+    /// The standard error stored in <paramref name="detailsJson"/> (<see cref="ToJson"/>'s form) for the metric called
+    /// <paramref name="metric"/>: teacher-rmse and teacher-mean-rmse have one; other metrics, and scores stored before
+    /// it was recorded, have none (null).
+    /// </summary>
+    public static double? StandardErrorOf(string? detailsJson, string metric)
+    {
+        var field = metric switch
+        {
+            "teacher-rmse" => "rmse_se",
+            "teacher-mean-rmse" => "mean_rmse_se",
+            _ => null,
+        };
+        if (field is null || string.IsNullOrEmpty(detailsJson))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(detailsJson);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(field, out var value) && value.TryGetDouble(out var se) ? se : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Summarises <paramref name="count"/> samples against the teacher's samples (empty: none) and, for a GMM model,
     /// the mixture; <paramref name="teacherComponents"/> are the teacher's most likely components (computed here when null).
     /// </summary>
@@ -33,7 +75,7 @@ public sealed record RobustSummary
         MixtureLikelihood? mixture,
         IReadOnlyList<int>? teacherComponents = null)
     {
-        double? median = null, worst = null, flips = null, medianNll = null;
+        double? median = null, worst = null, flips = null, medianNll = null, meanRmseSe = null, rmseSe = null;
         var hasTeacher = count > 0 && teacher.Length >= count * sampleSize;
         if (hasTeacher)
         {
@@ -45,6 +87,7 @@ public sealed record RobustSummary
                 squared[i] = rmse[i] * rmse[i];
             }
 
+            (meanRmseSe, rmseSe) = StandardErrors(rmse, squared);
             median = Median(rmse);
             Array.Sort(squared);
             var total = squared.Sum();
@@ -81,7 +124,10 @@ public sealed record RobustSummary
             flips = hasTeacher ? (double)flipped / count : null;
         }
 
-        return new RobustSummary { MedianError = median, Worst5Share = worst, FlipRate = flips, MedianNll = medianNll };
+        return new RobustSummary
+        {
+            MedianError = median, Worst5Share = worst, FlipRate = flips, MedianNll = medianNll, MeanRmseStandardError = meanRmseSe, RmseStandardError = rmseSe,
+        };
     }
 
     /// <summary>The summary as a compact JSON object with the fields present (snake_case names), e.g. {"median_error":0.01,...}.</summary>
@@ -96,6 +142,8 @@ public sealed record RobustSummary
             Write(w, "worst5_share", Worst5Share);
             Write(w, "flip_rate", FlipRate);
             Write(w, "median_nll", MedianNll);
+            Write(w, "mean_rmse_se", MeanRmseStandardError);
+            Write(w, "rmse_se", RmseStandardError);
             w.WriteEndObject();
         }
 
@@ -108,6 +156,33 @@ public sealed record RobustSummary
         {
             w.WriteNumber(name, v);
         }
+    }
+
+    /// <summary>The standard errors of the mean of <paramref name="rmse"/> and of sqrt(mean of <paramref name="squared"/>) (see the properties).</summary>
+    private static (double? MeanRmse, double? Rmse) StandardErrors(double[] rmse, double[] squared)
+    {
+        var n = rmse.Length;
+        if (n < 2)
+        {
+            return (null, null);
+        }
+
+        static (double Mean, double Sd) MeanSd(double[] values)
+        {
+            var mean = values.Average();
+            var sum = 0.0;
+            foreach (var v in values)
+            {
+                sum += (v - mean) * (v - mean);
+            }
+
+            return (mean, Math.Sqrt(sum / (values.Length - 1)));
+        }
+
+        var (_, sdRmse) = MeanSd(rmse);
+        var (meanSquared, sdSquared) = MeanSd(squared);
+        var root = Math.Sqrt(meanSquared);
+        return (sdRmse / Math.Sqrt(n), root > 0.0 ? sdSquared / Math.Sqrt(n) / (2.0 * root) : 0.0);
     }
 
     private static double Median(double[] values)

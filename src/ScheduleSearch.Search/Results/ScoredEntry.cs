@@ -15,6 +15,12 @@ public sealed record ScoredEntry
     /// <summary>The score on the held-out noise set, where the search computed one.</summary>
     public double? HeldOut { get; init; }
 
+    /// <summary>
+    /// The standard error of <see cref="HeldOut"/> from its per-sample errors (teacher-rmse and teacher-mean-rmse,
+    /// <see cref="Evaluation.Metrics.RobustSummary.StandardErrorOf"/>), or null.
+    /// </summary>
+    public double? HeldOutStandardError { get; init; }
+
     /// <summary>True for the baselines (classic presets) the search scored first.</summary>
     public bool IsBaseline => Record.Generation == 0;
 }

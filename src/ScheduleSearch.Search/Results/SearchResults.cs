@@ -58,6 +58,7 @@ public sealed record SearchResults
             .Where(e => e.Schedule is not null)
             .Select(e => new ScoredEntry { Record = e.Record, Schedule = e.Schedule! })
             .ToList();
+        var metric = spec?.Metric.Kind ?? (records.FirstOrDefault()?.Metric is { } kind ? MetricCatalog.NameOfKeyKind(kind) : "unknown");
         var nfes = (spec?.Nfe.AsEnumerable() ?? entries.Select(e => e.Record.Nfe)).Distinct().Order().ToArray();
         var times = ModelCallTimesStore.Get(store, search.Name, cancellationToken);
         var allowed = WithinObjective(spec, times);
@@ -72,9 +73,9 @@ public sealed record SearchResults
             perNfe.Add(new NfeSummary
             {
                 Nfe = nfe,
-                Best = WithHeldOut(best, heldOut, store),
-                BestBaseline = WithHeldOut(bestBaseline, heldOut, store),
-                Top = ranked.Take(Math.Max(top, 1)).Select(e => WithHeldOut(e, heldOut, store)!).ToArray(),
+                Best = WithHeldOut(best, heldOut, store, metric),
+                BestBaseline = WithHeldOut(bestBaseline, heldOut, store, metric),
+                Top = ranked.Take(Math.Max(top, 1)).Select(e => WithHeldOut(e, heldOut, store, metric)!).ToArray(),
                 History = history,
                 Baselines = baselines,
             });
@@ -84,7 +85,7 @@ public sealed record SearchResults
         {
             Search = search,
             Spec = spec,
-            Metric = spec?.Metric.Kind ?? (records.FirstOrDefault()?.Metric is { } kind ? MetricCatalog.NameOfKeyKind(kind) : "unknown"),
+            Metric = metric,
             DatabasePath = databasePath,
             PerNfe = perNfe,
             Model = model,
@@ -132,7 +133,7 @@ public sealed record SearchResults
         }
     }
 
-    private static ScoredEntry? WithHeldOut(ScoredEntry? entry, HeldOutKeys? keys, IScoreStore store)
+    private static ScoredEntry? WithHeldOut(ScoredEntry? entry, HeldOutKeys? keys, IScoreStore store, string metric)
     {
         if (entry is null || keys is null)
         {
@@ -140,7 +141,9 @@ public sealed record SearchResults
         }
 
         var key = keys.KeyOf(entry.Schedule);
-        return key is not null && store.GetEvaluation(key) is { } record ? entry with { HeldOut = record.Score } : entry;
+        return key is not null && store.GetEvaluation(key) is { } record
+            ? entry with { HeldOut = record.Score, HeldOutStandardError = RobustSummary.StandardErrorOf(record.DetailsJson, metric) }
+            : entry;
     }
 
     /// <summary>The model the search ran on: the registered model whose path ends like the spec's "model" field, or the only one.</summary>

@@ -75,6 +75,8 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
             var baseline = nfe.GetProperty("best_baseline");
             Assert.False(string.IsNullOrEmpty(baseline.GetProperty("name").GetString()));
             Assert.True(baseline.GetProperty("heldout").GetDouble() > 0);
+            Assert.InRange(best.GetProperty("heldout_se").GetDouble(), 1e-12, best.GetProperty("heldout").GetDouble());
+            Assert.InRange(baseline.GetProperty("heldout_se").GetDouble(), 1e-12, baseline.GetProperty("heldout").GetDouble());
             Assert.True(best.GetProperty("score").GetDouble() <= baseline.GetProperty("score").GetDouble());
         }
     }
@@ -87,6 +89,8 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
         Assert.Contains("best found vs best baseline per NFE", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("NFE 4: top 2 of 60", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("finished, 120/120 evaluations", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(" ± ", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("± is the standard error of a held-out score from its per-sample squared errors", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

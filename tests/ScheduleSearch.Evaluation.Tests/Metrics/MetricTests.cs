@@ -159,6 +159,24 @@ public sealed class MetricTests
     }
 
     [Fact]
+    public void Robust_summary_gives_each_teacher_metric_the_standard_error_of_its_per_sample_errors()
+    {
+        // One value per sample against a zero teacher: per-sample RMSEs 1..4, per-sample squared errors 1, 4, 9, 16.
+        double[] x = [1.0, -2.0, 3.0, 4.0];
+        var summary = RobustSummary.Compute(x, 4, 1, new double[4], null);
+
+        var meanRmseSe = Math.Sqrt(5.0 / 3.0) / 2.0;
+        var rmseSe = Math.Sqrt(43.0) / 2.0 / (2.0 * Math.Sqrt(7.5));
+        Assert.Equal(meanRmseSe, summary.MeanRmseStandardError!.Value, 12);
+        Assert.Equal(rmseSe, summary.RmseStandardError!.Value, 12);
+        var json = summary.ToJson(4);
+        Assert.Equal(meanRmseSe, RobustSummary.StandardErrorOf(json, "teacher-mean-rmse")!.Value, 12);
+        Assert.Equal(rmseSe, RobustSummary.StandardErrorOf(json, "teacher-rmse")!.Value, 12);
+        Assert.Null(RobustSummary.StandardErrorOf(json, "fd"));
+        Assert.Null(RobustSummary.StandardErrorOf("{\"samples\":4}", "teacher-rmse"));
+    }
+
+    [Fact]
     public void Unknown_metric_names_are_refused_with_the_known_ones()
     {
         var ex = Assert.Throws<ArgumentException>(() => MetricCatalog.Create("fid"));

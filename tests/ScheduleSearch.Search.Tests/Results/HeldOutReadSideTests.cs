@@ -32,6 +32,16 @@ public sealed class HeldOutReadSideTests
         var summary = SearchResults.Load(store, store.GetSearch(spec.Name)!, "memory", top: 3, CancellationToken.None);
 
         AssertSameHeldOut(result, summary);
+        var read = Assert.Single(summary.PerNfe);
+        if (kind is "teacher-rmse" or "teacher-mean-rmse")
+        {
+            Assert.InRange(read.Best!.HeldOutStandardError!.Value, 1e-12, read.Best.HeldOut!.Value);
+            Assert.InRange(read.BestBaseline!.HeldOutStandardError!.Value, 1e-12, read.BestBaseline.HeldOut!.Value);
+        }
+        else
+        {
+            Assert.Null(read.Best!.HeldOutStandardError);
+        }
     }
 
     [Fact]
