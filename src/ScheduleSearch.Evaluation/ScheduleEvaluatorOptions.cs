@@ -43,6 +43,12 @@ public sealed record ScheduleEvaluatorOptions
     /// </summary>
     public DataStatistics? Statistics { get; init; }
 
+    /// <summary>
+    /// The card's DPM-Solver-v3 empirical model statistics, for schedules with dpm-solver-v3 steps; null refuses those
+    /// schedules as failed. Part of the model's identity (the CLI hashes the file into the model hash).
+    /// </summary>
+    public Core.Ems.EmsStatistics? Ems { get; init; }
+
     /// <summary>The card's other networks by name, for schedules whose steps name a model variant.</summary>
     public IReadOnlyDictionary<string, IDenoiser>? Variants { get; init; }
 

@@ -11,6 +11,7 @@ public static class ModelCommand
         var command = new Command("model", "Build analytic models and check model cards");
         command.Subcommands.Add(ModelGmmCommand.Create());
         command.Subcommands.Add(ModelInspectCommand.Create());
+        command.Subcommands.Add(ModelStatsCommand.Create());
         return command;
     }
 }

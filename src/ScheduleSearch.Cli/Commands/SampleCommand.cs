@@ -56,7 +56,7 @@ public static class SampleCommand
             var batch = draws.Rows;
             var x = new double[draws.Data.Length];
             Sampler.InitialState(denoiser.Schedule, plan.Timesteps[0], draws.Data, x);
-            new Sampler(denoiser, loaded.Statistics, loaded.Variants).Run(plan, x, batch, null, cancellationToken);
+            new Sampler(denoiser, loaded.Statistics, loaded.Variants, loaded.Ems).Run(plan, x, batch, null, cancellationToken);
             var outPath = parse.GetValue(output)!;
             InputFiles.EnsureFolder(outPath);
             Npy.Write(outPath, new NpyArray(draws.Shape, x), parse.GetValue(float32));

@@ -28,16 +28,32 @@ public static class SchedulePresetCommand
         var tStart = new Option<double?>("--t-start") { Description = "First time point with --nfe (default: the model's t_max)", HelpName = "T" };
         var tEnd = new Option<double?>("--t-end") { Description = "Last time point with --nfe (default: the model's t_min)", HelpName = "T" };
         var output = new Option<string?>("--out") { Description = "The schedule file to write (default: print it)", HelpName = "FILE" };
+        var presetOptions = new Option<string?>("--options")
+        {
+            Description = "The preset's options as a JSON object; dpm-solver-v3 takes the authors' sample() flags "
+                + "{\"order\": 3, \"p_pseudo\": false, \"use_corrector\": true, \"c_pseudo\": true, \"lower_order_final\": true, \"degenerated\": false, \"half\": false} (these are its defaults)",
+            HelpName = "JSON",
+        };
         var command = new Command("preset", "Write a classic solver's schedule (a preset) for a model")
         {
-            name, model, nfe, spacing, timesteps, tStart, tEnd, output,
+            name, model, nfe, spacing, timesteps, tStart, tEnd, output, presetOptions,
         };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var presetName = parse.GetValue(name)!;
-            _ = InputFiles.Parse("NAME", () => PresetCatalog.Get(presetName));
+            var preset = InputFiles.Parse("NAME", () => PresetCatalog.Get(presetName));
             var card = ModelCardReader.Read(parse.GetValue(model)!);
             var noise = card.Schedule.Create();
+            DpmSolverV3Options? v3 = null;
+            if (parse.GetValue(presetOptions) is { } optionsJson)
+            {
+                v3 = preset.NeedsEms
+                    ? InputFiles.Parse("--options", () => DpmSolverV3Options.Parse(optionsJson))
+                    : throw new BadInputException($"--options: preset {presetName} takes no options (only dpm-solver-v3 does)");
+            }
+
+            // dpm-solver-v3 snaps its timesteps to the grid of the card's statistics.
+            var ems = preset.NeedsEms && card.EmsPath is { } emsPath ? InputFiles.Parse("--model", () => EmsFile.Read(emsPath, card.SampleSize)) : null;
             var gridFile = parse.GetValue(timesteps);
             var count = parse.GetValue(nfe);
             SamplerSchedule schedule;
@@ -49,7 +65,7 @@ public static class SchedulePresetCommand
                 }
 
                 var points = InputFiles.ReadNumberArray(gridFile, "--timesteps");
-                schedule = InputFiles.Parse("--timesteps", () => PresetCatalog.Create(presetName, noise, points));
+                schedule = InputFiles.Parse("--timesteps", () => PresetCatalog.Create(presetName, noise, points, ems, v3));
             }
             else
             {
@@ -64,7 +80,7 @@ public static class SchedulePresetCommand
                 }
 
                 var s = parse.GetValue(spacing) is { } sName ? InputFiles.Parse("--spacing", () => Spacing.Parse(sName)) : null;
-                schedule = InputFiles.Parse("--nfe", () => PresetCatalog.Create(presetName, noise, n, s, parse.GetValue(tStart), parse.GetValue(tEnd)));
+                schedule = InputFiles.Parse("--nfe", () => PresetCatalog.Create(presetName, noise, n, s, parse.GetValue(tStart), parse.GetValue(tEnd), ems, v3));
             }
 
             ScheduleValidator.Validate(schedule, noise, presetName);

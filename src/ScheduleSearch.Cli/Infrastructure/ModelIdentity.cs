@@ -27,6 +27,12 @@ public static class ModelIdentity
         }
 
         sha.AppendData(Encoding.UTF8.GetBytes("\n" + File.ReadAllText(cardPath).ReplaceLineEndings("\n")));
+        if (card.EmsPath is { } ems && File.Exists(ems))
+        {
+            // DPM-Solver-v3 steps read these statistics: re-estimating them must not reuse scores made with the old ones.
+            sha.AppendData(Encoding.UTF8.GetBytes("\nems "));
+            sha.AppendData(File.ReadAllBytes(ems));
+        }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 

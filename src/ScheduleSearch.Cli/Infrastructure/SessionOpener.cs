@@ -99,6 +99,7 @@ internal static class SessionOpener
         {
             Mixture = EvaluationSession.MixtureOf(model),
             Statistics = model.Statistics,
+            Ems = model.Ems,
             Variants = model.Variants,
             PrefixCacheBytes = settings.PrefixCacheBytes,
             LockstepCandidates = settings.LockstepCandidates,

@@ -5,8 +5,8 @@ namespace ScheduleSearch.Cli.Reports;
 
 /// <summary>
 /// A compact code per step for tables: method letter (M multistep, S singlestep, E euler, H heun, I ipndm, P plms,
-/// T teleport), order, prediction (d data, n noise), derivative (dpm, tay, bh1, bh2, deis, lin(c)) and corrector
-/// (+U UniC, +I implicit). "M3d.bh2+U" is a data-prediction UniP-3 step with B(h) = e^h - 1 and UniC.
+/// T teleport), order, prediction (d data, n noise), derivative (dpm, tay, bh1, bh2, deis, v3, v3p, lin(c)) and corrector
+/// (+U UniC, +I implicit, +V / +Vp DPM-Solver-v3 plain / pseudo). "M3d.bh2+U" is a data-prediction UniP-3 step with B(h) = e^h - 1 and UniC.
 /// </summary>
 public static class StepCodes
 {
@@ -37,6 +37,8 @@ public static class StepCodes
             DerivativeForm.UniPcBh1 => "bh1",
             DerivativeForm.UniPcBh2 => "bh2",
             DerivativeForm.Deis => "deis",
+            DerivativeForm.DpmSolverV3 => "v3",
+            DerivativeForm.DpmSolverV3Pseudo => "v3p",
             DerivativeForm.Linear => "lin(" + step.LinearC.ToString("G3", CultureInfo.InvariantCulture) + ")",
             _ => "?",
         };
@@ -44,6 +46,8 @@ public static class StepCodes
         {
             CorrectorKind.UniC => "+U",
             CorrectorKind.Implicit => "+I",
+            CorrectorKind.DpmSolverV3 => "+V",
+            CorrectorKind.DpmSolverV3Pseudo => "+Vp",
             _ => string.Empty,
         };
         return string.Create(CultureInfo.InvariantCulture, $"{method}{step.Order}{(step.Prediction == Prediction.Data ? "d" : "n")}.{derivative}{corrector}");

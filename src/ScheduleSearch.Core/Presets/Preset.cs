@@ -29,4 +29,7 @@ public sealed record Preset
     /// points at cumsum(orders). Null for everything else.
     /// </summary>
     public Func<int, int[]>? SinglestepOrders { get; init; }
+
+    /// <summary>True when the preset reads the card's empirical model statistics (dpm-solver-v3; its grid is snapped to theirs).</summary>
+    public bool NeedsEms { get; init; }
 }

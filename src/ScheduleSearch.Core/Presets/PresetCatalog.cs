@@ -1,3 +1,4 @@
+using ScheduleSearch.Core.Ems;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
@@ -42,6 +43,14 @@ public static class PresetCatalog
         },
         new Preset
         {
+            Name = DpmSolverV3Preset.Name, DefaultSpacing = Spacing.LogSnrUniform,
+            Source = "DPM-Solver-v3 (Zheng et al. 2023) with the model's empirical statistics; options as the authors' sample() flags",
+            Intervals = (nfe, zeroEnd) => zeroEnd ? null : nfe,
+            Steps = (n, _) => DpmSolverV3Preset.Steps(new double[n + 1], DpmSolverV3Options.Default),
+            NeedsEms = true,
+        },
+        new Preset
+        {
             Name = "euler", DefaultSpacing = Spacing.Karras7, Source = "EDM's Euler (Karras et al. 2022)",
             Intervals = (nfe, _) => nfe, Steps = (n, _) => Repeat(new StepChoice { Method = StepMethod.Euler }, n),
         },
@@ -64,8 +73,10 @@ public static class PresetCatalog
     /// <summary>
     /// The preset's schedule spending exactly <paramref name="nfe"/> evaluations on a grid of <paramref name="spacing"/>
     /// (the preset's default when null) from <paramref name="tStart"/> to <paramref name="tEnd"/> (the model's defaults when null).
+    /// <paramref name="ems"/> (the card's empirical model statistics) and <paramref name="v3Options"/> serve the
+    /// <c>dpm-solver-v3</c> preset only.
     /// </summary>
-    public static SamplerSchedule Create(string name, NoiseSchedule schedule, int nfe, Spacing? spacing = null, double? tStart = null, double? tEnd = null)
+    public static SamplerSchedule Create(string name, NoiseSchedule schedule, int nfe, Spacing? spacing = null, double? tStart = null, double? tEnd = null, EmsStatistics? ems = null, DpmSolverV3Options? v3Options = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var preset = Get(name);
@@ -100,7 +111,9 @@ public static class PresetCatalog
             grid = Grids.Build(spacing, schedule, intervals, start, end);
         }
 
-        var result = Build(preset, schedule, grid, nfe, $"{name} ({spacing.Name})");
+        var result = preset.NeedsEms
+            ? DpmSolverV3Preset.Create(schedule, ems, grid, v3Options, $"{name} ({spacing.Name})")
+            : Build(preset, schedule, grid, nfe, $"{name} ({spacing.Name})");
         if (result.Nfe != nfe)
         {
             // Only a first-order step can land on sigma = 0, which changes a singlestep preset's cost.
@@ -111,11 +124,14 @@ public static class PresetCatalog
     }
 
     /// <summary>The preset's rules applied to a given grid (N + 1 descending times, t_T first).</summary>
-    public static SamplerSchedule Create(string name, NoiseSchedule schedule, IReadOnlyList<double> timesteps)
+    public static SamplerSchedule Create(string name, NoiseSchedule schedule, IReadOnlyList<double> timesteps, EmsStatistics? ems = null, DpmSolverV3Options? v3Options = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(timesteps);
-        return Build(Get(name), schedule, timesteps, null, $"{name} (explicit)");
+        var preset = Get(name);
+        return preset.NeedsEms
+            ? DpmSolverV3Preset.Create(schedule, ems, timesteps, v3Options, $"{name} (explicit)")
+            : Build(preset, schedule, timesteps, null, $"{name} (explicit)");
     }
 
     private static SamplerSchedule Build(Preset preset, NoiseSchedule schedule, IReadOnlyList<double> grid, int? nfe, string label)

@@ -20,4 +20,13 @@ public enum DerivativeForm
 
     /// <summary>DEIS's polynomial extrapolation of eps in t, integrated exactly (tAB-DEIS).</summary>
     Deis,
+
+    /// <summary>
+    /// DPM-Solver-v3 (Zheng et al. 2023): the update in the parameterisation fitted by the model's empirical statistics
+    /// (l, s, b), derivatives of g from the history by the exact polynomial fit; needs the card's statistics.
+    /// </summary>
+    DpmSolverV3,
+
+    /// <summary>DPM-Solver-v3 with pseudo-order derivatives (Newton divided differences; the authors' p_pseudo).</summary>
+    DpmSolverV3Pseudo,
 }

@@ -18,7 +18,7 @@ public static class ScheduleJson
     private static readonly string[] StepFields =
         ["method", "order", "prediction", "derivative", "corrector", "time_shift", "compensation", "model"];
 
-    private static readonly string[] OptionFields = ["denoise_to_zero", "afs", "momentum", "clip_order", "time_shift_window"];
+    private static readonly string[] OptionFields = ["denoise_to_zero", "afs", "momentum", "clip_order", "time_shift_window", "ems_degenerated"];
 
     /// <summary>Parses a schedule; <paramref name="source"/> (a file name) prefixes every error message.</summary>
     public static SamplerSchedule Read(string json, string source = "schedule")
@@ -112,6 +112,11 @@ public static class ScheduleJson
                 w.WriteBoolean("clip_order", true);
             }
 
+            if (schedule.Options.EmsDegenerated)
+            {
+                w.WriteBoolean("ems_degenerated", true);
+            }
+
             if (schedule.Options.TimeShiftWindow != 0.0)
             {
                 w.WriteNumber("time_shift_window", schedule.Options.TimeShiftWindow);
@@ -155,7 +160,8 @@ public static class ScheduleJson
             }
 
             // At order 1 without a corrector every derivative form is the same first-order step.
-            var derivativeMatters = step.Order > 1 || step.Corrector != CorrectorKind.None;
+            // DPM-Solver-v3 is not DDIM even at order 1 (its parameterisation differs).
+            var derivativeMatters = step.Order > 1 || step.Corrector != CorrectorKind.None || step.IsDpmSolverV3;
             if (derivativeMatters && (step.Derivative != d.Derivative || step.Derivative == DerivativeForm.Linear))
             {
                 w.WriteString("derivative", ScheduleNames.Name(step.Derivative, step.LinearC));
@@ -283,6 +289,7 @@ public static class ScheduleJson
             Momentum = e.OptionalDouble("momentum", options.Momentum),
             ClipOrder = e.OptionalBool("clip_order", options.ClipOrder),
             TimeShiftWindow = e.OptionalDouble("time_shift_window", options.TimeShiftWindow),
+            EmsDegenerated = e.OptionalBool("ems_degenerated", options.EmsDegenerated),
         };
     }
 }

@@ -36,6 +36,11 @@ public static class ScheduleKey
                     w.WriteBoolean("clip_order", o.ClipOrder);
                 }
 
+                if (o.EmsDegenerated != d.EmsDegenerated)
+                {
+                    w.WriteBoolean("ems_degenerated", o.EmsDegenerated);
+                }
+
                 if (o.DenoiseToZero != d.DenoiseToZero)
                 {
                     w.WriteBoolean("denoise_to_zero", o.DenoiseToZero);

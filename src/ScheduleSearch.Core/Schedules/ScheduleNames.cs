@@ -17,10 +17,14 @@ public static class ScheduleNames
     [
         (DerivativeForm.Taylor, "taylor"), (DerivativeForm.DpmSolver, "dpm-solver"), (DerivativeForm.UniPcBh1, "unipc-bh1"),
         (DerivativeForm.UniPcBh2, "unipc-bh2"), (DerivativeForm.Deis, "deis"),
+        (DerivativeForm.DpmSolverV3, "dpm-solver-v3"), (DerivativeForm.DpmSolverV3Pseudo, "dpm-solver-v3-pseudo"),
     ];
 
     private static readonly (CorrectorKind Value, string Name)[] Correctors =
-        [(CorrectorKind.None, "none"), (CorrectorKind.UniC, "unic"), (CorrectorKind.Implicit, "implicit")];
+        [
+            (CorrectorKind.None, "none"), (CorrectorKind.UniC, "unic"), (CorrectorKind.Implicit, "implicit"),
+            (CorrectorKind.DpmSolverV3, "dpm-solver-v3"), (CorrectorKind.DpmSolverV3Pseudo, "dpm-solver-v3-pseudo"),
+        ];
 
     private static readonly (AnalyticFirstStep Value, string Name)[] FirstSteps =
         [(AnalyticFirstStep.None, "none"), (AnalyticFirstStep.ZeroX0, "zero-x0"), (AnalyticFirstStep.MeanX0, "mean-x0")];

@@ -27,4 +27,11 @@ public sealed record ScheduleOptions
     /// (the warm-up rule); when false (default) such a schedule is rejected, so a file says exactly what runs.
     /// </summary>
     public bool ClipOrder { get; init; }
+
+    /// <summary>
+    /// DPM-Solver-v3's <c>degenerated=True</c>: its steps use l = 1, s = b = 0 on the statistics grid (on the card's grid
+    /// when it has statistics, otherwise 1200 equal steps in lambda over the model's default time range) instead of
+    /// the card's statistics. No effect on other steps.
+    /// </summary>
+    public bool EmsDegenerated { get; init; }
 }

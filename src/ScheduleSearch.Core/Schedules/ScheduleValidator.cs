@@ -185,6 +185,8 @@ public static class ScheduleValidator
             problems.Add($"{name}: the unic corrector reuses the next step's evaluation and the last step has none; use \"none\" or \"implicit\"");
         }
 
+        CheckDpmSolverV3(schedule, step, name, order, available, last, problems);
+
         if (step.Corrector != CorrectorKind.None && endsAtZero)
         {
             problems.Add($"{name}: a corrector needs a model evaluation at the step's end and the model cannot be evaluated at t = 0");
@@ -200,6 +202,61 @@ public static class ScheduleValidator
             problems.Add($"{name}: linear(c) needs a finite c");
         }
 
+    }
+
+    /// <summary>DPM-Solver-v3 steps: multistep only, with their own corrector, and nothing that changes their meaning.</summary>
+    private static void CheckDpmSolverV3(SamplerSchedule schedule, StepChoice step, string name, int order, int available, bool last, List<string> problems)
+    {
+        if (step.HasDpmSolverV3Corrector && step.Compensation != 1.0)
+        {
+            problems.Add($"{name}: compensation scales the UniC corrector's new point; a dpm-solver-v3 corrector takes none");
+        }
+
+        if (step.HasDpmSolverV3Corrector)
+        {
+            var c = order + (step.Corrector == CorrectorKind.DpmSolverV3Pseudo ? 1 : 0);
+            if (!step.IsDpmSolverV3)
+            {
+                problems.Add($"{name}: the {ScheduleNames.Name(step.Corrector)} corrector follows a dpm-solver-v3 predictor (derivative dpm-solver-v3 or dpm-solver-v3-pseudo)");
+            }
+            else if (last)
+            {
+                problems.Add($"{name}: the {ScheduleNames.Name(step.Corrector)} corrector reuses the next step's evaluation and the last step has none; use \"none\"");
+            }
+            else if (c <= 1)
+            {
+                problems.Add($"{name}: a dpm-solver-v3 corrector of order {c} changes nothing (the authors skip it); use \"none\" or \"dpm-solver-v3-pseudo\"");
+            }
+            else if (c - 1 > available)
+            {
+                problems.Add($"{name}: a dpm-solver-v3 corrector of order {c} needs {c - 1} points of history before the new one but only {available} exist at this step");
+            }
+        }
+
+        if (!step.IsDpmSolverV3)
+        {
+            return;
+        }
+
+        if (step.Method != StepMethod.Multistep)
+        {
+            problems.Add($"{name}: dpm-solver-v3 is a multistep rule; use method \"multistep\"");
+        }
+
+        if (step.Prediction != Prediction.Data)
+        {
+            problems.Add($"{name}: dpm-solver-v3 uses its own parameterisation of the model; leave prediction at \"data\"");
+        }
+
+        if (step.Corrector is CorrectorKind.UniC or CorrectorKind.Implicit)
+        {
+            problems.Add($"{name}: a dpm-solver-v3 step takes the corrector none, dpm-solver-v3 or dpm-solver-v3-pseudo, not {ScheduleNames.Name(step.Corrector)}");
+        }
+
+        if (schedule.Options.Momentum != 0.0)
+        {
+            problems.Add($"{name}: options.momentum averages data or noise predictions, which a dpm-solver-v3 step does not use; set momentum 0");
+        }
     }
 
     private static void CheckVeStep(StepChoice step, string name, List<string> problems)

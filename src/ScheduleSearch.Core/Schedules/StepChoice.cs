@@ -36,6 +36,12 @@ public sealed record StepChoice
     /// <summary>Which of the card's models evaluates this step (null = the primary model).</summary>
     public string? Model { get; init; }
 
+    /// <summary>True for a DPM-Solver-v3 predictor (it reads the card's empirical model statistics).</summary>
+    public bool IsDpmSolverV3 => Derivative is DerivativeForm.DpmSolverV3 or DerivativeForm.DpmSolverV3Pseudo;
+
+    /// <summary>True for a DPM-Solver-v3 corrector.</summary>
+    public bool HasDpmSolverV3Corrector => Corrector is CorrectorKind.DpmSolverV3 or CorrectorKind.DpmSolverV3Pseudo;
+
     /// <summary>True for the exponential-integrator methods (the ones with prediction, derivative and corrector).</summary>
     public bool IsExponentialIntegrator => Method is StepMethod.Multistep or StepMethod.Singlestep;
 }

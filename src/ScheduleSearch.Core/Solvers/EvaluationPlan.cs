@@ -72,7 +72,7 @@ public static class EvaluationPlan
 
         switch (step.Corrector)
         {
-            case CorrectorKind.UniC when !last:
+            case CorrectorKind.UniC or CorrectorKind.DpmSolverV3 or CorrectorKind.DpmSolverV3Pseudo when !last:
                 n += 1;
                 anchorAfter = true;
                 break;

@@ -1,4 +1,5 @@
 using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Ems;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Schedules;
 
@@ -16,14 +17,16 @@ public sealed partial class Sampler
     private readonly Dictionary<DeisKey, double[]> deisCache = [];
     private readonly DataStatistics? statistics;
     private readonly IReadOnlyDictionary<string, IDenoiser> variants;
+    private readonly EmsStatistics? ems;
     private Workspace? workspace;
 
     /// <summary>
     /// Creates an executor for <paramref name="denoiser"/>; <paramref name="statistics"/> (the data's mean and covariance)
     /// enables the Gaussian teleport, the mean-x0 first step and TS-DPM's variance matching; <paramref name="variants"/>
-    /// are other networks of the same schedule and shape that a step may name in its "model" field (T-Stitch).
+    /// are other networks of the same schedule and shape that a step may name in its "model" field (T-Stitch);
+    /// <paramref name="ems"/> (the card's empirical model statistics) enables DPM-Solver-v3 steps.
     /// </summary>
-    public Sampler(IDenoiser denoiser, DataStatistics? statistics = null, IReadOnlyDictionary<string, IDenoiser>? variants = null)
+    public Sampler(IDenoiser denoiser, DataStatistics? statistics = null, IReadOnlyDictionary<string, IDenoiser>? variants = null, EmsStatistics? ems = null)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         this.denoiser = denoiser;
@@ -37,6 +40,12 @@ public sealed partial class Sampler
                 throw new ArgumentException($"model variant '{name}' has {variant.SampleSize} values per sample on a {variant.Schedule.Kind} schedule; the primary model has {denoiser.SampleSize} on {schedule.Kind}", nameof(variants));
             }
         }
+        if (ems is not null && ems.SampleSize != denoiser.SampleSize)
+        {
+            throw new ArgumentException($"the empirical model statistics describe {ems.SampleSize} values per sample; the model has {denoiser.SampleSize}", nameof(ems));
+        }
+
+        this.ems = ems;
         if (statistics is not null && statistics.Mean.Count != denoiser.SampleSize)
         {
             throw new ArgumentException($"statistics describe {statistics.Mean.Count} values per sample; the model has {denoiser.SampleSize}", nameof(statistics));
@@ -88,6 +97,7 @@ public sealed partial class Sampler
         ScheduleValidator.Validate(plan, schedule);
         RequireStatistics(plan);
         RequireVariants(plan);
+        RequireEms(plan);
         var ws = workspace is { Size: var n } && n == size ? workspace : workspace = new Workspace(size);
         var first = start is null ? 0 : Restore(ws, start, plan, x, batch);
         if (start is null)
@@ -142,6 +152,9 @@ public sealed partial class Sampler
                 case StepMethod.Multistep when step.Derivative is DerivativeForm.UniPcBh1 or DerivativeForm.UniPcBh2:
                     UniPcPredict(ws, step, order, x, t, target);
                     break;
+                case StepMethod.Multistep when step.IsDpmSolverV3:
+                    EmsPredict(plan, ws, step, order, x, t, target);
+                    break;
                 case StepMethod.Multistep when step.Derivative == DerivativeForm.Deis:
                     DeisStep(ws, order, x, t, target);
                     break;
@@ -183,6 +196,19 @@ public sealed partial class Sampler
                         EvaluateInto(ws.Predicted, batch, EvaluationTime(plan, i + 1, ws.Predicted, batch), mt, steps[i + 1].Model);
                         Correct(ws, step, order, x, t, mt);
                         ws.History.Push(t, schedule.Lambda(t));
+                        break;
+                    }
+
+                case CorrectorKind.DpmSolverV3:
+                case CorrectorKind.DpmSolverV3Pseudo:
+                    {
+                        // As UniC: the evaluation at the predicted state is the next step's anchor.
+                        var fresh = ws.History.Pending;
+                        EvaluateInto(ws.Predicted, batch, EvaluationTime(plan, i + 1, ws.Predicted, batch), fresh, steps[i + 1].Model);
+                        fresh.T = t;
+                        fresh.Lambda = schedule.Lambda(t);
+                        EmsCorrect(plan, ws, step, order, x, t, fresh);
+                        ws.History.Push(t, fresh.Lambda);
                         break;
                     }
 

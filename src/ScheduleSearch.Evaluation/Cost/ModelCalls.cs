@@ -35,7 +35,7 @@ public static class ModelCalls
             var calls = EvaluationPlan.StepEvaluations(schedule, i, hasAnchor, out hasAnchor);
             var atNext = step.Method is StepMethod.Heun or StepMethod.Teleport || last ? 0 : step.Corrector switch
             {
-                CorrectorKind.UniC => 1,
+                CorrectorKind.UniC or CorrectorKind.DpmSolverV3 or CorrectorKind.DpmSolverV3Pseudo => 1,
                 CorrectorKind.Implicit => 2,
                 _ => 0,
             };

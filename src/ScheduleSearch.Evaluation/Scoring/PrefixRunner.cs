@@ -12,7 +12,7 @@ namespace ScheduleSearch.Evaluation.Scoring;
 /// prefix states held in the prefix cache (issue 6), keeping the states it passes that the cache lacks. Counts the
 /// resumes and the model calls they saved. Thread-safe.
 /// </summary>
-internal sealed class PrefixRunner(TimedDenoiser model, IReadOnlyDictionary<string, IDenoiser> variants, DataStatistics? statistics, PrefixStateCache? cache)
+internal sealed class PrefixRunner(TimedDenoiser model, IReadOnlyDictionary<string, IDenoiser> variants, DataStatistics? statistics, PrefixStateCache? cache, Core.Ems.EmsStatistics? ems = null)
 {
     private readonly ConcurrentBag<Sampler> samplers = [];
     private long resumes;
@@ -64,7 +64,7 @@ internal sealed class PrefixRunner(TimedDenoiser model, IReadOnlyDictionary<stri
     /// <summary>Runs <paramref name="schedule"/> over the initial states <paramref name="x"/> in place, on a pooled sampler.</summary>
     public void Run(SamplerSchedule schedule, double[] x, int count, bool heldOut, CancellationToken cancellationToken)
     {
-        var sampler = samplers.TryTake(out var s) ? s : new Sampler(model, statistics, variants);
+        var sampler = samplers.TryTake(out var s) ? s : new Sampler(model, statistics, variants, ems);
         try
         {
             RunShared(sampler, schedule, x, count, heldOut, cancellationToken);

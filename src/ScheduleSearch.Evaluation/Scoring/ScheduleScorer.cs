@@ -93,7 +93,7 @@ public sealed class ScheduleScorer
         Identity = EvaluationIdentity.For(modelContentHash, spec, metric, metric.UsesFeatures ? this.options.Features.Name : null, statistics?.Name, this.options.ScoringNoise?.Spec);
         Spec = spec;
         sets = new ReferenceSets(teacherModel, modelContentHash, spec, needsTeacher, likelihood, references, this.options);
-        runner = new PrefixRunner(model, variants, this.options.Statistics, this.options.PrefixCacheBytes > 0 ? new PrefixStateCache(this.options.PrefixCacheBytes) : null);
+        runner = new PrefixRunner(model, variants, this.options.Statistics, this.options.PrefixCacheBytes > 0 ? new PrefixStateCache(this.options.PrefixCacheBytes) : null, this.options.Ems);
         // Rows of a sample-indexed model (class labels by sample) cannot be batched with another candidate's rows.
         lockstep = this.options.LockstepCandidates > 1 && !model.IsSampleIndexed && timedVariants.Values.All(v => !v.IsSampleIndexed)
             ? new LockstepRounds(model, timedVariants, this.options.LockstepMaxRows)

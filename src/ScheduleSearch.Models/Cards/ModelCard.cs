@@ -53,6 +53,15 @@ public sealed record ModelCard
     /// <summary>Optional statistics file (data mean/covariance), relative to the card.</summary>
     public string? Statistics { get; init; }
 
+    /// <summary>
+    /// Optional DPM-Solver-v3 empirical model statistics (.npz with lambda [K+1], l, s, b [K+1, ...sample_shape]),
+    /// relative to the card; written by <c>schedule-search model stats CARD --ems</c>.
+    /// </summary>
+    public string? Ems { get; init; }
+
+    /// <summary>The empirical model statistics file's full path, or null when the card has none.</summary>
+    public string? EmsPath => Ems is null ? null : Resolve(Ems);
+
     /// <summary>The folder the card was read from (null for a card built in memory); relative paths resolve against it.</summary>
     public string? Directory { get; init; }
 

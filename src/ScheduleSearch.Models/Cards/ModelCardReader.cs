@@ -56,6 +56,7 @@ public static class ModelCardReader
             var (guidance, negative) = root.OptionalObject("guidance") is { } g ? ReadGuidance(g) : (null, null);
             var decoder = root.OptionalObject("decoder") is { } d ? ReadDecoder(d) : null;
             var statistics = root.OptionalString("statistics");
+            var ems = root.OptionalString("ems");
             var variants = ReadVariants(root, source);
             root.EnsureNoUnknownFields();
             var card = new ModelCard
@@ -70,6 +71,7 @@ public static class ModelCardReader
                 Negative = negative,
                 Decoder = decoder,
                 Statistics = statistics,
+                Ems = ems,
                 Variants = variants,
                 Directory = directory,
             };

@@ -78,6 +78,10 @@ public static class ModelCardWriter
             }
 
             WriteNullableString(writer, "statistics", card.Statistics);
+            if (card.Ems is not null)
+            {
+                writer.WriteString("ems", card.Ems);
+            }
             if (card.Variants.Count > 0)
             {
                 writer.WriteStartArray("variants");

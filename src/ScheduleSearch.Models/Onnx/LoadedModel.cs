@@ -1,4 +1,5 @@
 using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Ems;
 using ScheduleSearch.Models.Cards;
 
 namespace ScheduleSearch.Models.Onnx;
@@ -9,8 +10,9 @@ namespace ScheduleSearch.Models.Onnx;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(ModelCard card, OnnxDenoiser primary, IReadOnlyDictionary<string, IDenoiser> variants, DataStatistics? statistics)
+    private LoadedModel(ModelCard card, OnnxDenoiser primary, IReadOnlyDictionary<string, IDenoiser> variants, DataStatistics? statistics, EmsStatistics? ems)
     {
+        Ems = ems;
         Card = card;
         Primary = primary;
         Variants = variants;
@@ -29,6 +31,9 @@ public sealed class LoadedModel : IDisposable
     /// <summary>The data statistics, or null when the card has none.</summary>
     public DataStatistics? Statistics { get; }
 
+    /// <summary>The DPM-Solver-v3 empirical model statistics (card field "ems"), or null when the card has none.</summary>
+    public EmsStatistics? Ems { get; }
+
     /// <summary>Opens the card at <paramref name="cardPath"/> with every variant and its statistics.</summary>
     public static LoadedModel Open(string cardPath, OnnxDenoiserOptions? options = null)
     {
@@ -43,7 +48,8 @@ public sealed class LoadedModel : IDisposable
             }
 
             var statistics = card.StatisticsPath is { } path ? StatisticsFile.Read(path, card.SampleSize) : null;
-            return new LoadedModel(card, primary, variants, statistics);
+            var ems = card.EmsPath is { } emsPath ? EmsFile.Read(emsPath, card.SampleSize) : null;
+            return new LoadedModel(card, primary, variants, statistics, ems);
         }
         catch
         {
