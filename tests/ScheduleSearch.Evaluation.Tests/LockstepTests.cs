@@ -45,6 +45,22 @@ public sealed class LockstepTests
     }
 
     [Fact]
+    public void Lockstep_runs_dpm_solver_v3_steps_on_the_card_s_statistics_with_the_scores_of_one_at_a_time()
+    {
+        // Issue 23: the lockstep samplers were built without the statistics, so every v3 candidate failed there.
+        var ems = Core.Ems.EmsStatistics.Degenerated(TestModels.Vp, TestModels.Mixture.Dimension, TestModels.Vp.DefaultTStart, TestModels.Vp.DefaultTEnd, 240);
+        var v3 = Core.Presets.PresetCatalog.Create(Core.Presets.DpmSolverV3Preset.Name, TestModels.Vp, 6, ems: ems);
+        List<SamplerSchedule> batch = [v3, TestModels.Preset("dpm-solver++-3m", 6)];
+        var options = TestModels.Options with { Ems = ems };
+
+        var (single, _) = EvaluateAll(TestModels.Denoiser(), batch, options);
+        var (lockstep, _) = EvaluateAll(TestModels.Denoiser(), batch, options with { LockstepCandidates = 8 });
+
+        Assert.All(lockstep, r => Assert.True(double.IsFinite(r.Score), r.DetailsJson));
+        Assert.Equal(single.Select(r => r.Score), lockstep.Select(r => r.Score));
+    }
+
+    [Fact]
     public void Lockstep_without_prefix_sharing_and_in_small_waves_gives_the_same_scores()
     {
         var batch = PrefixSharingTests.Family();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Search.Tests;
@@ -13,6 +14,19 @@ public sealed class CheckedInSpecTests
         var path = Path.Combine(RepositoryRoot(), "searches", $"{name}.search.json");
         var spec = SearchSpec.Load(path);
         Assert.True(File.Exists(spec.ModelPath), $"{path}: model {spec.ModelPath} does not exist");
+    }
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public void Every_checked_in_spec_on_a_card_with_dpm_solver_v3_statistics_lists_the_dpm_solver_v3_baseline(string name)
+    {
+        var spec = SearchSpec.Load(Path.Combine(RepositoryRoot(), "searches", $"{name}.search.json"));
+        using var card = JsonDocument.Parse(File.ReadAllText(spec.ModelPath));
+        if (card.RootElement.TryGetProperty("ems", out var ems) && ems.ValueKind == JsonValueKind.String)
+        {
+            Assert.Contains(Core.Presets.DpmSolverV3Preset.Name, spec.Baselines);
+            Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(spec.ModelPath)!, ems.GetString()!)), $"{spec.ModelPath}: ems file {ems.GetString()} is missing");
+        }
     }
 
     private static string RepositoryRoot()

@@ -66,6 +66,7 @@ public sealed class SearchSpecTests
     [InlineData(", \"strategy\": { \"kind\": \"magic\" }", "strategy.kind")]
     [InlineData(", \"strategy\": { \"breeding\": \"crossover\" }", "strategy.breeding")]
     [InlineData(", \"baselines\": [\"ddim\", \"nope\"]", "baselines[1]")]
+    [InlineData(", \"space\": { \"derivative\": [\"dpm-solver-v3\", \"dpm-solver-v3-pseudo\"] }", "space.derivative")]
     public void Unknown_fields_and_values_are_refused_naming_the_file_and_the_field(string extra, string field)
     {
         var e = Assert.Throws<SearchSpecException>(() => SearchSpec.Parse(Minimal(extra), "my.search.json"));

@@ -8,14 +8,14 @@ namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
 /// <c>demo [--db PATH] [--folder DIR]</c>: the quickstart search on the built-in gmm-64 mixture, from an empty folder.
-/// The model (its card, ONNX graph and data statistics) and the quickstart spec ship inside the tool, so an installed
+/// The model (its card, ONNX graph, data statistics and DPM-Solver-v3 statistics) and the quickstart spec ship inside the tool, so an installed
 /// tool shows what it does without the repository: they are written under <c>DIR</c> (default
 /// <c>schedule-search-demo</c>), the search runs as <c>run</c> would run it, and the show and report commands follow.
 /// </summary>
 public static class DemoCommand
 {
     /// <summary>The files shipped in the assembly (resource name = path under the demo folder).</summary>
-    private static readonly string[] Files = ["gmm-64/model.json", "gmm-64/model.onnx", "gmm-64/stats.npz", SpecFile];
+    private static readonly string[] Files = ["gmm-64/model.json", "gmm-64/model.onnx", "gmm-64/stats.npz", "gmm-64/ems.npz", SpecFile];
 
     private const string SpecFile = "quickstart.search.json";
     private const string RepositoryModel = "\"../models/gmm-64/model.json\"";

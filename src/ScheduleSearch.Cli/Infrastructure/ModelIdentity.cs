@@ -7,7 +7,8 @@ namespace ScheduleSearch.Cli.Infrastructure;
 
 /// <summary>
 /// The content hash that names a model in every evaluation key: SHA-256 over the ONNX file's bytes and the card's
-/// text, so editing either (another network, another schedule or time convention) starts a fresh cache.
+/// text, and the bytes of the DPM-Solver-v3 statistics the card names, so editing any of them (another network, another
+/// schedule or time convention, re-estimated statistics) starts a fresh cache.
 /// </summary>
 public static class ModelIdentity
 {
@@ -33,6 +34,7 @@ public static class ModelIdentity
             sha.AppendData(Encoding.UTF8.GetBytes("\nems "));
             sha.AppendData(File.ReadAllBytes(ems));
         }
+
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 

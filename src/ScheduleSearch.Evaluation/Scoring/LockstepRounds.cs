@@ -51,13 +51,14 @@ internal sealed class LockstepRounds
 
     /// <summary>
     /// A sampler whose model calls go through the rounds, for candidate number <paramref name="participant"/> (the
-    /// order of its rows in a merged call).
+    /// order of its rows in a merged call), with the card's DPM-Solver-v3 statistics <paramref name="ems"/> when it has them.
     /// </summary>
-    public Sampler CreateSampler(int participant, DataStatistics? statistics) =>
+    public Sampler CreateSampler(int participant, DataStatistics? statistics, Core.Ems.EmsStatistics? ems = null) =>
         new(
             new Proxy(this, participant, null, primary),
             statistics,
-            variants.ToDictionary(v => v.Key, v => (IDenoiser)new Proxy(this, participant, v.Key, v.Value), StringComparer.Ordinal));
+            variants.ToDictionary(v => v.Key, v => (IDenoiser)new Proxy(this, participant, v.Key, v.Value), StringComparer.Ordinal),
+            ems);
 
     /// <summary>A candidate starts: no round runs until it has made its first call or left.</summary>
     public void Join()

@@ -9,7 +9,7 @@ namespace ScheduleSearch.Evaluation.Scoring;
 /// <paramref name="waveSize"/> candidates run side by side as a prefix tree, their model calls batched round by round
 /// (<see cref="LockstepRounds"/>).
 /// </summary>
-internal sealed class LockstepRuns(LockstepRounds rounds, PrefixRunner runner, DataStatistics? statistics, int waveSize) : IRunStrategy
+internal sealed class LockstepRuns(LockstepRounds rounds, PrefixRunner runner, DataStatistics? statistics, int waveSize, Core.Ems.EmsStatistics? ems = null) : IRunStrategy
 {
     private readonly PrefixStateCache? cache = runner.Cache;
 
@@ -73,7 +73,7 @@ internal sealed class LockstepRuns(LockstepRounds rounds, PrefixRunner runner, D
                 {
                     try
                     {
-                        var sampler = rounds.CreateSampler(node.Order, statistics);
+                        var sampler = rounds.CreateSampler(node.Order, statistics, ems);
                         sampler.RunFrom(candidates[i], x, count, node.Start, node.Keys is null ? null : (k, capture) => Offer(node, k, capture), token);
                         if (node.Start is { } start)
                         {

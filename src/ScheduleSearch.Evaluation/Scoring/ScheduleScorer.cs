@@ -98,7 +98,7 @@ public sealed class ScheduleScorer
         lockstep = this.options.LockstepCandidates > 1 && !model.IsSampleIndexed && timedVariants.Values.All(v => !v.IsSampleIndexed)
             ? new LockstepRounds(model, timedVariants, this.options.LockstepMaxRows)
             : null;
-        strategy = lockstep is not null ? new LockstepRuns(lockstep, runner, this.options.Statistics, this.options.LockstepCandidates)
+        strategy = lockstep is not null ? new LockstepRuns(lockstep, runner, this.options.Statistics, this.options.LockstepCandidates, this.options.Ems)
             : this.options.DegreeOfParallelism > 1 ? new ParallelRuns(runner, this.options.DegreeOfParallelism)
             : new SequentialRuns(runner);
     }

@@ -143,7 +143,7 @@ public sealed class DpTimestepsGenerator : ICandidateGenerator
                     grid[0] = template.Timesteps[0];
                     grid[^1] = template.Timesteps[^1];
                     var candidate = template with { Name = $"dp-{rule}-{rank + 1} {template.Name}", Timesteps = [.. grid], ProvenanceJson = null };
-                    if (ScheduleValidator.Problems(candidate, context.Noise).Count == 0 && candidate.Nfe == context.Nfe && keys.Add(ScheduleKey.Compute(candidate)))
+                    if (ScheduleValidator.Problems(candidate, context.Noise).Count == 0 && candidate.Nfe == context.Nfe && DpmSolverV3Steps.Runs(context, candidate) && keys.Add(ScheduleKey.Compute(candidate)))
                     {
                         batch.Add(candidate);
                     }

@@ -1,4 +1,5 @@
 using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Ems;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Search.Specs;
@@ -37,6 +38,12 @@ public sealed record GeneratorContext
     /// was given none (such generators then propose nothing). Its calls are not evaluations.
     /// </summary>
     public IDenoiser? Model { get; init; }
+
+    /// <summary>
+    /// The card's DPM-Solver-v3 statistics: v3 steps may be proposed only where their history and target lie on its
+    /// lambda grid; null (a card without statistics) turns every v3 decision into another one.
+    /// </summary>
+    public EmsStatistics? Ems { get; init; }
 
     /// <summary>First point of every grid.</summary>
     public double TStart => Math.Min(Space.TMax ?? Noise.DefaultTStart, Noise.TMax);

@@ -8,7 +8,7 @@ namespace ScheduleSearch.Search.Operators;
 /// <summary>
 /// Turns an edited grid and step list into a schedule that validates at the target NFE: step choices are
 /// brought inside the rules (multistep order within the history, no UniC on the last step, singlestep
-/// derivatives), timesteps are sorted and kept apart, and the cost is brought to the target by lowering or
+/// derivatives, DPM-Solver-v3's rules through <see cref="DpmSolverV3Steps"/>), timesteps are sorted and kept apart, and the cost is brought to the target by lowering or
 /// raising singlestep orders, merging or splitting intervals. Returns null when no repair is found.
 /// </summary>
 internal static class ScheduleEditing
@@ -71,6 +71,7 @@ internal static class ScheduleEditing
             step = IntoLists(ctx.Space, step);
         }
 
+        step = DpmSolverV3Steps.FixPredictor(ctx, step, endsAtZero, exact);
         if (step.IsExponentialIntegrator)
         {
             var maxOrder = step.Method == StepMethod.Multistep ? Math.Max(1, available) : 3;
@@ -98,18 +99,19 @@ internal static class ScheduleEditing
             step = step with { Corrector = CorrectorKind.None };
         }
 
-        return step;
+        return DpmSolverV3Steps.FixCorrector(ctx, step, last, exact);
     }
 
     /// <summary>
-    /// <paramref name="schedule"/> itself when it lies in the space, else its decisions brought into the space on its own
+    /// <paramref name="schedule"/> itself when it lies in the space (and its DPM-Solver-v3 steps can read the context's
+    /// statistics), else its decisions brought into the space on its own
     /// grid (<see cref="Repair"/>, named "... (projected)"), or null when no such schedule costs the target NFE. The
     /// generators that keep a template's decisions start from this, so a baseline outside the space is a starting point
     /// only.
     /// </summary>
     public static SamplerSchedule? IntoSpace(GeneratorContext ctx, SamplerSchedule schedule)
     {
-        if (SpaceMembership.Contains(ctx.Space, schedule))
+        if (SpaceMembership.Contains(ctx.Space, schedule) && DpmSolverV3Steps.Runs(ctx, schedule))
         {
             return schedule;
         }
@@ -197,6 +199,12 @@ internal static class ScheduleEditing
             FixAll(ctx, choices, tEnd == 0.0);
             WideDecisions.ClampTeleport(ctx, lambdas, choices, tStart);
             var grid = Times(ctx, lambdas, tStart, tEnd);
+            if (DpmSolverV3Steps.FitGrid(ctx, grid, choices))
+            {
+                // A v3 step off the statistics grid became another derivative: its corrector and order rules again.
+                FixAll(ctx, choices, tEnd == 0.0);
+            }
+
             var fixedOptions = WideDecisions.Normalize(ctx, grid, choices, options);
             var schedule = new SamplerSchedule(name, ctx.Noise.Kind, grid, choices, fixedOptions);
             var cost = EvaluationPlan.Count(schedule);

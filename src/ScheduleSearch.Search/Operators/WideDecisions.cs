@@ -28,7 +28,7 @@ internal static class WideDecisions
     /// <summary>
     /// Brings the wide decisions of a grid and its steps inside the space and the executor's rules (in place for the
     /// steps): shifts within +/- bound t_i and the model's range, none on a teleport step or a step whose first
-    /// evaluation the analytical first step replaces; compensation only with a corrector, within 1 +/- bound;
+    /// evaluation the analytical first step replaces; compensation only with a UniC corrector (plain or implicit), within 1 +/- bound;
     /// momentum within [0, max]; afs only in the space and where step 1 has an evaluation to replace. Returns the
     /// options to use.
     /// </summary>
@@ -41,7 +41,9 @@ internal static class WideDecisions
             afs = AnalyticFirstStep.None;
         }
 
-        var momentum = space.Momentum && double.IsFinite(options.Momentum) ? Math.Clamp(options.Momentum, 0.0, space.MomentumMax) : 0.0;
+        // Momentum averages data or noise predictions, which DPM-Solver-v3 steps do not use: none beside them.
+        var momentum = space.Momentum && double.IsFinite(options.Momentum) && !steps.Any(s => s.IsDpmSolverV3)
+            ? Math.Clamp(options.Momentum, 0.0, space.MomentumMax) : 0.0;
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
@@ -53,7 +55,7 @@ internal static class WideDecisions
                 shift = Math.Clamp(step.TimeShift, Math.Max(-bound, ctx.Noise.TMin - t), Math.Min(bound, ctx.Noise.TMax - t));
             }
 
-            var rho = space.Compensation && step.Corrector != CorrectorKind.None && double.IsFinite(step.Compensation)
+            var rho = space.Compensation && step.Corrector is CorrectorKind.UniC or CorrectorKind.Implicit && double.IsFinite(step.Compensation)
                 ? Math.Clamp(step.Compensation, 1.0 - space.CompensationBound, 1.0 + space.CompensationBound)
                 : 1.0;
             var model = ModelChoices.Normalize(space, step);
@@ -116,7 +118,7 @@ internal static class WideDecisions
                 steps[i] = steps[i] with { TimeShift = space.TimeShiftBound * timesteps[i] * ((2.0 * rng.NextDouble()) - 1.0) };
             }
 
-            if (space.Compensation && steps[i].Corrector != CorrectorKind.None && rng.Chance(0.5))
+            if (space.Compensation && steps[i].Corrector is CorrectorKind.UniC or CorrectorKind.Implicit && rng.Chance(0.5))
             {
                 steps[i] = steps[i] with { Compensation = 1.0 + (space.CompensationBound * ((2.0 * rng.NextDouble()) - 1.0)) };
             }
@@ -155,7 +157,7 @@ internal static class WideDecisions
             enabled.Add(0);
         }
 
-        if (space.Compensation && s.Steps.Any(st => st.Corrector != CorrectorKind.None))
+        if (space.Compensation && s.Steps.Any(st => st.Corrector is CorrectorKind.UniC or CorrectorKind.Implicit))
         {
             enabled.Add(1);
         }
@@ -206,7 +208,7 @@ internal static class WideDecisions
     /// <summary>DC-Solver: a Gaussian move of one corrector step's compensation ratio, or back to 1.</summary>
     public static SamplerSchedule? MoveCompensation(GeneratorContext ctx, SamplerSchedule s, Random rng)
     {
-        var corrected = Enumerable.Range(0, s.Steps.Length).Where(i => s.Steps[i].Corrector != CorrectorKind.None).ToArray();
+        var corrected = Enumerable.Range(0, s.Steps.Length).Where(i => s.Steps[i].Corrector is CorrectorKind.UniC or CorrectorKind.Implicit).ToArray();
         if (!ctx.Space.Compensation || corrected.Length == 0)
         {
             return null;

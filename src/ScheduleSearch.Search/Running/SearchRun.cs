@@ -160,7 +160,7 @@ public sealed class SearchRun
                 SamplerSchedule schedule;
                 try
                 {
-                    schedule = PresetCatalog.Create(preset, noise, nfe, Spacing.Parse(spacingName), tStart);
+                    schedule = PresetCatalog.Create(preset, noise, nfe, Spacing.Parse(spacingName), tStart, ems: options.Ems);
                 }
                 catch (ArgumentException)
                 {
@@ -194,6 +194,7 @@ public sealed class SearchRun
                 Budget = perNfeBudget,
                 Seeds = Seeds(state.Baselines.Concat(stitched.Where(r => r.Nfe == nfe))),
                 Model = options.Model,
+                Ems = options.Ems,
             };
             state.Generator = options.GeneratorFactory?.Invoke(context) ?? GeneratorCatalog.Create(spec.Strategy.Kind, context);
         }

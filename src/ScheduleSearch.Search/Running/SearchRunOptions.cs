@@ -1,4 +1,5 @@
 using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Ems;
 using ScheduleSearch.Search.Generators;
 
 namespace ScheduleSearch.Search.Running;
@@ -11,6 +12,12 @@ public sealed record SearchRunOptions
 
     /// <summary>The model, handed to generators that measure the teacher trajectory themselves (<see cref="GeneratorContext.Model"/>).</summary>
     public IDenoiser? Model { get; init; }
+
+    /// <summary>
+    /// The card's DPM-Solver-v3 statistics: the dpm-solver-v3 baseline snaps to their grid and generators may propose v3
+    /// steps on it (null: that baseline is skipped and v3 decisions are turned into others).
+    /// </summary>
+    public EmsStatistics? Ems { get; init; }
 
     /// <summary>The clock behind budget.hours and heartbeats.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

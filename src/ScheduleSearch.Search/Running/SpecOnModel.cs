@@ -1,4 +1,6 @@
 using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Ems;
+using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Search.Running;
@@ -12,7 +14,11 @@ public static class SpecOnModel
     /// leave the space (the stored spec text is unchanged, so resuming still matches). Throws
     /// <see cref="SearchSpecException"/> for a <c>space.models</c> entry the card does not have.
     /// </summary>
-    public static SearchSpec ForModel(SearchSpec spec, string modelName, IReadOnlyCollection<string> variants, DataStatistics? statistics)
+    /// <remarks>
+    /// A space that lists DPM-Solver-v3 decisions needs the card's empirical model statistics (<paramref name="ems"/>);
+    /// without them it is refused (SearchSpecException naming space.derivative or space.corrector).
+    /// </remarks>
+    public static SearchSpec ForModel(SearchSpec spec, string modelName, IReadOnlyCollection<string> variants, DataStatistics? statistics, EmsStatistics? ems = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(variants);
@@ -20,6 +26,12 @@ public static class SpecOnModel
         {
             var known = variants.Count == 0 ? "the card lists no variants" : "the card's variants are " + string.Join(", ", variants.Order(StringComparer.Ordinal));
             throw new SearchSpecException($"space.models: '{name}' is not a variant of model '{modelName}' ({known})");
+        }
+
+        if (ems is null && spec.Space.HasDpmSolverV3)
+        {
+            var field = spec.Space.Derivatives.Any(d => d is DerivativeForm.DpmSolverV3 or DerivativeForm.DpmSolverV3Pseudo) ? "space.derivative" : "space.corrector";
+            throw new SearchSpecException($"{field}: dpm-solver-v3 steps read the card's empirical model statistics and model '{modelName}' has none (card field \"ems\"; estimate them with schedule-search model stats CARD --ems)");
         }
 
         return statistics is null ? spec with { Space = spec.Space.WithoutDataStatistics() } : spec;

@@ -36,14 +36,20 @@ public sealed record SearchSpace
     /// <summary>
     /// Whether a candidate may keep per-step decisions its baseline template brought from outside the lists above (a
     /// VE-view method, DEIS): true while the lists are the default ones (a spec that restricts none of prediction,
-    /// order, method, derivative and corrector), so the default search tunes the timesteps of whichever classic solver
-    /// won. A space with any list restricted or changed holds every candidate to its lists (<see cref="SpaceMembership"/>);
+    /// order, method, derivative and corrector; the DPM-Solver-v3 entries added to the default lists restrict nothing), so
+    /// the default search tunes the timesteps of whichever classic solver won. A space with any list restricted or changed holds every candidate to its lists (<see cref="SpaceMembership"/>);
     /// baselines are then only starting points, projected into the space.
     /// </summary>
     public bool KeepsBaselineDecisions =>
         Predictions.SequenceEqual(DefaultLists.Predictions) && Orders.SequenceEqual(DefaultLists.Orders)
-        && Methods.SequenceEqual(DefaultLists.Methods) && Derivatives.SequenceEqual(DefaultLists.Derivatives)
-        && Correctors.SequenceEqual(DefaultLists.Correctors);
+        && Methods.SequenceEqual(DefaultLists.Methods)
+        && Derivatives.Where(d => d is not (DerivativeForm.DpmSolverV3 or DerivativeForm.DpmSolverV3Pseudo)).SequenceEqual(DefaultLists.Derivatives)
+        && Correctors.Where(c => c is not (CorrectorKind.DpmSolverV3 or CorrectorKind.DpmSolverV3Pseudo)).SequenceEqual(DefaultLists.Correctors);
+
+    /// <summary>True when the lists name a DPM-Solver-v3 derivative or corrector (steps that read the card's statistics).</summary>
+    public bool HasDpmSolverV3 =>
+        Derivatives.Any(d => d is DerivativeForm.DpmSolverV3 or DerivativeForm.DpmSolverV3Pseudo)
+        || Correctors.Any(c => c is CorrectorKind.DpmSolverV3 or CorrectorKind.DpmSolverV3Pseudo);
 
     /// <summary>First point t_T (null = the model's default start).</summary>
     public double? TMax { get; init; }

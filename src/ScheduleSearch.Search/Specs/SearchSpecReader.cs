@@ -240,8 +240,12 @@ internal static class SearchSpecReader
         {
             var forms = f.Strings("derivative").Select((text, i) => ScheduleNames.ParseDerivative(text) is { } d && d.LinearC == 0.0
                 ? d.Form
-                : throw f.Error($"{f.FieldPath("derivative")}[{i}]", $"unknown derivative \"{text}\"; expected one of taylor, dpm-solver, unipc-bh1, unipc-bh2, deis")).Distinct();
+                : throw f.Error($"{f.FieldPath("derivative")}[{i}]", $"unknown derivative \"{text}\"; expected one of taylor, dpm-solver, unipc-bh1, unipc-bh2, deis, dpm-solver-v3, dpm-solver-v3-pseudo")).Distinct();
             space = space with { Derivatives = [.. forms] };
+            if (space.Derivatives.All(d => d is DerivativeForm.DpmSolverV3 or DerivativeForm.DpmSolverV3Pseudo))
+            {
+                throw f.Error(f.FieldPath("derivative"), "dpm-solver-v3 steps cannot run on a step to t = 0 or off the statistics grid; list another derivative beside them (e.g. dpm-solver)");
+            }
         }
 
         if (f.Has("corrector"))

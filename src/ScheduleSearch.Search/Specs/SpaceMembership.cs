@@ -8,7 +8,8 @@ namespace ScheduleSearch.Search.Specs;
 /// Whether a schedule lies in a search space: what the search may propose and report as found (baselines are
 /// reported as baselines whatever the space). Lower values than a list allows are accepted only where the executor
 /// forces them: a multistep order above the history, order 1 data prediction on a step to t = 0, no corrector on the
-/// last step, a singlestep order lowered to fit the NFE.
+/// last step, a singlestep order lowered to fit the NFE, no corrector where no listed one can follow the step (a
+/// DPM-Solver-v3 corrector needs a v3 predictor).
 /// </summary>
 public static class SpaceMembership
 {
@@ -80,7 +81,8 @@ public static class SpaceMembership
                 problems.Add($"{at}: derivative {ScheduleNames.Name(step.Derivative, step.LinearC)} is not in the space");
             }
 
-            if (!space.Correctors.Contains(step.Corrector) && !(step.Corrector == CorrectorKind.None && (i == steps.Length - 1 || endsAtZero)))
+            if (!space.Correctors.Contains(step.Corrector)
+                && !(step.Corrector == CorrectorKind.None && (i == steps.Length - 1 || endsAtZero || !space.Correctors.Any(c => CanCarry(c, schedule, i)))))
             {
                 problems.Add($"{at}: corrector {ScheduleNames.Name(step.Corrector)} is not in the space");
             }
@@ -98,6 +100,22 @@ public static class SpaceMembership
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// Whether step <paramref name="i"/> could carry <paramref name="corrector"/> at all: a DPM-Solver-v3 corrector only
+    /// after a v3 predictor, not on the last step and not where its order would be 1; a v3 predictor no other corrector.
+    /// </summary>
+    private static bool CanCarry(CorrectorKind corrector, SamplerSchedule schedule, int i)
+    {
+        var step = schedule.Steps[i];
+        if (corrector is not (CorrectorKind.DpmSolverV3 or CorrectorKind.DpmSolverV3Pseudo))
+        {
+            return !step.IsDpmSolverV3 || corrector == CorrectorKind.None;
+        }
+
+        return step.IsDpmSolverV3 && i < schedule.Steps.Length - 1
+            && step.Order + (corrector == CorrectorKind.DpmSolverV3Pseudo ? 1 : 0) > 1;
     }
 
     /// <summary>True when <paramref name="schedule"/> lies in <paramref name="space"/>.</summary>

@@ -36,6 +36,8 @@ public abstract class GeneratorContractTests
     [InlineData("wide", 10)]
     [InlineData("plain prefix", 5)]
     [InlineData("wide prefix", 8)]
+    [InlineData("dpm-solver-v3", 5)]
+    [InlineData("dpm-solver-v3", 8)]
     public void Every_asked_schedule_validates_at_the_target_nfe(string space, int nfe)
     {
         var generator = Create(GeneratorContexts.Named(space, nfe));

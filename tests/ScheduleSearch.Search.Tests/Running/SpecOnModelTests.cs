@@ -1,4 +1,7 @@
 using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Ems;
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 
@@ -29,6 +32,18 @@ public sealed class SpecOnModelTests
         var error = Assert.Throws<SearchSpecException>(() => SpecOnModel.ForModel(Wide, "toy", ["large", "medium"], statistics: null));
 
         Assert.Equal("space.models: 'small' is not a variant of model 'toy' (the card's variants are large, medium)", error.Message);
+    }
+
+    [Fact]
+    public void A_space_with_dpm_solver_v3_steps_on_a_card_without_their_statistics_is_refused_naming_the_field_and_the_command()
+    {
+        var v3 = Wide with { Space = Wide.Space with { Derivatives = [DerivativeForm.DpmSolver, DerivativeForm.DpmSolverV3] } };
+
+        var error = Assert.Throws<SearchSpecException>(() => SpecOnModel.ForModel(v3, "toy", ["small"], statistics: null, ems: null));
+
+        Assert.Equal("space.derivative: dpm-solver-v3 steps read the card's empirical model statistics and model 'toy' has none (card field \"ems\"; estimate them with schedule-search model stats CARD --ems)", error.Message);
+        var ems = EmsStatistics.Degenerated(VpDiscreteSchedule.Linear(), 2, 1.0, 1e-3, 12);
+        Assert.True(SpecOnModel.ForModel(v3, "toy", ["small"], statistics: null, ems).Space.HasDpmSolverV3);
     }
 
     private static SearchSpec WithWideSpace(SearchSpec spec) => spec with { Space = SearchSpace.Plain with { Teleport = true, Models = ["small"] } };

@@ -1,4 +1,5 @@
 using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Ems;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
@@ -26,7 +27,7 @@ internal static class GeneratorContexts
 
     /// <summary>
     /// The context named <paramref name="space"/>: "plain" (plain decisions, a t_min range), "wide" (the wide
-    /// decisions of issue 9 too), or either with " prefix" (prefix breeding).
+    /// decisions of issue 9 too), or either with " prefix" (prefix breeding), or "dpm-solver-v3" (v3 steps allowed).
     /// </summary>
     public static GeneratorContext Named(string space, int nfe) => space switch
     {
@@ -34,6 +35,7 @@ internal static class GeneratorContexts
         "wide" => Wide(nfe),
         "plain prefix" => Plain(nfe) with { Breeding = Breeding.Prefix },
         "wide prefix" => Wide(nfe) with { Breeding = Breeding.Prefix },
+        "dpm-solver-v3" => V3(nfe),
         _ => throw new ArgumentException($"unknown test space '{space}'", nameof(space)),
     };
 
@@ -53,6 +55,32 @@ internal static class GeneratorContexts
     /// <summary>The default space widened with issue 9's decisions.</summary>
     public static GeneratorContext Wide(int nfe) =>
         Plain(nfe, (SearchSpace.Default with { TMinLow = 0.0001, TMinHigh = 0.005 }).WithWideDecisions());
+
+    /// <summary>
+    /// DPM-Solver-v3 statistics of the model's size on a grid from t = 1 to t = 2e-3, smooth made-up values (the rules
+    /// care about the grid only); the spaces' end points reach down to 1e-4, off that grid.
+    /// </summary>
+    public static readonly EmsStatistics Ems = SmoothStatistics();
+
+    /// <summary>
+    /// Plain decisions with both v3 derivatives and correctors added, the card's statistics, and the dpm-solver-v3
+    /// preset as the best seed (issue 23).
+    /// </summary>
+    public static GeneratorContext V3(int nfe, SearchSpace? space = null)
+    {
+        var plain = Plain(nfe);
+        var v3 = PresetCatalog.Create(DpmSolverV3Preset.Name, Vp, nfe, Spacing.LogSnrUniform, ems: Ems);
+        return plain with
+        {
+            Space = space ?? plain.Space with
+            {
+                Derivatives = [.. plain.Space.Derivatives, DerivativeForm.DpmSolverV3, DerivativeForm.DpmSolverV3Pseudo],
+                Correctors = [.. plain.Space.Correctors, CorrectorKind.DpmSolverV3, CorrectorKind.DpmSolverV3Pseudo],
+            },
+            Ems = Ems,
+            Seeds = [TestScores.Scored(v3, 0.5), .. plain.Seeds],
+        };
+    }
 
     /// <summary>Fails naming <paramref name="what"/> unless <paramref name="s"/> validates and costs <paramref name="nfe"/>.</summary>
     public static void AssertValid(SamplerSchedule s, int nfe, string what)
@@ -84,6 +112,29 @@ internal static class GeneratorContexts
         }
 
         return [.. result];
+    }
+
+    private static EmsStatistics SmoothStatistics()
+    {
+        const int dimension = 4;
+        var grid = EmsStatistics.Degenerated(Vp, dimension, 1.0, 0.002, 240).Lambda.ToArray();
+        var size = grid.Length * dimension;
+        var l = new double[size];
+        var s = new double[size];
+        var b = new double[size];
+        for (var j = 0; j < grid.Length; j++)
+        {
+            var u = (double)j / (grid.Length - 1);
+            for (var e = 0; e < dimension; e++)
+            {
+                // l falls from 1 (pure noise) towards 0.2; s and b small and smooth, different per element.
+                l[(j * dimension) + e] = 1.0 - (0.8 * u * u);
+                s[(j * dimension) + e] = 0.1 * Math.Sin((3.0 * u) + e);
+                b[(j * dimension) + e] = 0.05 * Math.Cos((2.0 * u) - e);
+            }
+        }
+
+        return new EmsStatistics(grid, l, s, b, dimension);
     }
 
     private static GaussianMixtureDenoiser SmallModel()
