@@ -55,7 +55,12 @@ def preset_names(cwd: Path) -> list[str]:
     listed = text.split("The preset: ", 1)[1].split(" Options:", 1)[0]
     names = [name.strip() for name in listed.split(",")]
     assert len(names) >= 10 and all(name and " " not in name for name in names), names
-    return names
+    # The package has no DPM-Solver-v3 executor yet (its steps read the card's ems.npz; issue 23 added them to the tool
+    # only, docs/schedule-format.md): Schedule.load refuses their derivative by name, so the preset is left out here.
+    return [name for name in names if name not in UNSUPPORTED_PRESETS]
+
+
+UNSUPPORTED_PRESETS = {"dpm-solver-v3"}
 
 
 class ToolRuns:
