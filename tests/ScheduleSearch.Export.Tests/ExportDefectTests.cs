@@ -183,7 +183,8 @@ public sealed class ExportDefectTests
     {
         try
         {
-            return PresetCatalog.Create(preset, noise, nfe, noise is EdmSchedule ? Spacing.Karras7 : Spacing.TimeUniform);
+            // dpm-solver-v3 needs a card's statistics or the authors' degenerated mode (l = 1, s = b = 0); nothing here has a card.
+            return PresetCatalog.Create(preset, noise, nfe, noise is EdmSchedule ? Spacing.Karras7 : Spacing.TimeUniform, v3Options: new DpmSolverV3Options { Degenerated = true });
         }
         catch (ArgumentException)
         {
