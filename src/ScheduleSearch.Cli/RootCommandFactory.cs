@@ -10,24 +10,31 @@ public static class RootCommandFactory
     /// <summary>How long Ctrl+C waits for a command to finish its evaluation and checkpoint before the process ends.</summary>
     public static readonly TimeSpan ProcessTerminationTimeout = TimeSpan.FromMinutes(2);
 
-    /// <summary>The root command with every command of FORMATS.md's contract.</summary>
-    public static RootCommand Create()
+    /// <summary>The root command with every command of FORMATS.md's contract, opening the real things (<see cref="CliServices.Default"/>).</summary>
+    public static RootCommand Create() => Create(CliServices.Default);
+
+    /// <summary>
+    /// The root command with every command of FORMATS.md's contract; the commands that open a model, a store or a
+    /// scoring session get them from <paramref name="services"/> (the CLI's one composition seam).
+    /// </summary>
+    public static RootCommand Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var root = new RootCommand("schedule-search: find few-step sampler schedules for a pretrained diffusion model, score them against a teacher, and export the winners");
-        root.Subcommands.Add(RunCommand.Create());
-        root.Subcommands.Add(ListCommand.Create());
-        root.Subcommands.Add(ShowCommand.Create());
-        root.Subcommands.Add(ExportCommand.Create());
-        root.Subcommands.Add(PlotCommand.Create());
-        root.Subcommands.Add(ReportCommand.Create());
-        root.Subcommands.Add(EvaluateCommand.Create());
-        root.Subcommands.Add(BaselinesCommand.Create());
+        root.Subcommands.Add(RunCommand.Create(services));
+        root.Subcommands.Add(ListCommand.Create(services));
+        root.Subcommands.Add(ShowCommand.Create(services));
+        root.Subcommands.Add(ExportCommand.Create(services));
+        root.Subcommands.Add(PlotCommand.Create(services));
+        root.Subcommands.Add(ReportCommand.Create(services));
+        root.Subcommands.Add(EvaluateCommand.Create(services));
+        root.Subcommands.Add(BaselinesCommand.Create(services));
         root.Subcommands.Add(ScheduleCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
-        root.Subcommands.Add(SampleCommand.Create());
-        root.Subcommands.Add(WorkerCommand.Create());
-        root.Subcommands.Add(DbCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create(services));
+        root.Subcommands.Add(WorkerCommand.Create(services));
+        root.Subcommands.Add(DbCommand.Create(services));
+        root.Subcommands.Add(DemoCommand.Create(services));
         return root;
     }
 

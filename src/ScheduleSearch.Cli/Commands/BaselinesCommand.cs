@@ -19,9 +19,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// </summary>
 public static class BaselinesCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var model = CommonOptions.Model();
         var nfe = new Option<string>("--nfe") { Description = "NFEs, comma-separated (e.g. 4,5,6,8)", Required = true, HelpName = "LIST" };
         var presets = new Option<string?>("--presets") { Description = "Presets, comma-separated (default: all: " + string.Join(", ", PresetCatalog.Names) + ")", HelpName = "LIST" };
@@ -52,7 +53,7 @@ public static class BaselinesCommand
                 .Select(name => InputFiles.Parse("--spacings", () => Spacing.Parse(name))).ToArray();
             var spec = metric.Read(parse);
             var settings = new SessionSettings { Guidance = metric.ReadGuidance(parse), Features = metric.ReadFeatures(parse, spec.Kind) };
-            using var session = EvaluationSession.Open(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, settings);
+            using var session = services.OpenSession(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, settings, null);
             var candidates = new List<SamplerSchedule>();
             foreach (var n in nfes)
             {

@@ -15,9 +15,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// </summary>
 public static class DbCommand
 {
-    /// <summary>Builds the command with its <c>copy</c> and <c>check</c> subcommands.</summary>
-    public static Command Create()
+    /// <summary>Builds the command with its <c>copy</c> and <c>check</c> subcommands; <c>copy</c> opens its stores through <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var from = StorageOption.Create("--from", required: true);
         var to = StorageOption.Create("--to", required: true);
         var search = new Option<string?>("--search") { Description = "Copy only this search (default: every search)", HelpName = "NAME" };
@@ -25,8 +26,8 @@ public static class DbCommand
         CommandActions.Set(copy, (parse, console, cancellationToken) =>
         {
             var (source, target) = (parse.GetValue(from)!, parse.GetValue(to)!);
-            using var reader = StorageOption.Open(source, readOnly: true);
-            using var writer = StorageOption.Open(target, readOnly: false);
+            using var reader = services.OpenStore(source, true);
+            using var writer = services.OpenStore(target, false);
             CopyResult result;
             int heldOut;
             try

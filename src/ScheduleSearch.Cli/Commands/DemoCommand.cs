@@ -20,9 +20,10 @@ public static class DemoCommand
     private const string SpecFile = "quickstart.search.json";
     private const string RepositoryModel = "\"../models/gmm-64/model.json\"";
 
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var database = CommonOptions.Database();
         var folder = new Option<string>("--folder")
         {
@@ -65,7 +66,7 @@ public static class DemoCommand
             var spec = SearchSpec.Load(specPath);
             var dbOption = parse.GetValue(database);
             var dbPath = dbOption ?? DatabaseLocator.ForSearch(spec.Name);
-            return RunCommand.RunLocal(spec, specPath, dbPath, dbOption, ["cpu"], SessionSettings.Default, ScoreStoreOptions.Default, console, cancellationToken);
+            return RunCommand.RunLocal(services, spec, specPath, dbPath, dbOption, ["cpu"], SessionSettings.Default, ScoreStoreOptions.Default, console, cancellationToken);
         });
         return command;
     }

@@ -19,9 +19,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// </summary>
 public static class EvaluateCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var model = CommonOptions.Model();
         var schedule = new Option<string>("--schedule") { Description = "The schedule file (schedule-search/schedule@1)", Required = true, HelpName = "FILE" };
         var heldOut = new Option<bool>("--heldout") { Description = "Score on the held-out noise set (seed + 1) instead of the scoring set" };
@@ -47,7 +48,7 @@ public static class EvaluateCommand
             }
 
             var settings = new SessionSettings { Guidance = metric.ReadGuidance(parse), Features = metric.ReadFeatures(parse, spec.Kind), ScoringNoise = given };
-            using var session = EvaluationSession.Open(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, settings);
+            using var session = services.OpenSession(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, settings, null);
             ScheduleValidator.Validate(plan, session.Noise, parse.GetValue(schedule)!);
             var request = new EvaluationRequest { HeldOut = parse.GetValue(heldOut) };
             var result = session.Evaluator.Evaluate([plan], request, cancellationToken)[0];

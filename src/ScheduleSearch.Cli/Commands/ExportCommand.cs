@@ -16,9 +16,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// </summary>
 public static class ExportCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var search = new Argument<string>("SEARCH") { Description = "The search's name" };
         var nfe = new Option<int>("--nfe") { Description = "The NFE whose winners to export", Required = true, HelpName = "N" };
         var top = new Option<int>("--top") { Description = "How many schedules, best first (one document each, in a JSON array when K > 1)", DefaultValueFactory = _ => 1, HelpName = "K" };
@@ -44,7 +45,7 @@ public static class ExportCommand
                 throw new BadInputException($"--top: must be at least 1, not {k}");
             }
 
-            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
+            var (store, record, path) = services.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
             using (store)
             {
                 var summary = SearchResults.Load(store, record, path, k, cancellationToken);

@@ -16,9 +16,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// </summary>
 public static class ListCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var database = CommonOptions.Database();
         var storage = StorageOption.Create();
         var json = CommonOptions.Json();
@@ -28,7 +29,7 @@ public static class ListCommand
             var rows = new List<(SearchRecord Search, string Path)>();
             var damaged = new List<string>();
             var listed = 0;
-            foreach (var (open, path) in DatabaseLocator.OpenForListing(parse.GetValue(database), parse.GetValue(storage)))
+            foreach (var (open, path) in services.OpenForListing(parse.GetValue(database), parse.GetValue(storage)))
             {
                 listed++;
                 try

@@ -9,9 +9,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// <summary><c>plot SEARCH --out DIR</c>: PNGs of the optimisation history, the NFE-vs-score front and the best schedules' timesteps.</summary>
 public static class PlotCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var search = new Argument<string>("SEARCH") { Description = "The search's name" };
         var output = new Option<string>("--out") { Description = "The folder for history.png, front.png and timesteps-nfe<N>.png", Required = true, HelpName = "DIR" };
         var database = CommonOptions.Database();
@@ -22,7 +23,7 @@ public static class PlotCommand
         };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
-            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
+            var (store, record, path) = services.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
             using (store)
             {
                 var summary = SearchResults.Load(store, record, path, 1, cancellationToken);

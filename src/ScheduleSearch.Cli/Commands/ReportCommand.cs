@@ -19,9 +19,10 @@ public static class ReportCommand
     /// <summary>Seconds between rewrites under <c>--watch</c> (the page reloads itself as often).</summary>
     public const int WatchSeconds = 10;
 
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var search = new Argument<string>("SEARCH") { Description = "The search's name" };
         var output = new Option<string?>("--out") { Description = "The HTML file to write (default: <search>.report.html in the current folder)", HelpName = "FILE.html" };
         var watch = new Option<bool>("--watch") { Description = string.Create(CultureInfo.InvariantCulture, $"Rewrite the page every {WatchSeconds} s while the search runs (the page reloads itself); stops when the search ends or on Ctrl+C") };
@@ -57,7 +58,7 @@ public static class ReportCommand
             using var closing = drawing;
             while (true)
             {
-                var status = Write(name, file, parse.GetValue(database), parse.GetValue(storage), parse.GetValue(watch), drawing, cancellationToken);
+                var status = Write(services, name, file, parse.GetValue(database), parse.GetValue(storage), parse.GetValue(watch), drawing, cancellationToken);
                 console.Out.WriteLine($"wrote {file} (search {SummaryJson.Status(status)})");
                 if (!parse.GetValue(watch) || status != SearchStatus.Running)
                 {
@@ -77,9 +78,9 @@ public static class ReportCommand
         return command;
     }
 
-    private static SearchStatus Write(string name, string file, string? database, string? storage, bool watch, GridDrawing drawing, CancellationToken cancellationToken)
+    private static SearchStatus Write(CliServices services, string name, string file, string? database, string? storage, bool watch, GridDrawing drawing, CancellationToken cancellationToken)
     {
-        var (store, record, path) = DatabaseLocator.OpenSearch(name, database, storage);
+        var (store, record, path) = services.OpenSearch(name, database, storage);
         using (store)
         {
             var summary = SearchResults.Load(store, record, path, 10, cancellationToken);

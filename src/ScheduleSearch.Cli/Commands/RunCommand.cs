@@ -14,9 +14,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// </summary>
 public static class RunCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var specPath = new Argument<string>("SPEC") { Description = "The search spec (searches/*.search.json, format schedule-search/search@1)" };
         var database = CommonOptions.Database();
         var device = CommonOptions.Device();
@@ -67,23 +68,24 @@ public static class RunCommand
                     throw new BadInputException("--devices: lanes share one local database; on a shared store start one `schedule-search worker` per device instead");
                 }
 
-                return SharedSearchRunner.Run(spec, path, shared, lanes[0], GraceOption.ToOptions(parse.GetValue(grace)), settings, console, cancellationToken);
+                return SharedSearchRunner.Run(services, spec, path, shared, lanes[0], GraceOption.ToOptions(parse.GetValue(grace)), settings, console, cancellationToken);
             }
 
             var dbPath = parse.GetValue(storage) is { } liteDb ? StorageOption.LiteDbPath(liteDb) : parse.GetValue(database) ?? DatabaseLocator.ForSearch(spec.Name);
             var storeOptions = new ScoreStoreOptions { BackupInterval = backupHours > 0 ? TimeSpan.FromHours(backupHours) : null };
-            return RunLocal(spec, path, dbPath, parse.GetValue(database), lanes, settings, storeOptions, console, cancellationToken);
+            return RunLocal(services, spec, path, dbPath, parse.GetValue(database), lanes, settings, storeOptions, console, cancellationToken);
         });
         return command;
     }
 
     /// <summary>
     /// Runs (or resumes) <paramref name="spec"/> on the LiteDB file <paramref name="dbPath"/> with one evaluation lane per
-    /// device of <paramref name="lanes"/>, prints the result table and what to type next; the exit code.
+    /// device of <paramref name="lanes"/> (the session from <paramref name="services"/>), prints the result table and what to type next; the exit code.
     /// </summary>
-    internal static int RunLocal(SearchSpec spec, string path, string dbPath, string? databaseOption, string[] lanes, SessionSettings settings, ScoreStoreOptions storeOptions, CliOutput console, CancellationToken cancellationToken)
+    internal static int RunLocal(CliServices services, SearchSpec spec, string path, string dbPath, string? databaseOption, string[] lanes, SessionSettings settings, ScoreStoreOptions storeOptions, CliOutput console, CancellationToken cancellationToken)
     {
-        using var session = EvaluationSession.Open(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, settings, storeOptions);
+        ArgumentNullException.ThrowIfNull(services);
+        using var session = services.OpenSession(spec.ModelPath, lanes[0], spec.Metric, dbPath, console, settings, storeOptions);
         var evaluator = session.Lanes(lanes);
         var where = lanes.Length > 1 ? $"{lanes.Length} lanes: {string.Join(", ", lanes)}" : $"device {session.Model.Primary.Device}";
         var resumed = session.Store.CountSearchEvaluations(spec.Name);

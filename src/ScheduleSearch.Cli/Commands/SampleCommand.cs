@@ -15,9 +15,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// </summary>
 public static class SampleCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var model = CommonOptions.Model();
         var schedule = new Option<string>("--schedule") { Description = "The schedule file (schedule-search/schedule@1)", HelpName = "FILE", Required = true };
         var noise = new Option<string>("--noise") { Description = "Standard-normal draws, shape [B, ...sample_shape] (.npy, <f4 or <f8)", HelpName = "IN.npy", Required = true };
@@ -39,7 +40,7 @@ public static class SampleCommand
             }
 
             var draws = InputFiles.Parse("--noise", () => Npy.Read(noisePath));
-            using var loaded = ModelOpener.OpenWithVariants(parse.GetValue(model)!, parse.GetValue(device)!, console);
+            using var loaded = services.OpenModel(parse.GetValue(model)!, parse.GetValue(device)!, console);
             var denoiser = loaded.Primary;
             var imageShape = ImageGrid.ImageShape(denoiser.Card.SampleShape);
             if (parse.GetValue(png) is not null && imageShape is null)

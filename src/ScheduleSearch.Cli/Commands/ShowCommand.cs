@@ -12,9 +12,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// </summary>
 public static class ShowCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var search = new Argument<string>("SEARCH") { Description = "The search's name (its spec's \"name\")" };
         var database = CommonOptions.Database();
         var storage = StorageOption.Create();
@@ -29,7 +30,7 @@ public static class ShowCommand
                 throw new BadInputException($"--top: must be at least 1, not {k}");
             }
 
-            var (store, record, path) = DatabaseLocator.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
+            var (store, record, path) = services.OpenSearch(parse.GetValue(search)!, parse.GetValue(database), parse.GetValue(storage));
             using (store)
             {
                 var summary = SearchResults.Load(store, record, path, k, cancellationToken);

@@ -13,9 +13,10 @@ namespace ScheduleSearch.Cli.Commands;
 /// </summary>
 public static class WorkerCommand
 {
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    /// <summary>Builds the command; what it opens comes from <paramref name="services"/>.</summary>
+    public static Command Create(CliServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var storage = StorageOption.Create(required: true);
         var search = new Option<string>("--search") { Description = "The search to join (its name, as list shows it)", HelpName = "NAME", Required = true };
         var device = CommonOptions.Device();
@@ -45,7 +46,7 @@ public static class WorkerCommand
 
             SearchSpec spec;
             string? registered;
-            using (var reader = StorageOption.OpenShared(location, readOnly: true))
+            using (var reader = services.OpenSharedStore(location, true))
             {
                 var record = reader.GetSearch(name) ?? throw new BadInputException($"--search: no search named '{name}' in {location}; start it with run SPEC --storage {location}");
                 spec = StoredSpecs.Parse(record, $"the spec of '{name}'", Directory.GetCurrentDirectory());
@@ -54,7 +55,7 @@ public static class WorkerCommand
 
             var card = parse.GetValue(model) ?? (File.Exists(spec.ModelPath) ? spec.ModelPath : registered)
                 ?? throw new BadInputException($"the model of '{name}' ({spec.ModelPath}) is not on this machine; pass --model CARD");
-            using var session = SharedSession.Open(card, parse.GetValue(device)!, spec.Metric, location, console, tuning.Settings(parse, spec));
+            using var session = services.OpenSharedSession(card, parse.GetValue(device)!, spec.Metric, location, console, tuning.Settings(parse, spec));
             var worker = new SearchWorker(session.Evaluator, session.Store, session.Store, name, session.Evaluator.Identity,
                 GraceOption.ToOptions(parse.GetValue(grace), parse.GetValue(batch)));
             worker.Stored += (_, claim) => console.Log(string.Create(CultureInfo.InvariantCulture,

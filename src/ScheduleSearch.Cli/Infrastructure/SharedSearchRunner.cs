@@ -17,13 +17,14 @@ public static class SharedSearchRunner
 {
     /// <summary>
     /// Runs or resumes the search with the claim timing <paramref name="options"/> and the local evaluator's
-    /// <paramref name="settings"/>; returns the exit code.
+    /// <paramref name="settings"/>, the session from <paramref name="services"/>; returns the exit code.
     /// </summary>
-    public static int Run(SearchSpec spec, string specPath, PostgresLocation location, string device, DistributedOptions options, SessionSettings settings, CliOutput console, CancellationToken cancellationToken)
+    public static int Run(CliServices services, SearchSpec spec, string specPath, PostgresLocation location, string device, DistributedOptions options, SessionSettings settings, CliOutput console, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(console);
-        using var session = SharedSession.Open(spec.ModelPath, device, spec.Metric, location, console, settings);
+        ArgumentNullException.ThrowIfNull(services);
+        using var session = services.OpenSharedSession(spec.ModelPath, device, spec.Metric, location, console, settings);
         var resumed = session.Store.CountSearchEvaluations(spec.Name);
         console.Log(string.Create(CultureInfo.InvariantCulture,
             $"{(resumed > 0 ? "resuming" : "starting")} shared search '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({location}, device {session.Model.Primary.Device})"));

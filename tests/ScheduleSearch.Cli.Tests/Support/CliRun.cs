@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ScheduleSearch.Cli.Infrastructure;
 
 namespace ScheduleSearch.Cli.Tests.Support;
 
@@ -20,7 +21,12 @@ public static class CliRun
     public static CliResult Run(params string[] args) => Run(CultureInfo.InvariantCulture, args);
 
     /// <summary>Runs the CLI with <paramref name="args"/> under <paramref name="culture"/> (what LANG selects for a process).</summary>
-    public static CliResult Run(CultureInfo culture, params string[] args)
+    public static CliResult Run(CultureInfo culture, params string[] args) => Run(culture, CliServices.Default, args);
+
+    /// <summary>Runs the CLI with <paramref name="args"/>, its commands opening what they need through <paramref name="services"/>.</summary>
+    public static CliResult Run(CliServices services, params string[] args) => Run(CultureInfo.InvariantCulture, services, args);
+
+    private static CliResult Run(CultureInfo culture, CliServices services, string[] args)
     {
         ArgumentNullException.ThrowIfNull(culture);
         using var output = new StringWriter(CultureInfo.InvariantCulture);
@@ -31,7 +37,7 @@ public static class CliRun
             CultureInfo.CurrentCulture = culture;
             CultureInfo.CurrentUICulture = culture;
             var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
-            return await RootCommandFactory.InvokeAsync(RootCommandFactory.Create(), args, configuration).ConfigureAwait(false);
+            return await RootCommandFactory.InvokeAsync(RootCommandFactory.Create(services), args, configuration).ConfigureAwait(false);
         }).GetAwaiter().GetResult();
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
