@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Evaluation.Tests.Support;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Evaluation.Tests;

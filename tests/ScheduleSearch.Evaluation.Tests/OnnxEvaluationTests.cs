@@ -1,8 +1,9 @@
 using ScheduleSearch.Core.Denoising;
-using ScheduleSearch.Evaluation.Tests.Metrics;
+using ScheduleSearch.Evaluation.Tests.Support;
 using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Evaluation.Tests;
 
@@ -11,7 +12,7 @@ public sealed class OnnxEvaluationTests
     [Fact]
     public void Scores_through_the_onnx_model_agree_with_the_exact_csharp_mixture_to_float32_accuracy()
     {
-        var directory = Path.Combine(OnnxFeatureExtractorTests.RepositoryRoot(), "models", "gmm-toy-8");
+        var directory = Path.Combine(TestRepository.Root, "models", "gmm-toy-8");
         using var onnx = OnnxDenoiser.Open(Path.Combine(directory, "model.json"));
         var mixture = GmmParametersJson.Read(Path.Combine(directory, "params.json"));
         var exact = new GaussianMixtureDenoiser(mixture, onnx.Schedule);

@@ -1,6 +1,8 @@
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Evaluation.Tests.Support;
 using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.LiteDb;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Evaluation.Tests;
 

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation.References;
+using ScheduleSearch.Evaluation.Tests.Support;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Evaluation.Tests;
 

@@ -2,6 +2,7 @@ using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
+using ScheduleSearch.Evaluation.Tests.Support;
 using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Evaluation.Tests;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Search.Tests;
 
@@ -11,7 +12,7 @@ public sealed class CheckedInSpecTests
     [MemberData(nameof(Specs))]
     public void Every_checked_in_spec_parses_and_points_at_an_existing_model(string name)
     {
-        var path = Path.Combine(RepositoryRoot(), "searches", $"{name}.search.json");
+        var path = Path.Combine(TestRepository.Root, "searches", $"{name}.search.json");
         var spec = SearchSpec.Load(path);
         Assert.True(File.Exists(spec.ModelPath), $"{path}: model {spec.ModelPath} does not exist");
     }
@@ -20,23 +21,12 @@ public sealed class CheckedInSpecTests
     [MemberData(nameof(Specs))]
     public void Every_checked_in_spec_on_a_card_with_dpm_solver_v3_statistics_lists_the_dpm_solver_v3_baseline(string name)
     {
-        var spec = SearchSpec.Load(Path.Combine(RepositoryRoot(), "searches", $"{name}.search.json"));
+        var spec = SearchSpec.Load(Path.Combine(TestRepository.Root, "searches", $"{name}.search.json"));
         using var card = JsonDocument.Parse(File.ReadAllText(spec.ModelPath));
         if (card.RootElement.TryGetProperty("ems", out var ems) && ems.ValueKind == JsonValueKind.String)
         {
             Assert.Contains(Core.Presets.DpmSolverV3Preset.Name, spec.Baselines);
             Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(spec.ModelPath)!, ems.GetString()!)), $"{spec.ModelPath}: ems file {ems.GetString()} is missing");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ScheduleSearch.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Cli.Tests.Support;
 
@@ -6,7 +7,7 @@ namespace ScheduleSearch.Cli.Tests.Support;
 public static class CliProcess
 {
     /// <summary>The repository root (the folder holding ScheduleSearch.sln).</summary>
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => TestRepository.Root;
 
     /// <summary>The CLI's built dll, of the same configuration as this test assembly.</summary>
     public static string Dll { get; } = FindDll();
@@ -65,17 +66,6 @@ public static class CliProcess
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ScheduleSearch.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("ScheduleSearch.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static string FindDll()

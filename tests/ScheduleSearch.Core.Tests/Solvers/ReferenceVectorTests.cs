@@ -5,6 +5,7 @@ using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Core.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace ScheduleSearch.Core.Tests.Solvers;
@@ -37,7 +38,7 @@ public sealed class ReferenceVectorTests(ITestOutputHelper output)
             Assert.True(Math.Abs(grid[i] - schedule.Timesteps[i]) <= 1e-12, $"grid point {i}: {schedule.Timesteps[i]} vs {grid[i]}");
         }
 
-        var denoiser = new RecordingDenoiser(new GaussianMixtureDenoiser(RefData.Mixture(), noise));
+        var denoiser = new CountingDenoiser(new GaussianMixtureDenoiser(RefData.Mixture(), noise));
         var start = RefData.Array(caseName, "noise.npy");
         var expected = RefData.Array(caseName, "expected.npy");
         var intermediates = RefData.Array(caseName, "intermediates.npy");

@@ -5,6 +5,7 @@ using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Core.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Core.Tests.Solvers;
 
@@ -112,7 +113,7 @@ public sealed class WiderSpaceTests
         Assert.Equal(Run(model, plain), Run(model, zero));
 
         var shifted = plain with { Steps = plain.Steps.SetItem(2, plain.Steps[2] with { TimeShift = -0.01 }) };
-        var recorder = new RecordingDenoiser(model.Denoiser);
+        var recorder = new CountingDenoiser(model.Denoiser);
         var x = (double[])model.Noise.Clone();
         new Sampler(recorder).Run(shifted, x, ExactGaussian.Batch);
         Assert.Equal(6, recorder.Times.Count);
@@ -134,7 +135,7 @@ public sealed class WiderSpaceTests
         var model = new ExactGaussian(Vp);
         var plain = PresetCatalog.Create("unipc-bh2-3", Vp, 10);
         var matched = plain with { Options = plain.Options with { TimeShiftWindow = 0.02 } };
-        var recorder = new RecordingDenoiser(model.Denoiser);
+        var recorder = new CountingDenoiser(model.Denoiser);
         var x = new double[model.Noise.Length];
         Sampler.InitialState(Vp, 1.0, model.Noise, x);
         new Sampler(recorder, Diagonal()).Run(matched, x, ExactGaussian.Batch);

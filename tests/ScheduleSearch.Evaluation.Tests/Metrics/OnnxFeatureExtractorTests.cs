@@ -1,11 +1,12 @@
 using ScheduleSearch.Evaluation.Metrics;
 using ScheduleSearch.Evaluation.NoiseSets;
+using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Evaluation.Tests.Metrics;
 
 public sealed class OnnxFeatureExtractorTests
 {
-    private static readonly string ClassifierDirectory = Path.Combine(RepositoryRoot(), "models", "fashion-classifier");
+    private static readonly string ClassifierDirectory = Path.Combine(TestRepository.Models, "fashion-classifier");
 
     [Fact]
     public void The_fashion_classifier_gives_128_features_per_image_the_same_way_in_any_batch_size()
@@ -56,15 +57,4 @@ public sealed class OnnxFeatureExtractorTests
     /// <summary>Noise squashed into [-1, 1], the classifier's input range.</summary>
     private static double[] Images(int count) =>
         NoiseSet.Create(new NoiseSpec(21, count), 784).Values.ToArray().Select(Math.Tanh).ToArray();
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ScheduleSearch.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("repository root (ScheduleSearch.sln) not found above the test binaries");
-    }
 }

@@ -1,7 +1,8 @@
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Evaluation.Tests;
+namespace ScheduleSearch.Evaluation.Tests.Support;
 
 /// <summary>Cancels a token once a given number of calls has been made after <see cref="Arm"/>.</summary>
 internal sealed class CancellingDenoiser(CountingDenoiser inner, CancellationTokenSource source, int afterCalls) : IDenoiser

@@ -1,10 +1,11 @@
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Schedules;
-using ScheduleSearch.Evaluation.Tests.Metrics;
+using ScheduleSearch.Evaluation.Tests.Support;
 using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Storage;
+using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Evaluation.Tests;
+namespace ScheduleSearch.Evaluation.Tests.Scoring;
 
 /// <summary>
 /// The lockstep mode (issue 6): candidates advanced side by side, each round of their model calls batched into one
@@ -78,7 +79,7 @@ public sealed class LockstepTests
     public void Through_the_onnx_model_on_the_cpu_lockstep_scores_equal_one_at_a_time_bit_for_bit()
     {
         // float32 rows batched with other candidates' rows at other times: the CPU kernels keep each row's result.
-        var directory = Path.Combine(OnnxFeatureExtractorTests.RepositoryRoot(), "models", "gmm-toy-8");
+        var directory = Path.Combine(TestRepository.Root, "models", "gmm-toy-8");
         using var onnx = OnnxDenoiser.Open(Path.Combine(directory, "model.json"));
         Assert.True(onnx.HandlesRowTimes);
         var batch = PrefixSharingTests.Family();

@@ -1,8 +1,9 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
+using ScheduleSearch.Evaluation.Tests.Support;
 using ScheduleSearch.Storage;
 
-namespace ScheduleSearch.Evaluation.Tests;
+namespace ScheduleSearch.Evaluation.Tests.Scoring;
 
 /// <summary>Prefix sharing (issue 6): candidates with the same first steps resume from one state; scores do not change.</summary>
 public sealed class PrefixSharingTests

@@ -1,8 +1,9 @@
 using MathNet.Numerics.LinearAlgebra;
 using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Evaluation.Tests.Support;
 using ScheduleSearch.Storage;
 
-namespace ScheduleSearch.Evaluation.Tests;
+namespace ScheduleSearch.Evaluation.Tests.Metrics;
 
 /// <summary>fd against fixed data-set statistics reads no teacher, so none is computed.</summary>
 public sealed class FixedStatisticsFdTests

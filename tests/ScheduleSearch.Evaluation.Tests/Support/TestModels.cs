@@ -4,7 +4,7 @@ using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
 
-namespace ScheduleSearch.Evaluation.Tests;
+namespace ScheduleSearch.Evaluation.Tests.Support;
 
 /// <summary>Small exact models and specs that keep the tests fast.</summary>
 internal static class TestModels

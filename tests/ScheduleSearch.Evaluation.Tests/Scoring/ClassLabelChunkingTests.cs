@@ -5,7 +5,7 @@ using ScheduleSearch.Evaluation.References;
 using ScheduleSearch.Storage;
 using Xunit;
 
-namespace ScheduleSearch.Evaluation.Tests;
+namespace ScheduleSearch.Evaluation.Tests.Scoring;
 
 /// <summary>
 /// A class-conditional model gives sample i the class f(i): the teacher's batches and the candidates' single run must
