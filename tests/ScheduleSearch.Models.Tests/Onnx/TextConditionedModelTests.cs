@@ -98,7 +98,7 @@ public sealed class TextConditionedModelTests
         }
 
         // Every time a multistep and a singlestep solver evaluate at (timesteps and intermediate points) is a grid time.
-        var recorder = new TimeRecorder(denoiser);
+        var recorder = new CountingDenoiser(denoiser);
         foreach (var preset in new[] { "dpm-solver++-2m", "dpm-solver-3s" })
         {
             var plan = PresetCatalog.Create(preset, denoiser.Schedule, 6, Spacing.LogSnrUniform);
@@ -193,23 +193,5 @@ public sealed class TextConditionedModelTests
         var (x0, eps) = (new double[x.Length], new double[x.Length]);
         denoiser.Predict(x, x.Length / denoiser.SampleSize, t, x0, eps);
         return (x0, eps);
-    }
-
-    /// <summary>Passes calls through and records every time the model is evaluated at.</summary>
-    private sealed class TimeRecorder(Core.Denoising.IDenoiser inner) : Core.Denoising.IDenoiser
-    {
-        public List<double> Times { get; } = [];
-
-        public NoiseSchedule Schedule => inner.Schedule;
-
-        public int SampleSize => inner.SampleSize;
-
-        public long Calls => inner.Calls;
-
-        public void Predict(ReadOnlySpan<double> x, int batch, double t, Span<double> x0, Span<double> eps)
-        {
-            Times.Add(t);
-            inner.Predict(x, batch, t, x0, eps);
-        }
     }
 }
