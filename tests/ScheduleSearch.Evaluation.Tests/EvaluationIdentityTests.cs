@@ -1,3 +1,5 @@
+using ScheduleSearch.Evaluation.Tests.Support;
+
 namespace ScheduleSearch.Evaluation.Tests;
 
 public sealed class EvaluationIdentityTests

@@ -5,6 +5,7 @@ using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Core.Tests.Support;
+using ScheduleSearch.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace ScheduleSearch.Core.Tests.Solvers;
@@ -53,7 +54,7 @@ public sealed class DpmSolverV3ReferenceTests(ITestOutputHelper output)
             Assert.Equal(expected, actual);
         }
 
-        var denoiser = new RecordingDenoiser(new GaussianMixtureDenoiser(RefData.Mixture(), noise));
+        var denoiser = new CountingDenoiser(new GaussianMixtureDenoiser(RefData.Mixture(), noise));
         var x = (double[])RefData.Array(".", "noise.npy").Data.Clone();
         var expectedOut = V3RefData.Array(caseName, "expected.npy").Data;
         var intermediates = V3RefData.Array(caseName, "intermediates.npy").Data;
