@@ -159,6 +159,11 @@ public sealed record EvaluationIdentity
         var reference = metric.UsesReferenceStatistics ? referenceStatisticsName : null;
         return Write(w =>
         {
+            if (spec.Decode)
+            {
+                w.WriteBoolean("decode", true);
+            }
+
             if (metric.UsesFeatures)
             {
                 w.WriteString("features", featuresName);

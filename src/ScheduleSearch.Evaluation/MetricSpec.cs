@@ -21,6 +21,12 @@ public sealed record MetricSpec
     /// <summary>Seed of the held-out noise set.</summary>
     public int HeldOutSeed { get; init; } = 1;
 
+    /// <summary>
+    /// True when samples are latents scored as the images the model card's VAE decoder draws from them (the spec's
+    /// <c>"decode": true</c>; fd and kid take their features of decoded images).
+    /// </summary>
+    public bool Decode { get; init; }
+
     /// <summary>The high-accuracy schedule whose outputs are the reference.</summary>
     public TeacherSpec Teacher { get; init; } = new();
 }

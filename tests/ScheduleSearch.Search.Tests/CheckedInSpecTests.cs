@@ -6,7 +6,7 @@ namespace ScheduleSearch.Search.Tests;
 
 public sealed class CheckedInSpecTests
 {
-    public static TheoryData<string> Specs => ["quickstart", "gmm-64", "fashion", "fashion-guided", "fashion-fd"];
+    public static TheoryData<string> Specs => ["quickstart", "gmm-64", "fashion", "fashion-guided", "fashion-fd", "fashion-ldm"];
 
     [Theory]
     [MemberData(nameof(Specs))]

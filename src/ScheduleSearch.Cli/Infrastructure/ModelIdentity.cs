@@ -6,9 +6,10 @@ using ScheduleSearch.Search.Specs;
 namespace ScheduleSearch.Cli.Infrastructure;
 
 /// <summary>
-/// The content hash that names a model in every evaluation key: SHA-256 over the ONNX file's bytes and the card's
-/// text, and the bytes of the DPM-Solver-v3 statistics the card names, so editing any of them (another network, another
-/// schedule or time convention, re-estimated statistics) starts a fresh cache.
+/// The content hash that names a model in every evaluation key: SHA-256 over the ONNX file's bytes, the card's text,
+/// the DPM-Solver-v3 statistics (ems) and every other file the card names (variants, conditioning and negative-prompt
+/// arrays, decoder, statistics), so editing any of them (another network, prompt, decoder, re-estimated statistics)
+/// starts a fresh cache.
 /// </summary>
 public static class ModelIdentity
 {
@@ -17,22 +18,25 @@ public static class ModelIdentity
     {
         ArgumentNullException.ThrowIfNull(card);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using (var onnx = File.OpenRead(card.OnnxPath))
-        {
-            var buffer = new byte[1 << 16];
-            int read;
-            while ((read = onnx.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                sha.AppendData(buffer, 0, read);
-            }
-        }
-
+        Append(sha, card.OnnxPath);
         sha.AppendData(Encoding.UTF8.GetBytes("\n" + File.ReadAllText(cardPath).ReplaceLineEndings("\n")));
         if (card.EmsPath is { } ems && File.Exists(ems))
         {
             // DPM-Solver-v3 steps read these statistics: re-estimating them must not reuse scores made with the old ones.
             sha.AppendData(Encoding.UTF8.GetBytes("\nems "));
             sha.AppendData(File.ReadAllBytes(ems));
+        }
+
+        // A card that names no other file keeps the hash it had before these files were hashed (old caches stay valid).
+        foreach (var (path, index) in card.NamedFiles.Skip(1).Select((p, i) => (p, i)))
+        {
+            if (!File.Exists(path))
+            {
+                throw new BadInputException($"model card '{cardPath}' names file '{path}', which does not exist");
+            }
+
+            sha.AppendData(Encoding.UTF8.GetBytes($"\nfile {index}\n"));
+            Append(sha, path);
         }
 
         return Convert.ToHexStringLower(sha.GetHashAndReset());
@@ -50,5 +54,16 @@ public static class ModelIdentity
         return guidance.IsDefault
             ? contentHash
             : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{contentHash}\nguidance {guidance.Canonical}")));
+    }
+
+    private static void Append(IncrementalHash sha, string path)
+    {
+        using var file = File.OpenRead(path);
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = file.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ScheduleSearch.Models.Onnx;
+using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Cli.Infrastructure;
 
@@ -31,6 +32,19 @@ public static partial class ModelOpener
         }
 
         return LoadedModel.Open(cardPath, new OnnxDenoiserOptions { Device = device, DeviceMessage = output.Warn });
+    }
+
+    /// <summary>As <see cref="OpenWithVariants(string, string, CliOutput)"/>, sampling with <paramref name="guidance"/> (checked against the card).</summary>
+    public static LoadedModel OpenWithVariants(string cardPath, string device, CliOutput output, SampleGuidance guidance)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!File.Exists(cardPath))
+        {
+            throw new BadInputException($"--model: model card '{cardPath}' does not exist");
+        }
+
+        var options = SamplingSetup.DenoiserOptions(cardPath, device, output, SessionSettings.Default with { Guidance = guidance });
+        return InputFiles.Parse("--model", () => LoadedModel.Open(cardPath, options));
     }
 
     [GeneratedRegex("^(cpu|auto|cuda:[0-9]+)$")]

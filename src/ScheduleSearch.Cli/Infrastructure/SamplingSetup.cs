@@ -1,5 +1,6 @@
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Models.Cards;
 using ScheduleSearch.Models.Onnx;
 using ScheduleSearch.Search.Specs;
@@ -39,7 +40,21 @@ internal static class SamplingSetup
                 throw new BadInputException($"guidance.scale: model card '{card.Name}' has no 'guidance.negative' arrays to guide against");
             }
 
-            return options with { GuidanceScale = guidance.Scale };
+            var prompts = PromptCount(card);
+            for (var i = 0; i < guidance.Prompts.Length; i++)
+            {
+                if (guidance.Prompts[i] >= prompts)
+                {
+                    throw new BadInputException($"guidance.prompts[{i}]: row {guidance.Prompts[i]} is not below the {prompts} prompts of model card '{card.Name}' (rows of its conditioning arrays)");
+                }
+            }
+
+            return options with { GuidanceScale = guidance.Scale, Prompts = guidance.Prompts.IsDefaultOrEmpty ? null : guidance.Prompts };
+        }
+
+        if (!guidance.Prompts.IsDefaultOrEmpty)
+        {
+            throw new BadInputException($"guidance.prompts: model card '{card.Name}' has no conditioning arrays (inputs.conditioning); prompt rows apply to text-conditioned models");
         }
 
         var classes = card.Guidance?.NumClasses
@@ -53,6 +68,32 @@ internal static class SamplingSetup
         }
 
         return options with { GuidanceScale = guidance.Scale, ClassLabels = guidance.Classes.IsDefaultOrEmpty ? null : guidance.Classes };
+    }
+
+    /// <summary>The rows of the card's conditioning arrays (the most of any), read from the .npy headers' first axis.</summary>
+    private static int PromptCount(ModelCard card) =>
+        card.Inputs.Conditioning.Values.Max(file => InputFiles.Parse($"inputs.conditioning '{file}'", () => Npy.Read(card.Resolve(file))).Rows);
+
+    /// <summary>
+    /// Puts the VAE decoder of <paramref name="card"/> in front of the features in <paramref name="options"/> (a spec's
+    /// <c>"metric": { "decode": true }</c>). The returned extractor owns the decoder and <paramref name="features"/>.
+    /// </summary>
+    public static IDisposable AddDecoder(ModelCard card, string device, IDisposable? features, ref ScheduleEvaluatorOptions options)
+    {
+        OnnxLatentDecoder decoder;
+        try
+        {
+            decoder = OnnxLatentDecoder.Open(card, device);
+        }
+        catch (ArgumentException e)
+        {
+            features?.Dispose();
+            throw new BadInputException($"metric.decode: {InputFiles.StripParameter(e)}", e);
+        }
+
+        var decoded = new DecodedFeatures(decoder, options.Features);
+        options = options with { Features = decoded };
+        return decoded;
     }
 
     /// <summary>

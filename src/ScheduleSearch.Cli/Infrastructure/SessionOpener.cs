@@ -39,7 +39,7 @@ internal static class SessionOpener
         try
         {
             var hash = ModelIdentity.WithGuidance(ModelIdentity.ContentHash(model.Card, cardPath), settings.Guidance);
-            (var options, extractor) = EvaluatorOptions(model, settings, device);
+            (var options, extractor) = EvaluatorOptions(model, settings, device, metric);
             var store = openStore();
             try
             {
@@ -82,7 +82,7 @@ internal static class SessionOpener
         IDisposable? extractor = null;
         try
         {
-            (var options, extractor) = EvaluatorOptions(model, settings, device);
+            (var options, extractor) = EvaluatorOptions(model, settings, device, metric);
             return (model, new ScheduleEvaluator(model.Primary, hash, metric, store, options), extractor);
         }
         catch
@@ -93,7 +93,7 @@ internal static class SessionOpener
         }
     }
 
-    private static (ScheduleEvaluatorOptions Options, IDisposable? Features) EvaluatorOptions(LoadedModel model, SessionSettings settings, string device)
+    private static (ScheduleEvaluatorOptions Options, IDisposable? Features) EvaluatorOptions(LoadedModel model, SessionSettings settings, string device, MetricSpec metric)
     {
         var options = new ScheduleEvaluatorOptions
         {
@@ -105,7 +105,13 @@ internal static class SessionOpener
             LockstepCandidates = settings.LockstepCandidates,
             ScoringNoise = settings.ScoringNoise?.For(model.Card.SampleShape),
         };
-        var extractor = SamplingSetup.AddFeatures(settings.Features, device, ref options);
+        IDisposable? extractor = SamplingSetup.AddFeatures(settings.Features, device, ref options);
+        if (metric.Decode)
+        {
+            // The decoded features own the feature network, so the session disposes both through them.
+            extractor = SamplingSetup.AddDecoder(model.Card, device, extractor, ref options);
+        }
+
         return (options, extractor);
     }
 }

@@ -13,6 +13,13 @@ public sealed class FrechetDistanceMetric : IQualityMetric
     private readonly Lock gate = new();
     private (FeatureStatistics Statistics, Reference Reference)? fixedReference;
 
+    /// <summary>
+    /// The most features per sample fd takes: two covariances of features x features float64 values and a matrix
+    /// square root of their product (4096 features: 128 MiB each, seconds per score). Beyond it a feature network
+    /// that maps images to fewer features is needed (raw SD-sized images would need terabytes).
+    /// </summary>
+    public const int MaxFeatures = 4096;
+
     /// <inheritdoc />
     public string Name => "fd";
 

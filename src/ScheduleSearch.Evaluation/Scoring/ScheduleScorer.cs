@@ -73,6 +73,11 @@ public sealed class ScheduleScorer
         {
             // Fail now on a feature network or reference statistics that do not fit the model.
             var features = this.options.Features.FeatureSize(denoiser.SampleSize);
+            if (metric is FrechetDistanceMetric && features > FrechetDistanceMetric.MaxFeatures)
+            {
+                throw new ArgumentException($"fd compares {features} features per sample (feature extractor '{this.options.Features.Name}'); a Frechet distance takes at most {FrechetDistanceMetric.MaxFeatures} (its covariances are features x features): name a feature network with fewer outputs in metric.features", nameof(options));
+            }
+
             if (statistics is not null && statistics.Fit.Mean.Count != features)
             {
                 throw new ArgumentException($"reference statistics '{statistics.Name}' have {statistics.Fit.Mean.Count} features; the feature extractor '{this.options.Features.Name}' gives {features}", nameof(options));

@@ -20,11 +20,22 @@ public sealed record SampleGuidance
     /// <summary>The class labels cycled over the samples; empty means sample i gets class i mod num_classes.</summary>
     public ImmutableArray<int> Classes { get; init; } = [];
 
-    /// <summary>True when this is what a model runs without a guidance block (w = 1, classes cycling).</summary>
-    public bool IsDefault => Scale == 1.0 && Classes.IsDefaultOrEmpty;
+    /// <summary>
+    /// The prompt rows of a text-conditioned model cycled over the samples (sample i gets row Prompts[i mod Length] of
+    /// every conditioning array); empty means row i mod P ("cycle").
+    /// </summary>
+    public ImmutableArray<int> Prompts { get; init; } = [];
 
-    /// <summary>The canonical text hashed into the model's identity, e.g. <c>{"classes":"cycle","scale":3}</c>.</summary>
+    /// <summary>True when this is what a model runs without a guidance block (w = 1, classes and prompts cycling).</summary>
+    public bool IsDefault => Scale == 1.0 && Classes.IsDefaultOrEmpty && Prompts.IsDefaultOrEmpty;
+
+    /// <summary>
+    /// The canonical text hashed into the model's identity, e.g. <c>{"classes":"cycle","scale":3}</c>; a prompt list
+    /// adds <c>"prompts":[...]</c> (absent when prompts cycle, so older keys stay as they were).
+    /// </summary>
     public string Canonical => string.Create(
         CultureInfo.InvariantCulture,
-        $"{{\"classes\":{(Classes.IsDefaultOrEmpty ? "\"cycle\"" : "[" + string.Join(",", Classes) + "]")},\"scale\":{Scale:R}}}");
+        $"{{\"classes\":{List(Classes)},{(Prompts.IsDefaultOrEmpty ? "" : $"\"prompts\":{List(Prompts)},")}\"scale\":{Scale:R}}}");
+
+    private static string List(ImmutableArray<int> values) => values.IsDefaultOrEmpty ? "\"cycle\"" : "[" + string.Join(",", values) + "]";
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using ScheduleSearch.Core.Json;
 
@@ -7,7 +8,7 @@ namespace ScheduleSearch.Search.Specs;
 internal static class SamplingFieldsReader
 {
     /// <summary>The fields of the guidance block.</summary>
-    public static readonly string[] GuidanceFields = ["scale", "classes"];
+    public static readonly string[] GuidanceFields = ["scale", "classes", "prompts"];
 
     private static readonly string[] FeatureFields = ["onnx", "mean", "covariance"];
 
@@ -21,27 +22,41 @@ internal static class SamplingFieldsReader
             guidance = guidance with { Scale = f.DoubleElement(f.Required("scale"), f.FieldPath("scale")) };
         }
 
-        if (f.Has("classes"))
+        if (Rows(f, "classes", "sample i gets class i mod num_classes", "class labels") is { } classes)
         {
-            var value = f.Required("classes");
-            if (value.ValueKind == JsonValueKind.String)
-            {
-                if (value.GetString() != "cycle")
-                {
-                    throw f.Error(f.FieldPath("classes"), $"is \"{value.GetString()}\"; expected \"cycle\" (sample i gets class i mod num_classes) or a list of class labels");
-                }
-            }
-            else if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0)
-            {
-                guidance = guidance with { Classes = [.. f.List("classes").Select((e, i) => f.IntElement(e, $"{f.FieldPath("classes")}[{i}]", 0))] };
-            }
-            else
-            {
-                throw f.Error(f.FieldPath("classes"), $"must be \"cycle\" or a non-empty list of class labels, not {SpecJsonDialect.Describe(value)}");
-            }
+            guidance = guidance with { Classes = classes };
+        }
+
+        if (Rows(f, "prompts", "sample i gets row i mod P of the card's conditioning arrays", "prompt rows") is { } prompts)
+        {
+            guidance = guidance with { Prompts = prompts };
         }
 
         return guidance;
+    }
+
+    /// <summary>Reads "cycle" (null) or a non-empty list of non-negative integers from field <paramref name="name"/>.</summary>
+    private static ImmutableArray<int>? Rows(StrictJsonObject f, string name, string cycle, string what)
+    {
+        if (!f.Has(name))
+        {
+            return null;
+        }
+
+        var value = f.Required(name);
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString() == "cycle"
+                ? null
+                : throw f.Error(f.FieldPath(name), $"is \"{value.GetString()}\"; expected \"cycle\" ({cycle}) or a list of {what}");
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0)
+        {
+            return [.. f.List(name).Select((e, i) => f.IntElement(e, $"{f.FieldPath(name)}[{i}]", 0))];
+        }
+
+        throw f.Error(f.FieldPath(name), $"must be \"cycle\" or a non-empty list of {what}, not {SpecJsonDialect.Describe(value)}");
     }
 
     /// <summary>Reads <c>features</c> of the metric block <paramref name="metric"/>, whose kind is <paramref name="metricKind"/>.</summary>

@@ -49,7 +49,7 @@ internal static class SearchSpecReader
                 throw root.Error("nfe", "lists an NFE twice");
             }
 
-            var metric = root.Object("metric", "kind", "samples", "seed", "heldout", "teacher", "features");
+            var metric = root.Object("metric", "kind", "samples", "seed", "heldout", "teacher", "features", "decode");
             var spec = new SearchSpec
             {
                 Name = name,
@@ -132,7 +132,13 @@ internal static class SearchSpecReader
             throw f.Error(f.FieldPath("kind"), $"unknown metric \"{kind}\"; expected one of {string.Join(", ", MetricCatalog.Names)}");
         }
 
-        var metric = new MetricSpec { Kind = kind };
+        var metric = new MetricSpec { Kind = kind, Decode = f.OptionalBool("decode", false) };
+        if (metric.Decode && kind is not ("fd" or "kid"))
+        {
+            // Teacher metrics compare latents with the teacher's latents; decoding is for the feature metrics.
+            throw f.Error(f.FieldPath("decode"), $"applies to fd and kid (features of decoded images); metric {kind} compares the latents themselves");
+        }
+
         if (f.Has("samples"))
         {
             metric = metric with { Samples = f.Int("samples", 1) };
