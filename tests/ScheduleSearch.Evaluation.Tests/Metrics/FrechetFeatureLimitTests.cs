@@ -1,7 +1,6 @@
 using ScheduleSearch.Evaluation.Metrics;
-using ScheduleSearch.Storage;
-
 using ScheduleSearch.Evaluation.Tests.Support;
+using ScheduleSearch.Storage;
 
 namespace ScheduleSearch.Evaluation.Tests.Metrics;
 
