@@ -50,7 +50,7 @@ public static class SampleCommand
             // Guided or prompt-listed sampling opens the card with its guidance checked (the services' opener takes none).
             using var loaded = sampling.IsDefault
                 ? services.OpenModel(parse.GetValue(model)!, parse.GetValue(device)!, console)
-                : ModelOpener.OpenWithVariants(parse.GetValue(model)!, parse.GetValue(device)!, console, sampling);
+                : ModelOpener.OpenGuided(parse.GetValue(model)!, parse.GetValue(device)!, console, sampling);
             var denoiser = loaded.Primary;
             using var decoder = parse.GetValue(png) is not null && denoiser.Card.Decoder is not null
                 ? InputFiles.Parse("--png", () => OnnxLatentDecoder.Open(denoiser.Card, parse.GetValue(device)!))

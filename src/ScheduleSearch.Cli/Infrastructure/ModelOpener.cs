@@ -35,7 +35,7 @@ public static partial class ModelOpener
     }
 
     /// <summary>As <see cref="OpenWithVariants(string, string, CliOutput)"/>, sampling with <paramref name="guidance"/> (checked against the card).</summary>
-    public static LoadedModel OpenWithVariants(string cardPath, string device, CliOutput output, SampleGuidance guidance)
+    public static LoadedModel OpenGuided(string cardPath, string device, CliOutput output, SampleGuidance guidance)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (!File.Exists(cardPath))
