@@ -20,12 +20,20 @@ using ScheduleSearch.Storage;
 //        [--target 0.03273]  (print the evaluation at which the best scoring value first reaches it)
 //        [--breeding mixing|prefix]  (the spec's strategy.breeding; default: the strategy's own)
 //        --zoo --model models/fashion-unet-eps --guidance 3 ...  (trained ONNX networks: see ZooBench.cs)
+//        --suite --nfe 5,8 --metrics teacher-rmse,teacher-mean-rmse --seeds 0,1,2 ...  (issue 20's suite of generated mixtures: see SuiteBench.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.FirstOrDefault() == "--zoo")
 {
     // The trained zoo networks (issues 8 and 9): ZooBench.cs.
     ScheduleSearch.Bench.SearchQuality.ZooBench.Run(args[1..]);
+    return;
+}
+
+if (args.FirstOrDefault() == "--suite")
+{
+    // Generated mixtures not in models/ (issue 20): SuiteBench.cs.
+    ScheduleSearch.Bench.SearchQuality.SuiteBench.Run(args[1..]);
     return;
 }
 

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ScheduleSearch.Core.Denoising;
+using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Evaluation;
+using ScheduleSearch.Evaluation.References;
+using ScheduleSearch.Models.Gmm;
+using ScheduleSearch.Search.Running;
+using ScheduleSearch.Search.Specs;
+using ScheduleSearch.Storage;
+
+namespace ScheduleSearch.Bench.SearchQuality;
+
+/// <summary>
+/// The suite of issue 20: exact Gaussian mixtures generated from seeds (none of them in models/), dimension 8-256,
+/// 2-32 components, separation and variance spread varied, so a default is chosen on more than one model. Per problem,
+/// NFE, metric and seed: one search, its best at each checkpoint re-scored on the held-out set, against the best
+/// baseline (by scoring value) also re-scored there.
+/// </summary>
+/// <remarks>
+/// Usage: <c>--suite [--problems all|NAME,...] [--nfe 5,8] [--metrics teacher-rmse,teacher-mean-rmse] [--seeds 0,1,2]
+/// [--budget 1500] [--checkpoints 600] [--samples 1024] [--heldout 1024] [--teacher-nfe 500] [--strategy default]
+/// [--wide LIST] [--parallel 2] [--write DIR]</c>. <c>--write</c> keeps each problem's params.json, teacher schedule and
+/// best baselines, and results.jsonl with one line per search and checkpoint, for bench/optuna/side_by_side.py.
+/// </remarks>
+public static class SuiteBench
+{
+    /// <summary>The suite's problems: name, dimension, components, separation of the means, variance range, seed.</summary>
+    public static readonly IReadOnlyList<Problem> Problems =
+    [
+        new("mix-d8-k2", 8, 2, 3.0, 0.05, 0.2, 101),
+        new("mix-d16-k4", 16, 4, 1.5, 0.02, 0.5, 102),
+        new("mix-d32-k10", 32, 10, 2.0, 0.05, 0.3, 103),
+        new("mix-d64-k8", 64, 8, 1.0, 0.1, 0.4, 104),
+        new("mix-d96-k16", 96, 16, 2.5, 0.01, 0.1, 105),
+        new("mix-d128-k32", 128, 32, 1.2, 0.05, 0.5, 106),
+        new("mix-d192-k3", 192, 3, 4.0, 0.02, 0.05, 107),
+        new("mix-d256-k24", 256, 24, 1.8, 0.1, 1.0, 108),
+    ];
+
+    /// <summary>Runs the suite with <paramref name="args"/> (pairs of --option value, after --suite).</summary>
+    public static void Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var opts = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            opts[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
+        int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        int[] Ints(string name, string fallback) => Opt(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var names = Opt("problems", "all");
+        var problems = names == "all" ? Problems : Problems.Where(p => names.Split(',').Contains(p.Name)).ToArray();
+        var nfes = Ints("nfe", "5,8");
+        var metrics = Opt("metrics", "teacher-rmse,teacher-mean-rmse").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var seeds = Ints("seeds", "0,1,2");
+        var budget = Int("budget", 1500);
+        var checkpoints = Ints("checkpoints", "600").Where(c => c < budget).Append(budget).ToArray();
+        var (samples, heldout, teacherNfe, parallel) = (Int("samples", 1024), Int("heldout", 1024), Int("teacher-nfe", 500), Int("parallel", 2));
+        var strategy = Opt("strategy", "default");
+        var wide = Opt("wide", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var space = string.Join(", ", wide.Append("time_shift").Distinct().Select(w => $"\"{w}\": {(wide.Contains(w) ? "true" : "false")}"));
+        var write = opts.TryGetValue("write", out var dir) ? Path.GetFullPath(dir) : null;
+        var baselines = Opt("baselines", "ddim,dpm-solver++-2m,dpm-solver++-3m,dpm-solver++-2s,dpm-solver-3s,unipc-bh1-2,unipc-bh1-3,unipc-bh2-2,unipc-bh2-3,deis-tab-3,ipndm");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"suite: {problems.Count} problems, nfe {string.Join(",", nfes)}, metrics {string.Join(",", metrics)}, seeds {string.Join(",", seeds)}, budget {budget} (checkpoints {string.Join(",", checkpoints)}), samples {samples}/{heldout} held-out, teacher dpm-solver++-3m x {teacherNfe}, strategy {strategy}, space {(wide.Length == 0 ? "default lists, afs, no time shift" : string.Join("+", wide))}"));
+        var rows = new List<Row>();
+        var noise = VpDiscreteSchedule.Linear();
+        using var results = write is null ? null : OpenResults(write);
+        foreach (var problem in problems)
+        {
+            var mixture = problem.Mixture();
+            var json = GmmParametersJson.ToJson(mixture);
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+            var denoiser = new GaussianMixtureDenoiser(mixture, noise);
+            var folder = write is null ? null : Directory.CreateDirectory(Path.Combine(write, problem.Name)).FullName;
+            if (folder is not null)
+            {
+                File.WriteAllText(Path.Combine(folder, "params.json"), json);
+            }
+
+            // One store per problem: the teacher of each noise set is computed once for every metric, NFE and seed.
+            using var store = new InMemoryScoreStore();
+            foreach (var metric in metrics)
+            {
+                foreach (var nfe in nfes)
+                {
+                    foreach (var seed in seeds)
+                    {
+                        var spec = SearchSpec.Parse($$"""
+                            { "format": "schedule-search/search@1", "name": "suite {{problem.Name}} {{metric}} nfe {{nfe}} seed {{seed}}", "model": "suite/{{problem.Name}}/model.json",
+                              "nfe": [{{nfe}}],
+                              "metric": { "kind": "{{metric}}", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{heldout}}, "seed": 1 },
+                                          "teacher": { "preset": "dpm-solver++-3m", "nfe": {{teacherNfe}}, "spacing": "logsnr-uniform" } },
+                              "space": { {{space}} },
+                              "strategy": { "kind": "{{strategy}}", "seed": {{seed}} },
+                              "budget": { "evaluations": {{budget}} },
+                              "baselines": [{{string.Join(",", baselines.Split(',').Select(b => $"\"{b}\""))}}] }
+                            """, "suite");
+                        var evaluator = new ScheduleEvaluator(denoiser, hash, spec.Metric, store, new ScheduleEvaluatorOptions
+                        {
+                            DegreeOfParallelism = parallel, VerifyTeacher = false, Statistics = DataStatistics.Of(mixture),
+                        });
+                        if (folder is not null && !File.Exists(Path.Combine(folder, "teacher.json")))
+                        {
+                            File.WriteAllText(Path.Combine(folder, "teacher.json"), ScheduleJson.Write(TeacherReferences.Schedule(denoiser, spec.Metric.Teacher)));
+                        }
+
+                        var watch = Stopwatch.StartNew();
+                        var result = new SearchRun(spec, evaluator, store, noise, new SearchRunOptions { Model = denoiser }).Run();
+                        var seconds = watch.Elapsed.TotalSeconds;
+                        var outcome = result.PerNfe.Single();
+                        var baseline = outcome.BestBaseline!;
+                        var baselineHeld = outcome.BaselineHeldOut ?? double.NaN;
+                        if (folder is not null)
+                        {
+                            File.WriteAllText(Path.Combine(folder, $"nfe{nfe}-{metric}.baseline.json"), ScheduleJson.Write(baseline.Schedule));
+                        }
+
+                        var history = store.GetSearchEvaluations(spec.Name);
+                        foreach (var checkpoint in checkpoints)
+                        {
+                            var best = history.Take(checkpoint).Where(r => r.Nfe == nfe && double.IsFinite(r.Score)).OrderBy(r => r.Score).First();
+                            var held = evaluator.Evaluate([ScheduleJson.Read(best.ScheduleJson)], new EvaluationRequest { HeldOut = true })[0].Score;
+                            var row = new Row(problem.Name, metric, nfe, seed, Math.Min(checkpoint, history.Count), baseline.Schedule.Name, baseline.Score, baselineHeld, best.Score, held, seconds);
+                            rows.Add(row);
+                            Console.WriteLine(row);
+                            results?.WriteLine(row.ToJson());
+                        }
+
+                        results?.Flush();
+                    }
+                }
+            }
+        }
+
+        Summarise(rows, checkpoints);
+    }
+
+    private static StreamWriter OpenResults(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        return new StreamWriter(Path.Combine(folder, "results.jsonl"), append: false);
+    }
+
+    private static void Summarise(List<Row> rows, int[] checkpoints)
+    {
+        Console.WriteLine();
+        Console.WriteLine("suite medians over problems and seeds (reduction of the best baseline's score; held-out = fresh noise):");
+        Console.WriteLine("| metric | NFE | evaluations | scoring | held-out | held-out / scoring | held-out range | seeds not ahead on held-out |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var group in rows.GroupBy(r => (r.Metric, r.Nfe, r.Checkpoint)).OrderBy(g => g.Key.Metric, StringComparer.Ordinal).ThenBy(g => g.Key.Nfe).ThenBy(g => g.Key.Checkpoint))
+        {
+            var scoring = Median(group.Select(r => r.ScoringReduction));
+            var held = group.Select(r => r.HeldOutReduction).Order().ToArray();
+            var ratio = Median(group.Where(r => r.ScoringReduction > 0).Select(r => r.HeldOutReduction / r.ScoringReduction));
+            var behind = group.Where(r => !(r.HeldOutReduction > 0)).Select(r => $"{r.Problem}/s{r.Seed}").ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {group.Key.Metric} | {group.Key.Nfe} | {group.Key.Checkpoint} | {scoring:P1} | {Median(held):P1} | {ratio:F2} | {held[0]:P1}..{held[^1]:P1} | {(behind.Length == 0 ? "none" : string.Join(" ", behind))} |"));
+        }
+
+        _ = checkpoints;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(double.IsFinite).Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]);
+    }
+
+    /// <summary>One suite problem: a diagonal mixture drawn from <see cref="Seed"/>.</summary>
+    /// <param name="Name">Its name in tables and folders.</param>
+    /// <param name="Dimension">Values per sample.</param>
+    /// <param name="Components">Mixture components.</param>
+    /// <param name="Separation">Standard deviation of the means' coordinates (larger = modes further apart).</param>
+    /// <param name="VarianceLow">Smallest per-coordinate variance (drawn log-uniformly between the two).</param>
+    /// <param name="VarianceHigh">Largest per-coordinate variance.</param>
+    /// <param name="Seed">Seed of the draw.</param>
+    public sealed record Problem(string Name, int Dimension, int Components, double Separation, double VarianceLow, double VarianceHigh, int Seed)
+    {
+        /// <summary>The mixture: weights uniform in [0.5, 1.5] normalised, means N(0, separation^2 / 4), variances log-uniform.</summary>
+        public GaussianMixture Mixture()
+        {
+            var rng = new Random(Seed);
+            double Gaussian() => Math.Sqrt(-2.0 * Math.Log(1.0 - rng.NextDouble())) * Math.Cos(2.0 * Math.PI * rng.NextDouble());
+            var weights = Enumerable.Range(0, Components).Select(_ => 0.5 + rng.NextDouble()).ToArray();
+            var total = weights.Sum();
+            weights = [.. weights.Select(w => w / total)];
+            var means = Enumerable.Range(0, Components).Select(_ => Enumerable.Range(0, Dimension).Select(_ => 0.5 * Separation * Gaussian()).ToArray()).ToArray();
+            var (lo, hi) = (Math.Log(VarianceLow), Math.Log(VarianceHigh));
+            var variances = Enumerable.Range(0, Components).Select(_ => Enumerable.Range(0, Dimension).Select(_ => Math.Exp(lo + ((hi - lo) * rng.NextDouble()))).ToArray()).ToArray();
+            return new GaussianMixture(weights, means, variances);
+        }
+    }
+
+    private sealed record Row(string Problem, string Metric, int Nfe, int Seed, int Checkpoint, string Baseline, double BaselineScore, double BaselineHeldOut, double Score, double HeldOut, double Seconds)
+    {
+        public double ScoringReduction => 1 - (Score / BaselineScore);
+
+        public double HeldOutReduction => 1 - (HeldOut / BaselineHeldOut);
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Problem} {Metric} nfe {Nfe} seed {Seed} @{Checkpoint,5}: baseline {Baseline} {BaselineScore:G5} (held-out {BaselineHeldOut:G5}); best {Score:G5} (held-out {HeldOut:G5}); reduction {ScoringReduction:P1} / held-out {HeldOutReduction:P1}; {Seconds:F0} s");
+
+        public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["tool"] = "schedule-search",
+            ["problem"] = Problem,
+            ["metric"] = Metric,
+            ["nfe"] = Nfe,
+            ["seed"] = Seed,
+            ["evaluations"] = Checkpoint,
+            ["baseline"] = Baseline,
+            ["baseline_score"] = BaselineScore,
+            ["baseline_heldout"] = BaselineHeldOut,
+            ["score"] = Score,
+            ["heldout"] = HeldOut,
+        });
+    }
+}
