@@ -45,16 +45,10 @@ public static class SuiteBench
     /// <summary>Runs the suite with <paramref name="args"/> (pairs of --option value, after --suite).</summary>
     public static void Run(string[] args)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var opts = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            opts[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
-        int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        int[] Ints(string name, string fallback) => Opt(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var opts = new BenchOptions(args);
+        string Opt(string name, string fallback) => opts.Text(name, fallback);
+        int Int(string name, int fallback) => opts.Int(name, fallback);
+        int[] Ints(string name, string fallback) => opts.Ints(name, fallback);
         var names = Opt("problems", "all");
         var problems = names == "all" ? Problems : Problems.Where(p => names.Split(',').Contains(p.Name)).ToArray();
         var nfes = Ints("nfe", "5,8");
@@ -66,7 +60,7 @@ public static class SuiteBench
         var strategy = Opt("strategy", "default");
         var wide = Opt("wide", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var space = string.Join(", ", wide.Append("time_shift").Distinct().Select(w => $"\"{w}\": {(wide.Contains(w) ? "true" : "false")}"));
-        var write = opts.TryGetValue("write", out var dir) ? Path.GetFullPath(dir) : null;
+        var write = opts.Has("write") ? Path.GetFullPath(opts.Text("write", ".")) : null;
         var baselines = Opt("baselines", "ddim,dpm-solver++-2m,dpm-solver++-3m,dpm-solver++-2s,dpm-solver-3s,unipc-bh1-2,unipc-bh1-3,unipc-bh2-2,unipc-bh2-3,deis-tab-3,ipndm");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"suite: {problems.Count} problems, nfe {string.Join(",", nfes)}, metrics {string.Join(",", metrics)}, seeds {string.Join(",", seeds)}, budget {budget} (checkpoints {string.Join(",", checkpoints)}), samples {samples}/{heldout} held-out, teacher dpm-solver++-3m x {teacherNfe}, strategy {strategy}, space {(wide.Length == 0 ? "default lists, afs, no time shift" : string.Join("+", wide))}"));

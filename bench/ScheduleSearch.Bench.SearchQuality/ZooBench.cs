@@ -34,15 +34,9 @@ public static class ZooBench
     /// <summary>Runs the bench with <paramref name="args"/> (pairs of --option value, after --zoo).</summary>
     public static void Run(string[] args)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var opts = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            opts[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        string Opt(string name, string fallback) => opts.TryGetValue(name, out var v) ? v : fallback;
-        int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var opts = new BenchOptions(args);
+        string Opt(string name, string fallback) => opts.Text(name, fallback);
+        int Int(string name, int fallback) => opts.Int(name, fallback);
         var modelDir = Opt("model", "models/fashion-unet-eps");
         var guidance = double.Parse(Opt("guidance", "1"), CultureInfo.InvariantCulture);
         var nfes = Opt("nfe", "5").Split(',').Select(int.Parse).ToArray();
@@ -61,7 +55,7 @@ public static class ZooBench
         using var denoiser = OnnxDenoiser.Open(card, denoiserOptions);
         var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(card.OnnxPath)))
             + string.Create(CultureInfo.InvariantCulture, $"/guidance {guidance:R}");
-        var statistics = opts.TryGetValue("stats", out var statsPath) ? StatisticsFile.Read(statsPath, card.SampleSize) : null;
+        var statistics = opts.Has("stats") ? StatisticsFile.Read(opts.Text("stats", string.Empty), card.SampleSize) : null;
         using var features = OnnxFeatureExtractor.Open(Path.Combine(Classifier, "features.onnx"));
         var reference = FeatureStatistics.Load(Path.Combine(Classifier, "features_mean.npy"), Path.Combine(Classifier, "features_cov.npy"));
         var evaluatorOptions = new ScheduleEvaluatorOptions
@@ -73,7 +67,7 @@ public static class ZooBench
             ReferenceStatistics = reference,
         };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"model {modelDir} (ONNX, guidance {guidance}), metric {metricKind}, space {(wide.Length == 0 ? $"plain ({space})" : string.Join("+", wide))}{(statistics is null ? ", no data statistics" : $", statistics {statsPath}")}, budget {budget}, samples {samples}/{heldout} held-out, teacher dpm-solver++-3m {teacherNfe} NFE logsnr-uniform, seed {seed}"));
+            $"model {modelDir} (ONNX, guidance {guidance}), metric {metricKind}, space {(wide.Length == 0 ? $"plain ({space})" : string.Join("+", wide))}{(statistics is null ? ", no data statistics" : $", statistics {opts.Text("stats", string.Empty)}")}, budget {budget}, samples {samples}/{heldout} held-out, teacher dpm-solver++-3m {teacherNfe} NFE logsnr-uniform, seed {seed}"));
         TimeOneCall(denoiser, samples);
         if (Int("teacher-check", 0) is var check and > 0)
         {
@@ -86,7 +80,7 @@ public static class ZooBench
         }
 
         var spaceLabel = wide.Length == 0 ? "plain" : string.Join("+", wide);
-        using IScoreStore store = opts.TryGetValue("db", out var db) ? LiteDbScoreStore.Open(db) : new InMemoryScoreStore();
+        using IScoreStore store = opts.Has("db") ? LiteDbScoreStore.Open(opts.Text("db", string.Empty)) : new InMemoryScoreStore();
         foreach (var nfe in nfes)
         {
             var spec = SearchSpec.Parse($$"""
