@@ -30,13 +30,12 @@ public static class ModelIdentity
         // A card that names no other file keeps the hash it had before these files were hashed (old caches stay valid).
         foreach (var (path, index) in card.NamedFiles.Skip(1).Select((p, i) => (p, i)))
         {
-            if (!File.Exists(path))
+            // A file the card names but lacks is refused where it is read; here its absence is part of the identity.
+            sha.AppendData(Encoding.UTF8.GetBytes(File.Exists(path) ? $"\nfile {index}\n" : $"\nfile {index} absent"));
+            if (File.Exists(path))
             {
-                throw new BadInputException($"model card '{cardPath}' names file '{path}', which does not exist");
+                Append(sha, path);
             }
-
-            sha.AppendData(Encoding.UTF8.GetBytes($"\nfile {index}\n"));
-            Append(sha, path);
         }
 
         return Convert.ToHexStringLower(sha.GetHashAndReset());
