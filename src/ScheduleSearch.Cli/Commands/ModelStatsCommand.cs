@@ -41,9 +41,13 @@ public static class ModelStatsCommand
         var tStart = new Option<double?>("--t-start") { Description = "Noisiest grid time (default: the model's t_max)", HelpName = "T" };
         var tEnd = new Option<double?>("--t-end") { Description = "Cleanest grid time (default: the model's t_min)", HelpName = "T" };
         var output = new Option<string?>("--out") { Description = "The statistics file, relative to the card (default: ems.npz beside it)", HelpName = "FILE" };
+        var moments = new Option<bool>("--moments")
+        {
+            Description = "Also write the estimator's intermediate moments (t, l_d, f_mean, fd_mean, ff_mean, ffd_mean) for checking against the authors' script; the sampler reads only lambda, l, s and b",
+        };
         var command = new Command("stats", "Estimate a model's statistics for DPM-Solver-v3 and name them in its card")
         {
-            card, ems, gmm, data, samples, batch, grid, step, seed, tStart, tEnd, output,
+            card, ems, gmm, data, samples, batch, grid, step, seed, tStart, tEnd, output, moments,
         };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
@@ -122,7 +126,7 @@ public static class ModelStatsCommand
             var target = modelCard.Resolve(relative);
             var rowsShape = estimate.Statistics.Intervals + 1;
             int[] shape = [rowsShape, .. modelCard.SampleShape];
-            EmsFile.Write(target, estimate.Statistics, modelCard.SampleShape,
+            EmsFile.Write(target, estimate.Statistics, modelCard.SampleShape, !parse.GetValue(moments) ? null :
             [
                 new("t", new NpyArray([rowsShape], estimate.Times)),
                 new("l_d", new NpyArray(shape, estimate.LDerivative)),
