@@ -1,3 +1,5 @@
+using ScheduleSearch.Core.Numerics;
+
 namespace ScheduleSearch.Core.Ems;
 
 /// <summary>
@@ -25,22 +27,11 @@ public sealed class SeededEmsDraws(int seed) : IEmsDraws
     // SplitMix64 over the four numbers (HashCode.Combine is randomised per process, so it cannot seed reproducibly).
     private Random Generator(int pass, int gridIndex, int batch)
     {
-        var h = Mix((ulong)(uint)seed);
-        h = Mix(h ^ (ulong)(uint)pass);
-        h = Mix(h ^ (ulong)(uint)gridIndex);
-        h = Mix(h ^ (ulong)(uint)batch);
+        var h = SplitMix64.Mix((ulong)(uint)seed);
+        h = SplitMix64.Mix(h ^ (ulong)(uint)pass);
+        h = SplitMix64.Mix(h ^ (ulong)(uint)gridIndex);
+        h = SplitMix64.Mix(h ^ (ulong)(uint)batch);
         return new Random((int)(h & 0x7FFF_FFFF));
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        unchecked
-        {
-            z += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
     }
 
     private static void Normal(Random rng, Span<double> z)

@@ -1,3 +1,5 @@
+using ScheduleSearch.Core.Numerics;
+
 namespace ScheduleSearch.Evaluation.NoiseSets;
 
 /// <summary>
@@ -38,11 +40,11 @@ public static class CounterNormal
     private static (double Z0, double Z1) Pair(long seed, long sampleIndex, int pairIndex)
     {
         // Three rounds of mixing so that neighbouring counters give unrelated streams.
-        var key = Mix(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
-        key = Mix(key ^ unchecked((ulong)sampleIndex));
-        key = Mix(key ^ ((ulong)(uint)pairIndex << 1));
-        var h1 = Mix(key ^ 0x9E3779B97F4A7C15UL);
-        var h2 = Mix(key ^ 0xD1B54A32D192ED03UL);
+        var key = SplitMix64.Mix(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+        key = SplitMix64.Mix(key ^ unchecked((ulong)sampleIndex));
+        key = SplitMix64.Mix(key ^ ((ulong)(uint)pairIndex << 1));
+        var h1 = SplitMix64.Mix(key ^ 0x9E3779B97F4A7C15UL);
+        var h2 = SplitMix64.Mix(key ^ 0xD1B54A32D192ED03UL);
 
         // u1 in (0, 1] so the logarithm is finite; u2 in [0, 1).
         var u1 = ((h1 >> 11) + 1) * TwoPow53Inverse;
@@ -50,17 +52,5 @@ public static class CounterNormal
         var radius = Math.Sqrt(-2.0 * Math.Log(u1));
         var angle = 2.0 * Math.PI * u2;
         return (radius * Math.Cos(angle), radius * Math.Sin(angle));
-    }
-
-    /// <summary>The SplitMix64 finaliser (Steele, Lea and Flood 2014).</summary>
-    private static ulong Mix(ulong z)
-    {
-        unchecked
-        {
-            z += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
     }
 }
