@@ -4,26 +4,24 @@ using ScheduleSearch.Storage.Postgres;
 namespace ScheduleSearch.Tests.Shared;
 
 /// <summary>
-/// The PostgreSQL server the tests use: the URL in <see cref="Variable"/> (set by <c>eval "$(.ci/postgres-up)"</c>,
-/// which .ci/run does) with the password in PGPASSWORD. Each test gets a fresh schema, dropped when it ends.
-/// Without the variable the Postgres tests fail (they never pass silently) with a message saying how to start one.
-/// One file, compiled into every test project that needs the server.
+/// The PostgreSQL server the tests use: the URL in <see cref="Variable"/> when set (a server you own, with the
+/// password in PGPASSWORD), else the test process's own throwaway server (<see cref="ThrowawayPostgres.Shared"/>,
+/// which fails with the package to install when PostgreSQL's programs are missing). Each test gets a fresh schema,
+/// dropped when it ends. One file, compiled into every test project that needs the server.
 /// </summary>
 public sealed class PostgresTestServer : IDisposable
 {
-    /// <summary>The environment variable holding the server's URL.</summary>
+    /// <summary>The environment variable holding the URL of a server to use instead of a throwaway one.</summary>
     public const string Variable = "SCHEDULE_SEARCH_TEST_POSTGRES";
 
     public PostgresTestServer()
+        : this(Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } url ? url : ThrowawayPostgres.Shared.Url)
     {
-        var url = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(url))
-        {
-            throw new InvalidOperationException(
-                $"{Variable} is not set: start a throwaway server with `eval \"$(.ci/postgres-up)\"` (as root; installs Debian's postgresql when missing), "
-                + "or set it to postgresql://user@host:port/db of a server you own, with the password in PGPASSWORD");
-        }
+    }
 
+    /// <summary>A fresh schema on the server at <paramref name="url"/> (a test's own <see cref="ThrowawayPostgres"/>).</summary>
+    public PostgresTestServer(string url)
+    {
         Server = PostgresLocation.Parse(url);
         Location = Server.InSchema("t_" + Guid.NewGuid().ToString("N")[..20]);
     }

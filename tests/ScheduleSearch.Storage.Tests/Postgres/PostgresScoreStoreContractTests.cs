@@ -4,7 +4,7 @@ using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Storage.Tests.Postgres;
 
-/// <summary>The contract on the PostgreSQL store, one fresh schema per test on the server that .ci/postgres-up starts.</summary>
+/// <summary>The contract on the PostgreSQL store, one fresh schema per test on the tests' throwaway server.</summary>
 public sealed class PostgresScoreStoreContractTests : ScoreStoreContractTests, IDisposable
 {
     private readonly PostgresTestServer server = new();
