@@ -26,7 +26,7 @@ public static class BaselinesCommand
         var model = CommonOptions.Model();
         var nfe = new Option<string>("--nfe") { Description = "NFEs, comma-separated (e.g. 4,5,6,8)", Required = true, HelpName = "LIST" };
         var presets = new Option<string?>("--presets") { Description = "Presets, comma-separated (default: all: " + string.Join(", ", PresetCatalog.Names) + ")", HelpName = "LIST" };
-        var spacings = new Option<string?>("--spacings") { Description = "Spacings, comma-separated (default: time-uniform, time-quadratic, logsnr-uniform, karras)", HelpName = "LIST" };
+        var spacings = new Option<string?>("--spacings") { Description = "Spacings, comma-separated (default: time-uniform, time-quadratic, logsnr-uniform, karras, and a flow card's flow-shift(s) where its schedule has a shift)", HelpName = "LIST" };
         var database = CommonOptions.EvaluationsDatabase();
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
@@ -54,6 +54,11 @@ public static class BaselinesCommand
             var spec = metric.Read(parse);
             var settings = new SessionSettings { Guidance = metric.ReadGuidance(parse), Features = metric.ReadFeatures(parse, spec.Kind) };
             using var session = services.OpenSession(parse.GetValue(model)!, parse.GetValue(device)!, spec, parse.GetValue(database) ?? DatabaseLocator.EvaluationsDefault, console, settings, null);
+            if (parse.GetValue(spacings) is null && session.Model.Card.Schedule.OwnSpacing is { } own)
+            {
+                // The model's own default (SD3's shifted flow spacing) is a baseline beside the named spacings.
+                spacingList = [.. spacingList, own];
+            }
             var candidates = new List<SamplerSchedule>();
             foreach (var n in nfes)
             {

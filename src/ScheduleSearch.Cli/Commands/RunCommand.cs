@@ -92,7 +92,7 @@ public static class RunCommand
         console.Log(resumed > 0
             ? string.Create(CultureInfo.InvariantCulture, $"resuming '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({dbPath}, {where})")
             : string.Create(CultureInfo.InvariantCulture, $"starting '{spec.Name}': NFE {string.Join(", ", spec.Nfe)}, budget {spec.Budget.Evaluations} evaluations ({dbPath}, {where})"));
-        var run = new SearchRun(SpecOnModel.ForModel(spec, session.Model.Card.Name, [.. session.Model.Variants.Keys], session.Model.Statistics, session.Model.Ems), evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, Ems = session.Model.Ems, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
+        var run = new SearchRun(SpecOnModel.ForModel(spec, session.Model.Card.Name, [.. session.Model.Variants.Keys], session.Model.Statistics, session.Model.Ems, session.Model.Card.Schedule.OwnSpacing), evaluator, session.Store, session.Noise, new SearchRunOptions { Model = session.Model.Primary, Ems = session.Model.Ems, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
         var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
         ResultTable.Write(console, result, session.Evaluator.Metric);
         if (result.Status == SearchStatus.Interrupted)

@@ -19,7 +19,7 @@ public static class SchedulePresetCommand
         var name = new Argument<string>("NAME") { Description = "The preset: " + string.Join(", ", PresetCatalog.Names) };
         var model = CommonOptions.Model();
         var nfe = new Option<int?>("--nfe") { Description = "Model evaluations the schedule spends (with --spacing)", HelpName = "N" };
-        var spacing = new Option<string?>("--spacing") { Description = "time-uniform, time-quadratic, logsnr-uniform, karras or karras(rho) (default: the preset's own)", HelpName = "S" };
+        var spacing = new Option<string?>("--spacing") { Description = "time-uniform, time-quadratic, logsnr-uniform, karras, karras(rho) or flow-shift(s) for flow models (default: the preset's own)", HelpName = "S" };
         var timesteps = new Option<string?>("--timesteps")
         {
             Description = "A JSON array of the N+1 grid points in the model's time (t for VP and flow, sigma for EDM; the last may be 0), strictly descending",

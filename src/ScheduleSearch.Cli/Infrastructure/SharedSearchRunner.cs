@@ -30,7 +30,7 @@ public static class SharedSearchRunner
             $"{(resumed > 0 ? "resuming" : "starting")} shared search '{spec.Name}' at {resumed} of {spec.Budget.Evaluations} evaluations ({location}, device {session.Model.Primary.Device})"));
         console.Log($"workers join with: schedule-search worker --storage {location} --search {ShellQuote.Quote(spec.Name)}");
         var evaluator = new QueuedEvaluator(session.Evaluator, session.Store, session.Store, session.Evaluator.Identity, spec.Budget.Evaluations, options);
-        var run = new SearchRun(SpecOnModel.ForModel(spec, session.Model.Card.Name, [.. session.Model.Variants.Keys], session.Model.Statistics, session.Model.Ems), evaluator, session.Store, session.Model.Primary.Schedule, new SearchRunOptions { Model = session.Model.Primary, Ems = session.Model.Ems, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
+        var run = new SearchRun(SpecOnModel.ForModel(spec, session.Model.Card.Name, [.. session.Model.Variants.Keys], session.Model.Statistics, session.Model.Ems, session.Model.Card.Schedule.OwnSpacing), evaluator, session.Store, session.Model.Primary.Schedule, new SearchRunOptions { Model = session.Model.Primary, Ems = session.Model.Ems, Identity = session.Evaluator.Identity, MeasureCallTimes = CallTimesMeasurer.For(session.Model, spec) });
         var result = SearchProgressDisplay.Run(run, spec, console, cancellationToken);
         ResultTable.Write(console, result, session.Evaluator.Metric);
         if (result.Status == SearchStatus.Interrupted)

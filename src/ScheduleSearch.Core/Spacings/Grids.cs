@@ -47,6 +47,7 @@ public static class Grids
             SpacingKind.LogSnrUniform => LogSnr(schedule, intervals, tStart, tEnd),
             SpacingKind.Karras => Karras(schedule, intervals, tStart, tEnd, spacing.Rho),
             SpacingKind.Explicit => Resize(schedule, spacing.Points ?? throw new ArgumentException("an explicit spacing needs points"), intervals),
+            SpacingKind.FlowShift => FlowShifted(schedule, intervals, tStart, tEnd, spacing.Shift),
             _ => throw new ArgumentOutOfRangeException(nameof(spacing), spacing.Kind, "unknown spacing"),
         };
     }
@@ -99,6 +100,34 @@ public static class Grids
         }
 
         // Keep the ends exact: the round trip through t(lambda) may move them by an ulp.
+        times[0] = tStart;
+        times[^1] = tEnd;
+        return times;
+    }
+
+    /// <summary>
+    /// SD3/Flux's shifted flow spacing: equal steps in the unshifted time u, each mapped to t = s u / (1 + (s - 1) u), as
+    /// diffusers' FlowMatchEulerDiscreteScheduler.set_timesteps maps its linspace of sigmas. The ends are the grid's own
+    /// (u runs between the unshifted images of t_start and t_end), so only where the steps fall comes from the shift:
+    /// with s above 1 they crowd at high noise.
+    /// </summary>
+    public static double[] FlowShifted(NoiseSchedule schedule, int intervals, double tStart, double tEnd, double shift)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.Kind != FlowSchedule.KindName)
+        {
+            throw new ArgumentException($"the flow-shift spacing applies to flow schedules (t = sigma), not {schedule.Kind}");
+        }
+
+        if (!(shift > 0) || !double.IsFinite(shift))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shift), shift, "a flow shift must be a positive number");
+        }
+
+        // u = t / (s - (s - 1) t) inverts t = s u / (1 + (s - 1) u).
+        double Unshift(double t) => t / (shift - ((shift - 1.0) * t));
+        var times = Linspace(Unshift(tStart), Unshift(tEnd), intervals + 1)
+            .Select(u => shift * u / (1.0 + ((shift - 1.0) * u))).ToArray();
         times[0] = tStart;
         times[^1] = tEnd;
         return times;

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace ScheduleSearch.Core.Spacings;
 
-/// <summary>A spacing rule: <c>time-uniform</c>, <c>time-quadratic</c>, <c>logsnr-uniform</c>, <c>karras</c> / <c>karras(rho)</c>, or an explicit list.</summary>
-public sealed record Spacing(SpacingKind Kind, double Rho = 7.0, IReadOnlyList<double>? Points = null)
+/// <summary>
+/// A spacing rule: <c>time-uniform</c>, <c>time-quadratic</c>, <c>logsnr-uniform</c>, <c>karras</c> / <c>karras(rho)</c>,
+/// <c>flow-shift(s)</c> (flow models), or an explicit list.
+/// </summary>
+public sealed record Spacing(SpacingKind Kind, double Rho = 7.0, IReadOnlyList<double>? Points = null, double Shift = 1.0)
 {
     /// <summary>Equal steps in t.</summary>
     public static readonly Spacing TimeUniform = new(SpacingKind.TimeUniform);
@@ -20,6 +23,11 @@ public sealed record Spacing(SpacingKind Kind, double Rho = 7.0, IReadOnlyList<d
     /// <summary>The named spacings every baseline is tried with.</summary>
     public static IReadOnlyList<Spacing> Named { get; } = [TimeUniform, TimeQuadratic, LogSnrUniform, Karras7];
 
+    /// <summary>SD3/Flux's shifted flow spacing with shift <paramref name="shift"/> (a flow card's <c>schedule.shift</c>).</summary>
+    public static Spacing FlowShift(double shift) => shift > 0 && double.IsFinite(shift)
+        ? new Spacing(SpacingKind.FlowShift, Shift: shift)
+        : throw new ArgumentOutOfRangeException(nameof(shift), shift, "a flow shift must be a positive number");
+
     /// <summary>The name as written on the command line and in specs.</summary>
     public string Name => Kind switch
     {
@@ -28,6 +36,7 @@ public sealed record Spacing(SpacingKind Kind, double Rho = 7.0, IReadOnlyList<d
         SpacingKind.LogSnrUniform => "logsnr-uniform",
         SpacingKind.Karras => Rho == 7.0 ? "karras" : $"karras({Rho.ToString("R", CultureInfo.InvariantCulture)})",
         SpacingKind.Explicit => "explicit",
+        SpacingKind.FlowShift => $"flow-shift({Shift.ToString("R", CultureInfo.InvariantCulture)})",
         _ => throw new InvalidOperationException($"unknown spacing {Kind}"),
     };
 
@@ -54,7 +63,13 @@ public sealed record Spacing(SpacingKind Kind, double Rho = 7.0, IReadOnlyList<d
             return new Spacing(SpacingKind.Karras, rho);
         }
 
-        throw new ArgumentException($"unknown spacing '{name}'; expected time-uniform, time-quadratic, logsnr-uniform, karras or karras(rho)", nameof(name));
+        if (name.StartsWith("flow-shift(", StringComparison.Ordinal) && name.EndsWith(')')
+            && double.TryParse(name["flow-shift(".Length..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var shift) && shift > 0 && double.IsFinite(shift))
+        {
+            return FlowShift(shift);
+        }
+
+        throw new ArgumentException($"unknown spacing '{name}'; expected time-uniform, time-quadratic, logsnr-uniform, karras, karras(rho) or flow-shift(s)", nameof(name));
     }
 
     /// <inheritdoc />

@@ -17,4 +17,10 @@ public enum SpacingKind
 
     /// <summary>A given list, resized log-linearly in the VE noise level when its length differs (AYS/GITS).</summary>
     Explicit,
+
+    /// <summary>
+    /// Flow models only: equal steps in the unshifted time u, mapped through SD3/Flux's sigma shift
+    /// t = s u / (1 + (s - 1) u) (diffusers' FlowMatchEulerDiscreteScheduler without dynamic shifting).
+    /// </summary>
+    FlowShift,
 }

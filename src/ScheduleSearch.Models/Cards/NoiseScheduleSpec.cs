@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ScheduleSearch.Core.Json;
 using ScheduleSearch.Core.Noise;
+using ScheduleSearch.Core.Spacings;
 
 namespace ScheduleSearch.Models.Cards;
 
@@ -45,6 +46,12 @@ public sealed record NoiseScheduleSpec
 
     /// <summary>flow: SD3/Flux's sigma shift of the sampling times (1: none); the shifted spacing is the model's default.</summary>
     public double Shift { get; init; } = 1.0;
+
+    /// <summary>
+    /// The spacing the model is sampled with by default where it has one of its own: a flow schedule with a shift has
+    /// its shifted spacing (diffusers' SD3/Flux scheduler), which joins the baselines; null otherwise.
+    /// </summary>
+    public Spacing? OwnSpacing => Kind == FlowSchedule.KindName && Shift != 1.0 ? Spacing.FlowShift(Shift) : null;
 
     /// <summary>edm: sigma_data of EDM's preconditioning.</summary>
     public double SigmaData { get; init; } = 0.5;

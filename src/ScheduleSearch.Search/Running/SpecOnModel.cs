@@ -1,6 +1,7 @@
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Ems;
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Search.Specs;
 
 namespace ScheduleSearch.Search.Running;
@@ -16,9 +17,11 @@ public static class SpecOnModel
     /// </summary>
     /// <remarks>
     /// A space that lists DPM-Solver-v3 decisions needs the card's empirical model statistics (<paramref name="ems"/>);
-    /// without them it is refused (SearchSpecException naming space.derivative or space.corrector).
+    /// without them it is refused (SearchSpecException naming space.derivative or space.corrector). The model's own
+    /// spacing (<paramref name="ownSpacing"/>: a flow card's shifted spacing) joins the baseline spacings, listed or
+    /// default, so the baselines include the way the model is sampled by default (SD3's shift 3).
     /// </remarks>
-    public static SearchSpec ForModel(SearchSpec spec, string modelName, IReadOnlyCollection<string> variants, DataStatistics? statistics, EmsStatistics? ems = null)
+    public static SearchSpec ForModel(SearchSpec spec, string modelName, IReadOnlyCollection<string> variants, DataStatistics? statistics, EmsStatistics? ems = null, Spacing? ownSpacing = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(variants);
@@ -32,6 +35,11 @@ public static class SpecOnModel
         {
             var field = spec.Space.Derivatives.Any(d => d is DerivativeForm.DpmSolverV3 or DerivativeForm.DpmSolverV3Pseudo) ? "space.derivative" : "space.corrector";
             throw new SearchSpecException($"{field}: dpm-solver-v3 steps read the card's empirical model statistics and model '{modelName}' has none (card field \"ems\"; estimate them with schedule-search model stats CARD --ems)");
+        }
+
+        if (ownSpacing is not null && !spec.BaselineSpacings.Contains(ownSpacing.Name))
+        {
+            spec = spec with { BaselineSpacings = [.. spec.BaselineSpacings, ownSpacing.Name] };
         }
 
         return statistics is null ? spec with { Space = spec.Space.WithoutDataStatistics() } : spec;

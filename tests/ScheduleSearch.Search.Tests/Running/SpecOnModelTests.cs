@@ -2,6 +2,7 @@ using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Ems;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 
@@ -44,6 +45,18 @@ public sealed class SpecOnModelTests
         Assert.Equal("space.derivative: dpm-solver-v3 steps read the card's empirical model statistics and model 'toy' has none (card field \"ems\"; estimate them with schedule-search model stats CARD --ems)", error.Message);
         var ems = EmsStatistics.Degenerated(VpDiscreteSchedule.Linear(), 2, 1.0, 1e-3, 12);
         Assert.True(SpecOnModel.ForModel(v3, "toy", ["small"], statistics: null, ems).Space.HasDpmSolverV3);
+    }
+
+    [Fact]
+    public void A_flow_models_shifted_spacing_joins_the_baseline_spacings_once()
+    {
+        var spec = Wide with { BaselineSpacings = ["time-uniform"] };
+
+        var onModel = SpecOnModel.ForModel(spec, "sd3", ["small"], statistics: null, ems: null, Spacing.FlowShift(3.0));
+
+        Assert.Equal(["time-uniform", "flow-shift(3)"], onModel.BaselineSpacings.ToArray());
+        Assert.Equal(onModel.BaselineSpacings.ToArray(), SpecOnModel.ForModel(onModel, "sd3", ["small"], statistics: null, ems: null, Spacing.FlowShift(3.0)).BaselineSpacings.ToArray());
+        Assert.Equal(spec.BaselineSpacings.ToArray(), SpecOnModel.ForModel(spec, "sd15", ["small"], statistics: null).BaselineSpacings.ToArray());
     }
 
     private static SearchSpec WithWideSpace(SearchSpec spec) => spec with { Space = SearchSpace.Plain with { Teleport = true, Models = ["small"] } };
