@@ -1,12 +1,14 @@
 using Microsoft.ML.OnnxRuntime;
 using ScheduleSearch.Models.Cards;
 using ScheduleSearch.Models.Gmm;
+using ScheduleSearch.Models.Onnx;
 
 namespace ScheduleSearch.Models.Inspection;
 
 /// <summary>
 /// The logic of <c>model inspect CARD_OR_ONNX</c>: opens the graph on CPU, reads the card (given, or model.json next to
-/// the .onnx), checks one against the other and collects every problem instead of stopping at the first.
+/// the .onnx), checks one against the other (and the card's decoder against the latents) and collects every problem
+/// instead of stopping at the first.
 /// </summary>
 public static class ModelInspector
 {
@@ -67,6 +69,12 @@ public static class ModelInspector
         if (card is not null && inputs.Count > 0)
         {
             problems.AddRange(ModelCardValidator.FindProblems(card, inputs, outputs));
+        }
+
+        // The decoder is a graph of its own: its input must take the latents the main graph makes.
+        if (card is not null && OnnxLatentDecoder.FindProblem(card) is { } decoderProblem)
+        {
+            problems.Add(decoderProblem);
         }
 
         return new ModelInspectionReport

@@ -49,48 +49,47 @@ public sealed class OnnxLatentDecoder : IDisposable
     /// </summary>
     public static OnnxLatentDecoder Open(ModelCard card, string device = "cpu", int batch = 256)
     {
-        ArgumentNullException.ThrowIfNull(card);
-        var spec = card.Decoder ?? throw new ArgumentException($"model card '{card.Name}' has no 'decoder' block: decoding needs a VAE decoder", nameof(card));
-        var path = card.Resolve(spec.Onnx);
-        if (!File.Exists(path))
-        {
-            throw new ArgumentException($"model card '{card.Name}': decoder.onnx: file '{path}' does not exist", nameof(card));
-        }
-
+        var (spec, path) = Locate(card);
         var (session, _) = OnnxSessionFactory.Open(path, device);
         try
         {
-            var inputs = TensorSignature.FromAll(session.InputMetadata);
-            var outputs = TensorSignature.FromAll(session.OutputMetadata);
-            var input = inputs.FirstOrDefault(i => i.Name == spec.Input)
-                ?? throw new ArgumentException($"model card '{card.Name}': decoder.input: the decoder has no input '{spec.Input}' (it has {Names(inputs)})", nameof(card));
-            CheckLatent(card, input);
-            if (inputs.Count != 1)
-            {
-                throw new ArgumentException($"model card '{card.Name}': decoder.onnx: the decoder takes inputs {Names(inputs)}; expected the latent input alone", nameof(card));
-            }
-
-            var output = outputs.FirstOrDefault(o => o.Name == spec.Output)
-                ?? throw new ArgumentException($"model card '{card.Name}': decoder.output: the decoder has no output '{spec.Output}' (it has {Names(outputs)})", nameof(card));
-            foreach (var (signature, field) in new[] { (input, "decoder.input"), (output, "decoder.output") })
-            {
-                if (signature.ElementType is not (TensorElementType.Float or TensorElementType.Float16))
-                {
-                    throw new ArgumentException($"model card '{card.Name}': {field}: '{signature.Name}' is {TensorSignature.TypeName(signature.ElementType)}; expected float or float16", nameof(card));
-                }
-            }
-
-            if (output.Rank < 3)
-            {
-                throw new ArgumentException($"model card '{card.Name}': decoder.output: '{output.Name}' has rank {output.Rank}; expected images [B, C, H, W] or [B, H, W]", nameof(card));
-            }
-
+            var (input, output) = Check(card, spec, session);
             return new OnnxLatentDecoder(session, spec, input, output, card.SampleShape, Math.Max(1, batch));
         }
         catch
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="Open"/> would refuse about the decoder of <paramref name="card"/>, found from the graph's
+    /// signature without running it (<c>model inspect</c>); null when it fits or the card names no decoder.
+    /// </summary>
+    public static string? FindProblem(ModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        if (card.Decoder is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var (spec, path) = Locate(card);
+            using var session = new InferenceSession(path);
+            _ = Check(card, spec, session);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            var cut = e.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            return cut >= 0 ? e.Message[..cut] : e.Message;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            return $"model card '{card.Name}': decoder.onnx: ONNX Runtime cannot load '{card.Resolve(card.Decoder.Onnx)}': {e.Message}";
         }
     }
 
@@ -120,6 +119,50 @@ public sealed class OnnxLatentDecoder : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => session.Dispose();
+
+    private static (DecoderSpec Spec, string Path) Locate(ModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var spec = card.Decoder ?? throw new ArgumentException($"model card '{card.Name}' has no 'decoder' block: decoding needs a VAE decoder", nameof(card));
+        var path = card.Resolve(spec.Onnx);
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"model card '{card.Name}': decoder.onnx: file '{path}' does not exist", nameof(card));
+        }
+
+        return (spec, path);
+    }
+
+    /// <summary>The decoder's latent input and image output, checked against the card; errors name the decoder field.</summary>
+    private static (TensorSignature Input, TensorSignature Output) Check(ModelCard card, DecoderSpec spec, InferenceSession session)
+    {
+        var inputs = TensorSignature.FromAll(session.InputMetadata);
+        var outputs = TensorSignature.FromAll(session.OutputMetadata);
+        var input = inputs.FirstOrDefault(i => i.Name == spec.Input)
+            ?? throw new ArgumentException($"model card '{card.Name}': decoder.input: the decoder has no input '{spec.Input}' (it has {Names(inputs)})", nameof(card));
+        CheckLatent(card, input);
+        if (inputs.Count != 1)
+        {
+            throw new ArgumentException($"model card '{card.Name}': decoder.onnx: the decoder takes inputs {Names(inputs)}; expected the latent input alone", nameof(card));
+        }
+
+        var output = outputs.FirstOrDefault(o => o.Name == spec.Output)
+            ?? throw new ArgumentException($"model card '{card.Name}': decoder.output: the decoder has no output '{spec.Output}' (it has {Names(outputs)})", nameof(card));
+        foreach (var (signature, field) in new[] { (input, "decoder.input"), (output, "decoder.output") })
+        {
+            if (signature.ElementType is not (TensorElementType.Float or TensorElementType.Float16))
+            {
+                throw new ArgumentException($"model card '{card.Name}': {field}: '{signature.Name}' is {TensorSignature.TypeName(signature.ElementType)}; expected float or float16", nameof(card));
+            }
+        }
+
+        if (output.Rank < 3)
+        {
+            throw new ArgumentException($"model card '{card.Name}': decoder.output: '{output.Name}' has rank {output.Rank}; expected images [B, C, H, W] or [B, H, W]", nameof(card));
+        }
+
+        return (input, output);
+    }
 
     private static void CheckLatent(ModelCard card, TensorSignature input)
     {
