@@ -4,12 +4,14 @@ using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Models.Cards;
 using ScheduleSearch.Models.Graphs;
 
-namespace ScheduleSearch.Models.Tests.Support;
+namespace ScheduleSearch.Tests.Shared;
 
 /// <summary>
 /// Small random-weight graphs with the input and output names, ranks and dtypes of real text-to-image exports
 /// (optimum's SD 1.5 and SDXL UNets, SD3's transformer), their prompt arrays and cards. The output depends on every
-/// input: out = w * sample + 0.001 * time + mean(encoder_hidden_states) (+ mean of the SDXL/SD3 extras).
+/// input: out = w * sample + 0.001 * time + mean(encoder_hidden_states) (+ mean of the SDXL/SD3 extras). With a decoder,
+/// the card also names a VAE-decoder-shaped graph (optimum's <c>latent_sample</c> -> <c>sample</c>, 8x upsampling).
+/// Shared by the Models tests and the CLI's end-to-end tests.
 /// </summary>
 public static class TextModels
 {
@@ -32,14 +34,29 @@ public static class TextModels
     /// <summary>Prompts in the arrays.</summary>
     public const int Prompts = 3;
 
-    /// <summary>Writes the graph, arrays and card into <paramref name="directory"/> and returns the card path.</summary>
-    public static string Write(string directory, Kind kind, long? fixedBatch = null)
+    /// <summary>The latents' channels and side: every kind's sample_shape is [4, 4, 4].</summary>
+    public const int LatentChannels = 4;
+
+    /// <summary>The latents' side.</summary>
+    public const int LatentSide = 4;
+
+    /// <summary>How much the decoder upsamples (a VAE decoder's 8).</summary>
+    public const int DecoderFactor = 8;
+
+    /// <summary>The decoder file a card written with a decoder names.</summary>
+    public const string DecoderFile = "vae_decoder/model.onnx";
+
+    /// <summary>
+    /// Writes the graph, arrays and card into <paramref name="directory"/> and returns the card path; with
+    /// <paramref name="decoder"/> the card names a decoder (<see cref="WriteDecoder"/>) at <see cref="DecoderFile"/>.
+    /// </summary>
+    public static string Write(string directory, Kind kind, long? fixedBatch = null, bool decoder = false)
     {
         var sd3 = kind == Kind.Sd3;
         var f16 = kind == Kind.Sd15Float16;
         var type = f16 ? TensorProto.Types.DataType.Float16 : TensorProto.Types.DataType.Float;
         var (sampleName, outName) = sd3 ? ("hidden_states", "out_hidden_states") : ("sample", "out_sample");
-        long channels = sd3 ? 4 : 4, side = 4, width = 6;
+        long channels = LatentChannels, side = LatentSide, width = 6;
         var g = new OnnxGraphBuilder(kind.ToString())
             .Input(sampleName, type, fixedBatch, channels, side, side)
             .Input("timestep", sd3 ? TensorProto.Types.DataType.Float : TensorProto.Types.DataType.Int64, fixedBatch)
@@ -94,10 +111,52 @@ public static class TextModels
             Output = new ModelOutput(outName, sd3 ? Parameterization.Flow : Parameterization.Epsilon),
             SampleShape = [(int)channels, (int)side, (int)side],
             Negative = negative,
+            Decoder = decoder ? new DecoderSpec(DecoderFile, "latent_sample", "sample", 0.18215) : null,
         };
+        if (decoder)
+        {
+            Directory.CreateDirectory(Path.Combine(directory, "vae_decoder"));
+            WriteDecoder(Path.Combine(directory, DecoderFile), (int)channels, (int)side);
+        }
+
         var path = Path.Combine(directory, "model.json");
         ModelCardWriter.Write(card, path);
         return path;
+    }
+
+    /// <summary>
+    /// Writes a random-weight graph named and shaped as optimum's VAE decoder export: <c>latent_sample</c>
+    /// [B, <paramref name="channels"/>, side, side] -> <c>sample</c> [B, 3, 8 side, 8 side] in [-1, 1] (undoing the
+    /// card's scale 0.18215, a 1x1 convolution to RGB, nearest 8x upsampling, tanh).
+    /// </summary>
+    public static void WriteDecoder(string path, int channels, int side)
+    {
+        var image = side * DecoderFactor;
+        var g = new OnnxGraphBuilder("vae_decoder")
+            .Input("latent_sample", TensorProto.Types.DataType.Float, null, channels, side, side)
+            .Output("sample", TensorProto.Types.DataType.Float, null, 3, image, image);
+        var rng = new Random(channels * side);
+        var weights = g.Constant(Enumerable.Range(0, 3 * channels).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray(), 3, channels, 1, 1);
+        var rgb = g.Node("Conv", [g.Node("Mul", "latent_sample", g.Constant([0.18215f], 1)), weights], attributes: null);
+        var scales = g.Constant([1f, 1f, DecoderFactor, DecoderFactor], 4);
+        var up = g.Node("Resize", [rgb, string.Empty, scales], new Dictionary<string, object> { ["mode"] = "nearest" });
+        g.Node("Tanh", [up], attributes: null, output: "sample");
+        g.Save(path);
+    }
+
+    /// <summary>
+    /// Writes a small feature network for decoded images: <c>x</c> [B, 3, 8 side, 8 side] -> <c>features</c>
+    /// [B, 3 side^2] (8 x 8 average pooling), few enough features for a Frechet distance on a handful of samples.
+    /// </summary>
+    public static void WriteImageFeatures(string path, int side = LatentSide)
+    {
+        var image = side * DecoderFactor;
+        var g = new OnnxGraphBuilder("features")
+            .Input("x", TensorProto.Types.DataType.Float, null, 3, image, image)
+            .Output("features", TensorProto.Types.DataType.Float, null, 3 * side * side);
+        var pool = g.Node("AveragePool", ["x"], new Dictionary<string, object> { ["kernel_shape"] = new long[] { DecoderFactor, DecoderFactor }, ["strides"] = new long[] { DecoderFactor, DecoderFactor } });
+        g.Node("Flatten", [pool], attributes: null, output: "features");
+        g.Save(path);
     }
 
     private static void WriteRows(string directory, string name, int rows, int[] rowShape, Random rng, bool float16)

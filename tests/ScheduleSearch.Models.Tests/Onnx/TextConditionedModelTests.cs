@@ -5,7 +5,6 @@ using ScheduleSearch.Core.Spacings;
 using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Models.Cards;
 using ScheduleSearch.Models.Onnx;
-using ScheduleSearch.Models.Tests.Support;
 using ScheduleSearch.Tests.Shared;
 
 namespace ScheduleSearch.Models.Tests.Onnx;
