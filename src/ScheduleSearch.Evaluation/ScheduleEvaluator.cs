@@ -61,6 +61,12 @@ public sealed class ScheduleEvaluator : IScheduleEvaluator
     /// <summary>The cache key of <paramref name="schedule"/> under <paramref name="request"/>.</summary>
     public string KeyOf(SamplerSchedule schedule, EvaluationRequest request) => Identity.KeyOf(schedule, request);
 
+    /// <inheritdoc cref="ScheduleScorer.Noise"/>
+    public NoiseSet Noise(bool heldOut, CancellationToken cancellationToken = default) => scorer.Noise(heldOut, cancellationToken);
+
+    /// <inheritdoc cref="ScheduleScorer.ScoreSamples"/>
+    public double ScoreSamples(double[] x, bool heldOut, CancellationToken cancellationToken = default) => scorer.ScoreSamples(x, heldOut, cancellationToken);
+
     /// <summary>
     /// The teacher reference of the main (or held-out) noise set, computed and stored on first use. Call it
     /// ahead of a search to pay the teacher's cost up front; Evaluate calls it when it first needs it. Null for a

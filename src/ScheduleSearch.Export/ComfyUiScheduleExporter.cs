@@ -125,6 +125,7 @@ public sealed class ComfyUiScheduleExporter : ScheduleExporterBase
         }
 
         json.WriteEndArray();
+        WriteExpected(json, winner);
         WriteProvenance(json, winner);
         json.WriteEndObject();
     }

@@ -10,7 +10,7 @@ namespace ScheduleSearch.Export;
 /// <c>set_timesteps</c> takes custom timesteps (or sigmas) in current diffusers, with config overrides, and notes on
 /// what that scheduler cannot express. The exact run is <c>schedule_search.diffusers.ScheduleSearchScheduler</c>.
 /// </summary>
-public sealed class DiffusersScheduleExporter : ScheduleExporterBase
+public sealed class DiffusersScheduleExporter : ScheduleExporterBase, IApproximateExporter
 {
     /// <inheritdoc />
     public override string Name => "diffusers";
@@ -107,8 +107,69 @@ public sealed class DiffusersScheduleExporter : ScheduleExporterBase
         }
 
         json.WriteEndArray();
+        WriteExpected(json, winner);
         WriteProvenance(json, winner);
         json.WriteEndObject();
+    }
+
+    /// <inheritdoc />
+    public TargetRun? TargetRunOf(ExportedSchedule winner, out string? why)
+    {
+        ArgumentNullException.ThrowIfNull(winner);
+        var schedule = winner.Schedule;
+        var (main, _) = SolverFamily.Summarize(schedule);
+        var timesteps = ExportSigmas.DiscreteTimesteps(winner);
+        var (scheduler, config, _) = Scheduler(main, schedule, winner.Noise, timesteps is not null);
+        if (winner.Noise is not (VpDiscreteSchedule or VpLinearSchedule))
+        {
+            why = $"the tool scores diffusers' view of variance-preserving models only (this model is '{winner.Noise.Kind}')";
+            return null;
+        }
+
+        string? Setting(string key) => config.FirstOrDefault(c => c.Key == key).Value is { } v ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+        var order = Setting("solver_order") is { } o ? int.Parse(o, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        var preset = scheduler switch
+        {
+            "EulerDiscreteScheduler" => "euler",
+            "HeunDiscreteScheduler" => "heun",
+            "DPMSolverMultistepScheduler" when order == 1 => "ddim",
+            "DPMSolverMultistepScheduler" when Setting("algorithm_type") == "dpmsolver++" => order == 2 ? "dpm-solver++-2m" : "dpm-solver++-3m",
+            "DPMSolverMultistepScheduler" when order == 2 => "dpm-solver-2m",
+            _ => null,
+        };
+        if (preset is null)
+        {
+            why = $"diffusers' {scheduler} with these settings is not one of the tool's presets";
+            return null;
+        }
+
+        // The points diffusers evaluates: the integer timesteps' sigmas for a discrete model, then its final sigma.
+        double[] sigmas;
+        if (timesteps is not null && winner.Noise is VpDiscreteSchedule vp)
+        {
+            var points = timesteps.Select(k => ExportSigmas.Sigma(vp, (k + 1.0) / vp.TrainSteps)).ToList();
+            points.Add(Setting("final_sigmas_type") == "sigma_min" ? ExportSigmas.Sigma(vp, vp.TMin) : 0.0);
+            sigmas = [.. points];
+        }
+        else
+        {
+            sigmas = ExportSigmas.Of(winner).Sigmas;
+        }
+
+        // DPMSolverMultistep's second-order update is the midpoint form with lower_order_final below 15 steps, as the
+        // tool's presets; its heun form or no lower order at the end is not.
+        var exact = scheduler is not "DPMSolverMultistepScheduler" || order == 1
+            || (Setting("solver_type") != "heun" && Setting("lower_order_final") != "False" && sigmas.Length - 1 < 15);
+        why = null;
+        return new TargetRun
+        {
+            Preset = preset,
+            Sigmas = sigmas,
+            ModelCalls = TargetCalls.Of(scheduler, schedule.Steps.Length, endsAtZero: true),
+            Exact = exact,
+            Description = $"diffusers {scheduler} on these {(timesteps is not null ? "integer timesteps" : "sigmas")}, run by the tool as its {preset} preset in the VE view on the same sigmas (in float64; diffusers' float32 sigma table is not reproduced)"
+                + (exact ? string.Empty : " (an approximation of the scheduler: its settings differ from the preset's rules)"),
+        };
     }
 
     /// <summary>

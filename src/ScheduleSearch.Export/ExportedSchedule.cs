@@ -43,6 +43,12 @@ public sealed record ExportedSchedule
     public string? StatisticsFile { get; init; }
 
     /// <summary>
+    /// What the tool expects each approximate export of this schedule to score in its target (one entry per format it
+    /// scored or tried to); empty when <c>export</c> did not score them.
+    /// </summary>
+    public IReadOnlyList<TargetScore> TargetScores { get; init; } = [];
+
+    /// <summary>
     /// Whether <paramref name="schedule"/> reads the data's mean or variance: an analytical first step from the mean,
     /// a teleport step, or time shifts chosen from the state's variance.
     /// </summary>

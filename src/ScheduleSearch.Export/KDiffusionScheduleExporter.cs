@@ -9,7 +9,7 @@ namespace ScheduleSearch.Export;
 /// <c>k_diffusion.sampling</c> sampler with its extra arguments, and the start state the schedule was scored from.
 /// The exact run is <c>schedule_search.k_diffusion.sample_schedule</c> with the json export.
 /// </summary>
-public sealed class KDiffusionScheduleExporter : ScheduleExporterBase
+public sealed class KDiffusionScheduleExporter : ScheduleExporterBase, IApproximateExporter
 {
     private const string ThreeMNote = "with eta 0 sample_dpmpp_3m_sde is deterministic, but its warm-up steps follow another formula than the tool's DPM-Solver++ 3M, so it approximates it";
 
@@ -30,6 +30,49 @@ public sealed class KDiffusionScheduleExporter : ScheduleExporterBase
             "dpm-solver++-singlestep" => ("sample_dpmpp_2s_ancestral", "{\"eta\": 0.0}", "with eta 0 sample_dpmpp_2s_ancestral is DPM-Solver++(2S), the schedule's data-prediction singlestep step (third-order steps run at second order)"),
             "dpm-solver-singlestep" => ("sample_dpm_2", null, "k-diffusion's DPM-2 (a midpoint step in log sigma) approximates the schedule's noise-prediction singlestep steps"),
             _ => ("sample_lms", FormattableString.Invariant($"{{\"order\": {Math.Clamp(family.Order, 1, 4)}}}"), "linear multistep in sigma stands in for this method"),
+        };
+    }
+
+    /// <inheritdoc />
+    public TargetRun? TargetRunOf(ExportedSchedule winner, out string? why)
+    {
+        ArgumentNullException.ThrowIfNull(winner);
+        var (main, _) = SolverFamily.Summarize(winner.Schedule);
+        var (sampler, _, _) = Closest(main);
+        // The sampler's own rules as a preset, and whether they are its arithmetic step for step (checked against
+        // k-diffusion's sampling.py: first and last steps first order, eta 0; the 3M warm-up and DPM-2 differ).
+        (string Preset, bool Exact)? rule = sampler switch
+        {
+            "sample_euler" => ("euler", true),
+            "sample_heun" => ("heun", true),
+            "sample_dpmpp_2m" => ("dpm-solver++-2m", true),
+            "sample_dpmpp_3m_sde" => ("dpm-solver++-3m", false),
+            "sample_dpmpp_2s_ancestral" => ("dpm-solver++-2s-fixed", true),
+            "sample_dpm_2" => ("dpm-solver-2s-fixed", false),
+            _ => null,
+        };
+        if (rule is not { } r)
+        {
+            why = $"k-diffusion's {sampler} is not one of the tool's presets";
+            return null;
+        }
+
+        if (winner.Noise is not (VpDiscreteSchedule or VpLinearSchedule))
+        {
+            why = $"the tool scores k-diffusion's view of variance-preserving models only (this model is '{winner.Noise.Kind}')";
+            return null;
+        }
+
+        why = null;
+        var sigmas = ExportSigmas.Of(winner).Sigmas;
+        return new TargetRun
+        {
+            Preset = r.Preset,
+            Sigmas = sigmas,
+            ModelCalls = TargetCalls.Of(sampler, sigmas.Length - 1, endsAtZero: true),
+            Exact = r.Exact,
+            Description = $"k-diffusion {sampler} on these sigmas from noise * sqrt(1 + sigmas[0]^2), run by the tool as its {r.Preset} preset in the VE view"
+                + (r.Exact ? string.Empty : " (an approximation of the sampler: its warm-up or step formula differs)"),
         };
     }
 
@@ -92,6 +135,7 @@ public sealed class KDiffusionScheduleExporter : ScheduleExporterBase
         }
 
         json.WriteEndArray();
+        WriteExpected(json, winner);
         WriteProvenance(json, winner);
         json.WriteEndObject();
     }

@@ -96,6 +96,64 @@ public abstract class ScheduleExporterBase : IScheduleExporter
         json.WriteRawValue(PlainDecimal.Format(value));
     }
 
+    /// <summary>
+    /// Writes the "expected" object when <c>export</c> scored this format's approximation: the score the target's run
+    /// reaches (the search's metric on its held-out set), the exact schedule's and the best baseline's beside it, and
+    /// how it was run; or why it was not scored. Nothing when the winner carries no score for this format.
+    /// </summary>
+    protected void WriteExpected(Utf8JsonWriter json, ExportedSchedule winner)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(winner);
+        if (winner.TargetScores.FirstOrDefault(s => s.Format == Name) is not { } target)
+        {
+            return;
+        }
+
+        json.WriteStartObject("expected");
+        json.WriteString("metric", winner.Metric);
+        if (winner.HeldOutSamples is { } samples)
+        {
+            json.WriteNumber("heldout_samples", samples);
+        }
+
+        WriteScore(json, "this_export", target.Value);
+        WriteScore(json, "exact_schedule", winner.HeldOutScore);
+        if (target.BestBaseline is { } baseline)
+        {
+            json.WriteStartObject("best_baseline");
+            json.WriteString("name", baseline);
+            WriteScore(json, "value", target.BestBaselineValue);
+            json.WriteEndObject();
+        }
+
+        if (target.Run is { } run)
+        {
+            json.WriteString("run", run.Description);
+            json.WriteBoolean("run_is_exact", run.Exact);
+        }
+
+        if (target.Why is { } why)
+        {
+            json.WriteString("not_scored", why);
+        }
+
+        json.WriteBoolean("no_better_than_best_baseline", target.NoBetterThanBaseline);
+        json.WriteEndObject();
+    }
+
+    private static void WriteScore(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            WriteNumber(json, name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
     /// <summary>Writes the "provenance" object: search, rank, key and the scores (held-out first: it is the headline).</summary>
     protected static void WriteProvenance(Utf8JsonWriter json, ExportedSchedule winner)
     {

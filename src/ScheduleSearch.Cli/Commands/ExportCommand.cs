@@ -11,8 +11,9 @@ using ScheduleSearch.Search.Results;
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
-/// <c>export SEARCH --nfe N [--top K] [--format json|diffusers|k-diffusion|comfyui|all] [--out PATH]</c>: writes the
-/// best schedules at one NFE in a format other samplers load.
+/// <c>export SEARCH --nfe N [--top K] [--format json|diffusers|k-diffusion|comfyui|all] [--out PATH] [--no-target-scores]</c>:
+/// writes the best schedules at one NFE in a format other samplers load; the approximate formats carry the score their
+/// target's run reaches (<see cref="ExportTargetScores"/>), with a warning when that is no better than a classic solver.
 /// </summary>
 public static class ExportCommand
 {
@@ -30,11 +31,16 @@ public static class ExportCommand
         };
         format.AcceptOnlyFromAmong([.. ScheduleExporters.Names, "all"]);
         var output = new Option<string?>("--out") { Description = "The file to write, or a folder (existing, or ending in '/') for the default file names; default: print", HelpName = "PATH" };
+        var noTargetScores = new Option<bool>("--no-target-scores")
+        {
+            Description = "Do not score the approximate formats (diffusers, k-diffusion) as their targets run them; by default the tool runs each on the search's held-out noise with the search's model and writes the score in the export's \"expected\"",
+        };
         var database = CommonOptions.Database();
         var storage = StorageOption.Create();
+        var device = CommonOptions.Device();
         var command = new Command("export", "Write a search's best schedules at one NFE for diffusers, k-diffusion, ComfyUI or the Python sampler")
         {
-            search, nfe, top, format, output, database, storage,
+            search, nfe, top, format, output, noTargetScores, database, storage, device,
         };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
@@ -61,6 +67,12 @@ public static class ExportCommand
                 var winners = atNfe.Top.Select((e, i) => ToExported(e, i + 1, summary)).ToArray();
                 var target = parse.GetValue(output);
                 var formatName = parse.GetValue(format)!;
+                if (!parse.GetValue(noTargetScores))
+                {
+                    var chosen = formatName == "all" ? ScheduleExporters.All : [ScheduleExporters.Get(formatName)];
+                    winners = ExportTargetScores.Score(winners, summary, atNfe, store, chosen, parse.GetValue(device)!, services, console, cancellationToken);
+                }
+
                 if (formatName == "all")
                 {
                     var folder = target ?? ".";

@@ -46,6 +46,14 @@ public sealed record CliServices
     /// <summary>The stores <c>list</c> reads, each opened when asked, from the <c>--db</c> and <c>--storage</c> options (<see cref="DatabaseLocator.OpenForListing"/>).</summary>
     public Func<string?, string?, IEnumerable<(Func<IScoreStore> Open, string Location)>> OpenForListing { get; init; } = DatabaseLocator.OpenForListing;
 
+    /// <summary>
+    /// Opens the model and an evaluator scoring into a store already open under a known model hash: card path, device,
+    /// metric, output, store, model hash, session settings (<see cref="SessionOpener.OpenLane"/>); <c>export</c> scores its
+    /// approximate formats with it against the search's stored teacher. The caller disposes the model and features.
+    /// </summary>
+    public Func<string, string, MetricSpec, CliOutput, IScoreStore, string, SessionSettings, (LoadedModel Model, ScheduleEvaluator Evaluator, IDisposable? Features)> OpenScorer { get; init; } =
+        SessionOpener.OpenLane;
+
     /// <summary>Opens a model card with its variants and data statistics on a device: card path, device, output (<see cref="ModelOpener.OpenWithVariants"/>).</summary>
     public Func<string, string, CliOutput, LoadedModel> OpenModel { get; init; } = ModelOpener.OpenWithVariants;
 }

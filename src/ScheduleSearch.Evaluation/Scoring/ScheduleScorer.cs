@@ -5,6 +5,7 @@ using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Evaluation.NoiseSets;
 using ScheduleSearch.Evaluation.References;
 using ScheduleSearch.Storage;
 
@@ -208,15 +209,7 @@ public sealed class ScheduleScorer
             else
             {
                 var teacherRows = teacher is null ? ReadOnlyMemory<double>.Empty : teacher.Samples[..(count * size)];
-                var inputs = new MetricInputs
-                {
-                    SampleSize = size,
-                    Teacher = teacherRows,
-                    Mixture = mixture,
-                    Features = options.Features,
-                    ReferenceStatistics = options.ReferenceStatistics,
-                };
-                score = metric.Score(x, count, inputs, cancellationToken);
+                score = metric.Score(x, count, Inputs(teacherRows, size), cancellationToken);
                 status = double.IsFinite(score) ? EvaluationStatus.Ok : EvaluationStatus.Diverged;
                 details = RobustSummary.Compute(x, count, size, teacherRows.Span, likelihood, teacherComponents).ToJson(count);
                 if (!double.IsFinite(score))
@@ -253,6 +246,46 @@ public sealed class ScheduleScorer
             DetailsJson = details,
         };
     }
+
+    /// <summary>
+    /// The main (or held-out) noise set, for samples run outside this scorer (an export's target run) that
+    /// <see cref="ScoreSamples"/> then scores.
+    /// </summary>
+    public NoiseSet Noise(bool heldOut, CancellationToken cancellationToken = default) => sets.Get(heldOut, null, null, cancellationToken).Noise;
+
+    /// <summary>
+    /// The metric's score of <paramref name="x"/>, one row per draw of the main (or held-out) <see cref="Noise"/> set
+    /// in its order, against that set's teacher (the model's default time range); +infinity when a value is not finite.
+    /// Nothing is stored.
+    /// </summary>
+    public double ScoreSamples(double[] x, bool heldOut, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var (noise, teacher, _) = sets.Get(heldOut, null, null, cancellationToken);
+        var size = noise.SampleSize;
+        var count = noise.Count;
+        if (x.Length != count * size)
+        {
+            throw new ArgumentException($"expected {count} rows of {size} values, got {x.Length} values", nameof(x));
+        }
+
+        if (CountNonFinite(x, count, size) > 0)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var score = metric.Score(x, count, Inputs(teacher?.Samples ?? ReadOnlyMemory<double>.Empty, size), cancellationToken);
+        return double.IsFinite(score) ? score : double.PositiveInfinity;
+    }
+
+    private MetricInputs Inputs(ReadOnlyMemory<double> teacherRows, int size) => new()
+    {
+        SampleSize = size,
+        Teacher = teacherRows,
+        Mixture = mixture,
+        Features = options.Features,
+        ReferenceStatistics = options.ReferenceStatistics,
+    };
 
     private static int CountNonFinite(double[] x, int count, int size)
     {
