@@ -50,6 +50,22 @@ public sealed class CliServicesTests(TinySearch search) : IClassFixture<TinySear
     }
 
     [Fact]
+    public void Export_scores_its_approximate_formats_with_the_scorer_from_the_services_and_asks_for_none_without_target_scores()
+    {
+        using var dir = new TempDirectory();
+        var services = CliServices.Default with { OpenScorer = (_, _, _, _, _, _, _) => throw new BadInputException(Refusal) };
+        var args = new[] { "export", TinySearch.Name, "--db", search.DatabasePath, "--nfe", "4", "--format", "k-diffusion", "--out", dir.File("k.json") };
+
+        var scored = CliRun.Run(services, args);
+        var unscored = CliRun.Run(services, [.. args, "--no-target-scores"]);
+
+        Assert.True(scored.ExitCode == ExitCodes.BadInput, scored.ToString());
+        Assert.Contains(Refusal, scored.Stderr, StringComparison.Ordinal);
+        Assert.True(unscored.ExitCode == 0, unscored.ToString());
+        Assert.True(File.Exists(dir.File("k.json")));
+    }
+
+    [Fact]
     public void Run_evaluate_and_baselines_get_their_scoring_session_from_the_services_and_create_no_database_when_it_fails()
     {
         using var dir = new TempDirectory();
