@@ -23,7 +23,8 @@ public sealed record MetricSpec
 
     /// <summary>
     /// True when samples are latents scored as the images the model card's VAE decoder draws from them (the spec's
-    /// <c>"decode": true</c>; fd and kid take their features of decoded images).
+    /// <c>"decode": true</c>): teacher metrics compare the decoded sample with the decoded teacher sample value by value,
+    /// fd and kid take their features of decoded images. gmm-nll, defined on the latents, cannot decode.
     /// </summary>
     public bool Decode { get; init; }
 

@@ -1,6 +1,7 @@
 using ScheduleSearch.Evaluation.NoiseSets;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Models.Onnx;
 
 namespace ScheduleSearch.Evaluation;
 
@@ -30,6 +31,15 @@ public sealed record ScheduleEvaluatorOptions
 
     /// <summary>The features fd and kid compare (default: the samples themselves). Its name is part of the metric's key.</summary>
     public IFeatureExtractor Features { get; init; } = IdentityFeatures.Instance;
+
+    /// <summary>
+    /// The card's VAE decoder, for a spec that decodes (<see cref="MetricSpec.Decode"/>): every metric then scores the
+    /// images it draws of the samples against the images it draws of the teacher's samples (teacher metrics in pixels,
+    /// fd and kid on features of images), and the per-sample errors beside the score are pixel errors too. Not read
+    /// without <see cref="MetricSpec.Decode"/>; the spec's decode flag and the model's identity (the CLI hashes the
+    /// decoder file into it) are in the key.
+    /// </summary>
+    public ILatentDecoder? Decoder { get; init; }
 
     /// <summary>Fixed data-set feature statistics for fd (in place of the teacher's samples); their name is part of the metric's key.</summary>
     public FeatureStatistics? ReferenceStatistics { get; init; }

@@ -11,7 +11,7 @@ namespace ScheduleSearch.Tests.Shared;
 /// (optimum's SD 1.5 and SDXL UNets, SD3's transformer), their prompt arrays and cards. The output depends on every
 /// input: out = w * sample + 0.001 * time + mean(encoder_hidden_states) (+ mean of the SDXL/SD3 extras). With a decoder,
 /// the card also names a VAE-decoder-shaped graph (optimum's <c>latent_sample</c> -> <c>sample</c>, 8x upsampling).
-/// Shared by the Models tests and the CLI's end-to-end tests.
+/// Shared by the Models and Evaluation tests and the CLI's end-to-end tests.
 /// </summary>
 public static class TextModels
 {

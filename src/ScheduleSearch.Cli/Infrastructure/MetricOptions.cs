@@ -37,6 +37,11 @@ public sealed class MetricOptions
 
     private readonly Option<string?> classes = new("--classes") { Description = "Class labels the samples cycle over, comma-separated (a spec's guidance.classes; needs --guidance)", HelpName = "LIST" };
 
+    private readonly Option<bool> decode = new("--decode")
+    {
+        Description = "Score the images the card's VAE decoder draws of the latents (a spec's metric.decode): teacher metrics compare decoded images value by value, fd and kid take features of them",
+    };
+
     private readonly Option<string?> features = new("--features") { Description = "Feature network fd and kid compare samples in (a spec's metric.features.onnx)", HelpName = "ONNX" };
 
     private readonly Option<string?> featuresMean = new("--features-mean") { Description = "The data set's feature mean (.npy) fd measures against, with --features-covariance (default: the teacher's samples)", HelpName = "NPY" };
@@ -50,7 +55,7 @@ public sealed class MetricOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var option in new Option[] { kind, samples, seed, teacher, teacherNfe, teacherSpacing, guidance, classes, features, featuresMean, featuresCovariance })
+        foreach (var option in new Option[] { kind, samples, seed, teacher, teacherNfe, teacherSpacing, decode, guidance, classes, features, featuresMean, featuresCovariance })
         {
             command.Options.Add(option);
         }
@@ -76,9 +81,17 @@ public sealed class MetricOptions
         _ = InputFiles.Parse("--teacher", () => Core.Presets.PresetCatalog.Get(preset));
         var spacing = parse.GetValue(teacherSpacing)!;
         _ = InputFiles.Parse("--teacher-spacing", () => Core.Spacings.Spacing.Parse(spacing));
+        var metricKind = parse.GetValue(kind)!;
+        var decodes = parse.GetValue(decode);
+        if (decodes && MetricCatalog.DecodeProblem(metricKind) is { } problem)
+        {
+            throw new BadInputException($"--decode: {problem}");
+        }
+
         return new MetricSpec
         {
-            Kind = parse.GetValue(kind)!,
+            Kind = metricKind,
+            Decode = decodes,
             Samples = n,
             Seed = parse.GetValue(seed),
             HeldOutSamples = n,

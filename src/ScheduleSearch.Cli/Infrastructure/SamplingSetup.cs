@@ -75,25 +75,14 @@ internal static class SamplingSetup
         card.Inputs.Conditioning.Values.Max(file => InputFiles.Parse($"inputs.conditioning '{file}'", () => Npy.Read(card.Resolve(file))).Rows);
 
     /// <summary>
-    /// Puts the VAE decoder of <paramref name="card"/> in front of the features in <paramref name="options"/> (a spec's
-    /// <c>"metric": { "decode": true }</c>). The returned extractor owns the decoder and <paramref name="features"/>.
+    /// Opens the VAE decoder of <paramref name="card"/> into <paramref name="options"/> (a spec's
+    /// <c>"metric": { "decode": true }</c>: every metric scores decoded images); the returned decoder belongs to the caller.
     /// </summary>
-    public static IDisposable AddDecoder(ModelCard card, string device, IDisposable? features, ref ScheduleEvaluatorOptions options)
+    public static OnnxLatentDecoder AddDecoder(ModelCard card, string device, ref ScheduleEvaluatorOptions options)
     {
-        OnnxLatentDecoder decoder;
-        try
-        {
-            decoder = OnnxLatentDecoder.Open(card, device);
-        }
-        catch (ArgumentException e)
-        {
-            features?.Dispose();
-            throw new BadInputException($"metric.decode: {InputFiles.StripParameter(e)}", e);
-        }
-
-        var decoded = new DecodedFeatures(decoder, options.Features);
-        options = options with { Features = decoded };
-        return decoded;
+        var decoder = InputFiles.Parse("metric.decode", () => OnnxLatentDecoder.Open(card, device));
+        options = options with { Decoder = decoder };
+        return decoder;
     }
 
     /// <summary>

@@ -105,13 +105,34 @@ internal static class SessionOpener
             LockstepCandidates = settings.LockstepCandidates,
             ScoringNoise = settings.ScoringNoise?.For(model.Card.SampleShape),
         };
-        IDisposable? extractor = SamplingSetup.AddFeatures(settings.Features, device, ref options);
-        if (metric.Decode)
+        var extractor = SamplingSetup.AddFeatures(settings.Features, device, ref options);
+        if (!metric.Decode)
         {
-            // The decoded features own the feature network, so the session disposes both through them.
-            extractor = SamplingSetup.AddDecoder(model.Card, device, extractor, ref options);
+            return (options, extractor);
         }
 
-        return (options, extractor);
+        try
+        {
+            // The session disposes the feature network and the decoder together.
+            var decoder = SamplingSetup.AddDecoder(model.Card, device, ref options);
+            return (options, new Owned(extractor, decoder));
+        }
+        catch
+        {
+            extractor?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The networks a session opened beside the model (feature network, decoder), disposed together.</summary>
+    private sealed class Owned(params IDisposable?[] parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var part in parts)
+            {
+                part?.Dispose();
+            }
+        }
     }
 }

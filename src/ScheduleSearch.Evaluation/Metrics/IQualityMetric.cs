@@ -27,6 +27,13 @@ public interface IQualityMetric
     /// </summary>
     bool UsesReferenceStatistics { get; }
 
+    /// <summary>
+    /// True when the metric can score decoded images (a spec's <c>"metric": { "decode": true }</c>): it compares the
+    /// samples with the teacher's, value by value or in features, which means the same on images as on latents. False
+    /// where the score is defined on the latents themselves (gmm-nll: the model's mixture lives in latent space).
+    /// </summary>
+    bool ScoresDecodedImages => !NeedsMixture;
+
     /// <summary>The fewest samples the metric can score (2 where it fits a covariance or averages over pairs).</summary>
     int MinimumSamples { get; }
 

@@ -28,6 +28,14 @@ public static class MetricCatalog
     };
 
     /// <summary>
+    /// Why the metric called <paramref name="name"/> cannot score decoded images (a spec's <c>"decode": true</c>), in words
+    /// that name the metrics that can; null when it can (<see cref="IQualityMetric.ScoresDecodedImages"/>).
+    /// </summary>
+    public static string? DecodeProblem(string name) => Create(name).ScoresDecodedImages
+        ? null
+        : $"metric {name} scores the latents themselves; decoding applies to {string.Join(", ", Names.Where(n => Create(n).ScoresDecodedImages))} (they compare decoded images)";
+
+    /// <summary>
     /// The kind a metric's scores are keyed and stored under (the "kind" of the canonical metric JSON hashed into every
     /// key, and <c>EvaluationRecord.Metric</c>): its name, except that teacher-mean-rmse keeps the bytes it had as
     /// teacher-rmse and the true RMSE takes a new one, so no stored key or record changes meaning.

@@ -10,7 +10,8 @@ namespace ScheduleSearch.Evaluation.Scoring;
 /// <summary>
 /// The noise sets a scorer scores on and the teacher's samples on each, made on first use and kept: the teacher is
 /// read from <paramref name="store"/> or computed and stored there (<see cref="TeacherReferences"/>). A teacher
-/// metric compares states at the same times, so a candidate over another time range gets a teacher of its own.
+/// metric compares states at the same times, so a candidate over another time range gets a teacher of its own. A
+/// spec that decodes gets the teacher's images here, decoded once per reference rather than once per candidate.
 /// Thread-safe (one set is prepared at a time).
 /// </summary>
 internal sealed class ReferenceSets(
@@ -19,6 +20,7 @@ internal sealed class ReferenceSets(
     MetricSpec spec,
     bool needsTeacher,
     MixtureLikelihood? likelihood,
+    ScoringSpace space,
     IReferenceStore store,
     ScheduleEvaluatorOptions options)
 {
@@ -81,7 +83,8 @@ internal sealed class ReferenceSets(
 
                 // The teacher's components are fixed: computed once here, not once per candidate's flip rate.
                 var components = teacher is not null && likelihood is not null ? likelihood.MostLikelyComponents(teacher.Samples.Span, teacher.Count) : null;
-                return sets[setKey] = new PreparedSet(noise, teacher, components);
+                var scored = teacher is null ? ReadOnlyMemory<double>.Empty : space.Of(teacher, cancellationToken);
+                return sets[setKey] = new PreparedSet(noise, teacher, components, scored);
             }
             finally
             {

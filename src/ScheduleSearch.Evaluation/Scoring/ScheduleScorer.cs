@@ -26,6 +26,7 @@ public sealed class ScheduleScorer
     private readonly IQualityMetric metric;
     private readonly GaussianMixture? mixture;
     private readonly MixtureLikelihood? likelihood;
+    private readonly ScoringSpace space;
     private readonly ReferenceSets sets;
     private readonly PrefixRunner runner;
     private readonly LockstepRounds? lockstep;
@@ -54,6 +55,7 @@ public sealed class ScheduleScorer
             .ToDictionary(v => v.Key, v => new TimedDenoiser(v.Value), StringComparer.Ordinal);
         variants = timedVariants.ToDictionary(v => v.Key, v => (IDenoiser)v.Value, StringComparer.Ordinal);
         metric = MetricCatalog.Create(spec.Kind);
+        space = ScoringSpace.For(spec, metric, this.options.Decoder, denoiser.SampleSize);
         var statistics = metric.UsesReferenceStatistics ? this.options.ReferenceStatistics : null;
         // fd against fixed data-set statistics never reads the teacher's samples: computing them (hundreds of NFE on
         // every noise set) would be wasted, and the teacher's spec stays out of its key.
@@ -69,11 +71,12 @@ public sealed class ScheduleScorer
             throw new ArgumentException($"the mixture has dimension {mixture.Dimension} but the model's samples have {denoiser.SampleSize} values", nameof(options));
         }
 
-        likelihood = mixture is null ? null : new MixtureLikelihood(mixture);
+        // The mixture is over latents: decoded images get no flip rates or likelihoods beside their score.
+        likelihood = mixture is null || space.Decodes ? null : new MixtureLikelihood(mixture);
         if (metric.UsesFeatures)
         {
             // Fail now on a feature network or reference statistics that do not fit the model.
-            var features = this.options.Features.FeatureSize(denoiser.SampleSize);
+            var features = this.options.Features.FeatureSize(space.SampleSize);
             if (metric is FrechetDistanceMetric && features > FrechetDistanceMetric.MaxFeatures)
             {
                 throw new ArgumentException($"fd compares {features} features per sample (feature extractor '{this.options.Features.Name}'); a Frechet distance takes at most {FrechetDistanceMetric.MaxFeatures} (its covariances are features x features): name a feature network with fewer outputs in metric.features", nameof(options));
@@ -98,7 +101,7 @@ public sealed class ScheduleScorer
 
         Identity = EvaluationIdentity.For(modelContentHash, spec, metric, metric.UsesFeatures ? this.options.Features.Name : null, statistics?.Name, this.options.ScoringNoise?.Spec);
         Spec = spec;
-        sets = new ReferenceSets(teacherModel, modelContentHash, spec, needsTeacher, likelihood, references, this.options);
+        sets = new ReferenceSets(teacherModel, modelContentHash, spec, needsTeacher, likelihood, space, references, this.options);
         runner = new PrefixRunner(model, variants, this.options.Statistics, this.options.PrefixCacheBytes > 0 ? new PrefixStateCache(this.options.PrefixCacheBytes) : null, this.options.Ems);
         // Rows of a sample-indexed model (class labels by sample) cannot be batched with another candidate's rows.
         lockstep = this.options.LockstepCandidates > 1 && !model.IsSampleIndexed && timedVariants.Values.All(v => !v.IsSampleIndexed)
@@ -172,7 +175,7 @@ public sealed class ScheduleScorer
     private EvaluationRecord ScoreOne(
         SamplerSchedule schedule, string key, EvaluationRequest request, PreparedSet prepared, int count, Action<double[], CancellationToken> run, CancellationToken cancellationToken)
     {
-        var (noise, teacher, teacherComponents) = prepared;
+        var (noise, teacher, teacherComponents, scoredTeacher) = prepared;
         var started = Stopwatch.GetTimestamp();
         var size = noise.SampleSize;
         double score;
@@ -208,10 +211,12 @@ public sealed class ScheduleScorer
             }
             else
             {
-                var teacherRows = teacher is null ? ReadOnlyMemory<double>.Empty : teacher.Samples[..(count * size)];
-                score = metric.Score(x, count, Inputs(teacherRows, size), cancellationToken);
+                // Scored as they are, or as decoded images against the teacher's decoded images (ScoringSpace).
+                var values = space.Of(x, count, cancellationToken);
+                var teacherRows = teacher is null ? ReadOnlyMemory<double>.Empty : scoredTeacher[..(count * space.SampleSize)];
+                score = metric.Score(values, count, Inputs(teacherRows), cancellationToken);
                 status = double.IsFinite(score) ? EvaluationStatus.Ok : EvaluationStatus.Diverged;
-                details = RobustSummary.Compute(x, count, size, teacherRows.Span, likelihood, teacherComponents).ToJson(count);
+                details = RobustSummary.Compute(values, count, space.SampleSize, teacherRows.Span, likelihood, teacherComponents).ToJson(count);
                 if (!double.IsFinite(score))
                 {
                     score = double.PositiveInfinity;
@@ -261,7 +266,7 @@ public sealed class ScheduleScorer
     public double ScoreSamples(double[] x, bool heldOut, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var (noise, teacher, _) = sets.Get(heldOut, null, null, cancellationToken);
+        var (noise, _, _, scoredTeacher) = sets.Get(heldOut, null, null, cancellationToken);
         var size = noise.SampleSize;
         var count = noise.Count;
         if (x.Length != count * size)
@@ -274,13 +279,14 @@ public sealed class ScheduleScorer
             return double.PositiveInfinity;
         }
 
-        var score = metric.Score(x, count, Inputs(teacher?.Samples ?? ReadOnlyMemory<double>.Empty, size), cancellationToken);
+        var score = metric.Score(space.Of(x, count, cancellationToken), count, Inputs(scoredTeacher), cancellationToken);
         return double.IsFinite(score) ? score : double.PositiveInfinity;
     }
 
-    private MetricInputs Inputs(ReadOnlyMemory<double> teacherRows, int size) => new()
+    /// <summary>What the metric compares samples in the scoring space with (<paramref name="teacherRows"/>: the teacher's, in that space).</summary>
+    private MetricInputs Inputs(ReadOnlyMemory<double> teacherRows) => new()
     {
-        SampleSize = size,
+        SampleSize = space.SampleSize,
         Teacher = teacherRows,
         Mixture = mixture,
         Features = options.Features,

@@ -9,7 +9,7 @@ namespace ScheduleSearch.Models.Onnx;
 /// <c>latent / scale + shift</c> as diffusers' <c>vae.decode(latents / scaling_factor + shift_factor)</c>. The graph's
 /// input must take the card's sample shape; float32 and float16 graphs run as they are. Thread-safe.
 /// </summary>
-public sealed class OnnxLatentDecoder : IDisposable
+public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
 {
     private readonly InferenceSession session;
     private readonly DecoderSpec spec;
@@ -34,13 +34,13 @@ public sealed class OnnxLatentDecoder : IDisposable
         ImageSize = ImageShape.Aggregate(1, (a, b) => a * b);
     }
 
-    /// <summary>Values per latent (the card's sample size).</summary>
+    /// <inheritdoc />
     public int LatentSize { get; }
 
-    /// <summary>The shape of one decoded image, without the batch axis ([C, H, W] or [H, W]).</summary>
+    /// <inheritdoc />
     public IReadOnlyList<int> ImageShape { get; }
 
-    /// <summary>Values per decoded image.</summary>
+    /// <inheritdoc />
     public int ImageSize { get; }
 
     /// <summary>
@@ -93,7 +93,7 @@ public sealed class OnnxLatentDecoder : IDisposable
         }
     }
 
-    /// <summary>Decodes <paramref name="count"/> latents into <paramref name="images"/> (count x ImageSize values).</summary>
+    /// <inheritdoc />
     public void Decode(ReadOnlySpan<double> latents, int count, Span<double> images, CancellationToken cancellationToken = default)
     {
         if (latents.Length < count * LatentSize || images.Length < count * ImageSize)

@@ -133,10 +133,10 @@ internal static class SearchSpecReader
         }
 
         var metric = new MetricSpec { Kind = kind, Decode = f.OptionalBool("decode", false) };
-        if (metric.Decode && kind is not ("fd" or "kid"))
+        if (metric.Decode && MetricCatalog.DecodeProblem(kind) is { } problem)
         {
-            // Teacher metrics compare latents with the teacher's latents; decoding is for the feature metrics.
-            throw f.Error(f.FieldPath("decode"), $"applies to fd and kid (features of decoded images); metric {kind} compares the latents themselves");
+            // Teacher metrics and fd/kid compare with the teacher's samples, which decode alike; gmm-nll's mixture is over latents.
+            throw f.Error(f.FieldPath("decode"), problem);
         }
 
         if (f.Has("samples"))

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Tests.Shared;
@@ -100,6 +101,56 @@ public sealed class SdClassCardCommandTests
         Assert.Equal(width, height);
     }
 
+    [Fact]
+    public void A_teacher_rmse_search_on_decoded_images_finishes_and_show_has_held_out_pixel_scores_apart_from_the_latent_ones()
+    {
+        using var dir = new TempDirectory();
+        var card = TextModels.Write(dir.Path, TextModels.Kind.Sd15, decoder: true);
+        var latent = TeacherSpec("sd15 latents", card, nfe: 3, guidance: 5, samples: 6, evaluations: 3, "\"ddim\"");
+        var decoded = latent.Replace("sd15 latents", "sd15 pixels", StringComparison.Ordinal)
+            .Replace("\"kind\": \"teacher-rmse\",", "\"kind\": \"teacher-rmse\", \"decode\": true,", StringComparison.Ordinal);
+        Assert.NotEqual(latent, decoded.Replace("sd15 pixels", "sd15 latents", StringComparison.Ordinal));
+
+        // The latent search first, in the same database: the decoded one must score anew, not reuse its keys.
+        foreach (var (name, text) in new[] { ("latents", latent), ("pixels", decoded) })
+        {
+            var run = CliRun.Run("run", dir.Write($"{name}.search.json", text), "--db", dir.File("s.db"));
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        var latentShow = ShowJson(dir, "sd15 latents");
+        var pixelShow = ShowJson(dir, "sd15 pixels");
+        Assert.Equal("teacher-rmse", pixelShow.GetProperty("metric").GetString());
+        var nfe = Assert.Single(pixelShow.GetProperty("per_nfe").EnumerateArray());
+        foreach (var entry in new[] { nfe.GetProperty("best"), nfe.GetProperty("best_baseline") })
+        {
+            Assert.InRange(entry.GetProperty("heldout").GetDouble(), 1e-9, 2.0);
+            Assert.InRange(entry.GetProperty("heldout_se").GetDouble(), 1e-12, entry.GetProperty("heldout").GetDouble());
+        }
+
+        // ddim's held-out teacher-rmse in pixels (tanh images in [-1, 1]) is another figure than on the latents.
+        var latentDdim = latentShow.GetProperty("per_nfe")[0].GetProperty("best_baseline").GetProperty("heldout").GetDouble();
+        var pixelDdim = nfe.GetProperty("best_baseline").GetProperty("heldout").GetDouble();
+        Assert.NotEqual(latentDdim, pixelDdim);
+
+        // evaluate --decode re-scores the search's ddim as it scored it (the same key: a cache hit), without --decode the latent one.
+        Assert.Equal(0, CliRun.Run("schedule", "preset", "ddim", "--model", card, "--nfe", "3", "--spacing", "time-uniform", "--out", dir.File("ddim.json")).ExitCode);
+        string[] evaluate = ["evaluate", "--model", card, "--schedule", dir.File("ddim.json"), "--db", dir.File("s.db"), "--heldout", "--json", "--guidance", "5",
+            "--metric", "teacher-rmse", "--samples", "6", "--teacher", "dpm-solver++-2m", "--teacher-nfe", "12", "--teacher-spacing", "time-uniform"];
+        foreach (var (flags, expected) in new[] { (new[] { "--decode" }, pixelDdim), (Array.Empty<string>(), latentDdim) })
+        {
+            var result = CliRun.Run([.. evaluate, .. flags]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            using var json = JsonDocument.Parse(result.Stdout);
+            Assert.True(json.RootElement.GetProperty("cache_hit").GetBoolean(), result.ToString());
+            Assert.Equal(expected, json.RootElement.GetProperty("score").GetDouble(), expected * 1e-12);
+        }
+
+        var gmm = CliRun.Run([.. evaluate[..^10], "--metric", "gmm-nll", "--decode"]);
+        Assert.Equal(2, gmm.ExitCode);
+        Assert.Contains("--decode: metric gmm-nll scores the latents themselves; decoding applies to teacher-rmse", gmm.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("missing-conditioning", "the ONNX graph has input 'time_ids'", "'inputs.conditioning'")]
     [InlineData("wrong-rows", "card field 'inputs.conditioning.text_embeds': 'text_embeds.npy' has 2 rows", "another conditioning array has 3")]
@@ -156,6 +207,13 @@ public sealed class SdClassCardCommandTests
           "baselines": [{{baselines}}], "baseline_spacings": ["time-uniform"]
         }
         """;
+
+    private static JsonElement ShowJson(TempDirectory dir, string search)
+    {
+        var show = CliRun.Run("show", search, "--db", dir.File("s.db"), "--json");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        return JsonDocument.Parse(show.Stdout).RootElement.Clone();
+    }
 
     private static string Json(string path) => path.Replace("\\", "\\\\", StringComparison.Ordinal);
 

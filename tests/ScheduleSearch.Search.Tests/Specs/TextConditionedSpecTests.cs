@@ -25,15 +25,20 @@ public sealed class TextConditionedSpecTests
         Assert.False(new SampleGuidance { Prompts = [2] }.IsDefault);
     }
 
-    [Fact]
-    public void Decode_is_read_for_feature_metrics_and_is_off_by_default()
+    [Theory]
+    [InlineData("fd")]
+    [InlineData("kid")]
+    [InlineData("teacher-rmse")]
+    [InlineData("teacher-mean-rmse")]
+    [InlineData("teacher-relative")]
+    public void Decode_is_read_for_feature_and_teacher_metrics_and_is_off_by_default(string kind)
     {
-        Assert.True(SearchSpec.Parse(Spec(""", "decode": true""")).Metric.Decode);
+        Assert.True(SearchSpec.Parse(Spec(""", "decode": true""").Replace("\"fd\"", $"\"{kind}\"", StringComparison.Ordinal)).Metric.Decode);
         Assert.False(SearchSpec.Parse(Spec()).Metric.Decode);
     }
 
     [Theory]
-    [InlineData(""", "decode": true""", "", "metric.decode", "applies to fd and kid")]
+    [InlineData(""", "decode": true""", "", "metric.decode", "metric gmm-nll scores the latents themselves; decoding applies to teacher-rmse, teacher-mean-rmse, teacher-relative, fd, kid (they compare decoded images)")]
     [InlineData(""", "decode": "yes" """, "", "metric.decode", "")]
     [InlineData("", """, "guidance": { "prompts": "all" }""", "guidance.prompts", "expected \"cycle\"")]
     [InlineData("", """, "guidance": { "prompts": [] }""", "guidance.prompts", "non-empty list of prompt rows")]
@@ -43,7 +48,7 @@ public sealed class TextConditionedSpecTests
         var text = Spec(metric, guidance);
         if (field == "metric.decode" && says.Length > 0)
         {
-            text = text.Replace("\"kind\": \"fd\"", "\"kind\": \"teacher-rmse\"", StringComparison.Ordinal);
+            text = text.Replace("\"kind\": \"fd\"", "\"kind\": \"gmm-nll\"", StringComparison.Ordinal);
         }
 
         var e = Assert.Throws<SearchSpecException>(() => SearchSpec.Parse(text, "my.search.json"));
