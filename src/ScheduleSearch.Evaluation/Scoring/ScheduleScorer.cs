@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Solvers;
@@ -184,7 +182,7 @@ public sealed class ScheduleScorer
         var problems = ScheduleValidator.Problems(schedule, model.Schedule);
         if (problems.Count > 0)
         {
-            (score, status, details) = (double.PositiveInfinity, EvaluationStatus.Failed, ErrorJson("invalid schedule: " + string.Join("; ", problems), null));
+            (score, status, details) = (double.PositiveInfinity, EvaluationStatus.Failed, RunChecks.ErrorJson("invalid schedule: " + string.Join("; ", problems), null));
         }
         else
         {
@@ -200,14 +198,14 @@ public sealed class ScheduleScorer
                 runError = ex.Message;
             }
 
-            var nonFinite = runError is null ? CountNonFinite(x, count, size) : 0;
+            var nonFinite = runError is null ? RunChecks.CountNonFinite(x, count, size) : 0;
             if (runError is not null)
             {
-                (score, status, details) = (double.PositiveInfinity, EvaluationStatus.Failed, ErrorJson(runError, null));
+                (score, status, details) = (double.PositiveInfinity, EvaluationStatus.Failed, RunChecks.ErrorJson(runError, null));
             }
             else if (nonFinite > 0)
             {
-                (score, status, details) = (double.PositiveInfinity, EvaluationStatus.Diverged, ErrorJson("the sampler produced NaN or infinite values", nonFinite));
+                (score, status, details) = (double.PositiveInfinity, EvaluationStatus.Diverged, RunChecks.ErrorJson("the sampler produced NaN or infinite values", nonFinite));
             }
             else
             {
@@ -274,7 +272,7 @@ public sealed class ScheduleScorer
             throw new ArgumentException($"expected {count} rows of {size} values, got {x.Length} values", nameof(x));
         }
 
-        if (CountNonFinite(x, count, size) > 0)
+        if (RunChecks.CountNonFinite(x, count, size) > 0)
         {
             return double.PositiveInfinity;
         }
@@ -292,40 +290,4 @@ public sealed class ScheduleScorer
         Features = options.Features,
         ReferenceStatistics = options.ReferenceStatistics,
     };
-
-    private static int CountNonFinite(double[] x, int count, int size)
-    {
-        var bad = 0;
-        for (var i = 0; i < count; i++)
-        {
-            foreach (var v in x.AsSpan(i * size, size))
-            {
-                if (!double.IsFinite(v))
-                {
-                    bad++;
-                    break;
-                }
-            }
-        }
-
-        return bad;
-    }
-
-    private static string ErrorJson(string message, int? nonFiniteSamples)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("error", message);
-            if (nonFiniteSamples is { } n)
-            {
-                w.WriteNumber("nonfinite_samples", n);
-            }
-
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
 }

@@ -49,6 +49,9 @@ public sealed class DecodedScoringTests : IDisposable
         Assert.Equal(EvaluationStatus.Ok, scored.Status);
         Assert.Equal(expected, scored.Score, expected * 1e-9);
 
+        // Samples run outside the scorer (an export's target run) are scored the same way.
+        Assert.Equal(expected, evaluator.ScoreSamples(latents, heldOut: false), expected * 1e-9);
+
         // The same figure on the latents is another number: the score is a pixel error, not a latent one.
         var latentRmse = Math.Sqrt(latents.Zip(teacher, (x, t) => (x - t) * (x - t)).Sum() / latents.Length);
         Assert.True(Math.Abs(latentRmse - expected) > 1e-3 * expected, $"latent {latentRmse}, decoded {expected}");
