@@ -9,7 +9,7 @@ classic solver the search scored, and each approximate export as its target woul
 re-implemented here faithfully from their current source (k-diffusion sampling.py 4601bf0: sample_euler, sample_heun,
 sample_dpm_2, sample_dpmpp_2m, sample_dpmpp_2s_ancestral, sample_dpmpp_3m_sde; diffusers 58eb52c:
 DPMSolverMultistepScheduler with custom integer timesteps, float32 betas and sigma table; ComfyUI: one SamplerCustom
-per SplitSigmas segment, each restarting its sampler, noise scaled by sqrt(1 + sigma_0^2) at sigma_max), because none
+per SplitSigmas segment, each restarting its sampler, uni_pc and uni_pc_bh2 as its sample_unipc runs them, noise scaled by sqrt(1 + sigma_0^2) at sigma_max), because none
 of them is installable here. The network they call is gmm-64's exact posterior mean, reached the way each target
 reaches a VP model (diffusers: integer timestep; k-diffusion and ComfyUI: sigma -> fractional timestep by log-sigma
 interpolation of the float32 sigma table). Metric: teacher-mean-rmse (per-sample RMSE against the teacher, averaged).
@@ -195,11 +195,83 @@ def sample_dpmpp_3m_sde_eta0(model, x, sigmas):
     return x
 
 
+# ---------------------------------------------------------------------------------------------------- ComfyUI's uni_pc
+
+
+def sample_unipc(model, x, sigmas, variant):
+    """ComfyUI's uni_pc / uni_pc_bh2 (comfy/extra_samplers/uni_pc.py, sample_unipc over its UniPC class), written from
+    its formulas: time is sigma itself (alpha = 1/sqrt(1 + s^2), std = s/sqrt(1 + s^2), lambda = -log s), the state is
+    the VE state divided by sqrt(1 + sigma_0^2), a last sigma below 0.001 becomes 0.001, order min(3, len(sigmas) - 2),
+    data prediction, the UniC corrector after every step but the last, lower_order_final, and the result divided by
+    alpha of the last point. The data prediction is the VE denoiser at the VE state."""
+    ts = [float(v) for v in sigmas]
+    if ts[-1] < 0.001:
+        ts[-1] = 0.001
+    steps = len(ts) - 1
+    order = min(3, len(ts) - 2)
+    alpha = lambda s: 1.0 / math.sqrt(1.0 + s * s)  # noqa: E731
+    std = lambda s: s / math.sqrt(1.0 + s * s)  # noqa: E731
+    lam = lambda s: -math.log(s)  # noqa: E731
+    data = lambda xv, s: model(xv / alpha(s), s)  # noqa: E731
+
+    def update(x, models, times, t, k, use_corrector):
+        h = lam(t) - lam(times[-1])
+        rks, d1s = [], []
+        for i in range(1, k):
+            rk = (lam(times[-(i + 1)]) - lam(times[-1])) / h
+            rks.append(rk)
+            d1s.append((models[-(i + 1)] - models[-1]) / rk)
+        rks.append(1.0)
+        rks = np.array(rks)
+        hh = -h
+        h_phi_1 = math.expm1(hh)
+        h_phi_k = h_phi_1 / hh - 1.0
+        b_h = hh if variant == "bh1" else math.expm1(hh)
+        rows, b, factorial = [], [], 1
+        for i in range(1, k + 1):
+            rows.append(rks ** (i - 1))
+            b.append(h_phi_k * factorial / b_h)
+            factorial *= i + 1
+            h_phi_k = h_phi_k / hh - 1.0 / factorial
+        rows, b = np.array(rows), np.array(b)
+        base = (std(t) / std(times[-1])) * x - alpha(t) * h_phi_1 * models[-1]
+        pred = 0.0
+        if d1s:
+            rhos_p = np.array([0.5]) if k == 2 else np.linalg.solve(rows[:-1, :-1], b[:-1])
+            pred = sum(r * d for r, d in zip(rhos_p, d1s))
+        x_t = base - alpha(t) * b_h * pred
+        model_t = None
+        if use_corrector:
+            rhos_c = np.array([0.5]) if k == 1 else np.linalg.solve(rows, b)
+            model_t = data(x_t, t)
+            corr = sum(r * d for r, d in zip(rhos_c[:-1], d1s)) if d1s else 0.0
+            x_t = base - alpha(t) * b_h * (corr + rhos_c[-1] * (model_t - models[-1]))
+        return x_t, model_t
+
+    x = x * alpha(ts[0])
+    models, times = [data(x, ts[0])], [ts[0]]
+    for index in range(1, steps):
+        if index < order:
+            x, m = update(x, models, times, ts[index], index, True)
+            models.append(m if m is not None else data(x, ts[index]))
+            times.append(ts[index])
+            continue
+        for step in range(index, index + 1 + (1 if index == steps - 1 else 0)):
+            x, m = update(x, models, times, ts[step], min(order, steps + 1 - step), step != steps)
+            models, times = models[1:] + models[-1:], times[1:] + [ts[step]]
+            if step < steps:
+                models[-1] = m if m is not None else data(x, ts[step])
+    # A two-sigma segment (order 0) makes no update at all in ComfyUI, only the rescaling below; kept as it runs.
+    return x / alpha(ts[-1])
+
+
 K_SAMPLERS = {
     "sample_euler": sample_euler, "euler": sample_euler, "sample_heun": sample_heun, "heun": sample_heun,
     "sample_dpm_2": sample_dpm_2, "dpm_2": sample_dpm_2, "sample_dpmpp_2m": sample_dpmpp_2m, "dpmpp_2m": sample_dpmpp_2m,
     "sample_dpmpp_2s_ancestral": sample_dpmpp_2s_ancestral_eta0, "dpmpp_2s_ancestral": sample_dpmpp_2s_ancestral_eta0,
     "sample_dpmpp_3m_sde": sample_dpmpp_3m_sde_eta0, "dpmpp_3m_sde": sample_dpmpp_3m_sde_eta0,
+    "uni_pc": lambda model, x, sigmas: sample_unipc(model, x, sigmas, "bh1"),
+    "uni_pc_bh2": lambda model, x, sigmas: sample_unipc(model, x, sigmas, "bh2"),
 }
 
 
@@ -282,7 +354,7 @@ def comfyui(model, noise, export, table: SigmaTable):
         part = sigmas[segment["start"]:segment["end"] + 1]
         sampler = K_SAMPLERS.get(segment["sampler"])
         if sampler is None:
-            return None  # not re-implemented here (uni_pc, deis, ipndm, lms): its row says "-"
+            return None  # not re-implemented here (deis, ipndm, lms): its row says "-"
         if k == 0:
             max_denoise = math.isclose(float(table.sigmas[-1]), part[0], rel_tol=1e-5) or part[0] > table.sigmas[-1]
             x = noise * (math.sqrt(1.0 + part[0] ** 2) if max_denoise else part[0])
