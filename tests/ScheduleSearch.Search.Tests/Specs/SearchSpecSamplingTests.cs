@@ -1,6 +1,6 @@
 using ScheduleSearch.Search.Specs;
 
-namespace ScheduleSearch.Search.Tests;
+namespace ScheduleSearch.Search.Tests.Specs;
 
 /// <summary>The spec's guidance block and metric.features: read, defaulted, and refused with the field's name.</summary>
 public sealed class SearchSpecSamplingTests

@@ -1,7 +1,7 @@
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Search.Specs;
 
-namespace ScheduleSearch.Search.Tests;
+namespace ScheduleSearch.Search.Tests.Specs;
 
 public sealed class SearchSpaceTests
 {

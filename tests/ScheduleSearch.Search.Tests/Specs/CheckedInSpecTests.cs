@@ -2,7 +2,7 @@ using System.Text.Json;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Search.Tests;
+namespace ScheduleSearch.Search.Tests.Specs;
 
 public sealed class CheckedInSpecTests
 {

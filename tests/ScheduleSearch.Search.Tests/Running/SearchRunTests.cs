@@ -3,7 +3,7 @@ using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Search.Tests.Support;
 using ScheduleSearch.Storage;
 
-namespace ScheduleSearch.Search.Tests;
+namespace ScheduleSearch.Search.Tests.Running;
 
 public sealed class SearchRunTests
 {

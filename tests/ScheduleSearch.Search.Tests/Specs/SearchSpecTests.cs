@@ -1,6 +1,6 @@
 using ScheduleSearch.Search.Specs;
 
-namespace ScheduleSearch.Search.Tests;
+namespace ScheduleSearch.Search.Tests.Specs;
 
 public sealed class SearchSpecTests
 {

@@ -8,7 +8,7 @@ using ScheduleSearch.Storage;
 using ScheduleSearch.Storage.Postgres;
 using ScheduleSearch.Tests.Shared;
 
-namespace ScheduleSearch.Search.Tests;
+namespace ScheduleSearch.Search.Tests.Distributed;
 
 /// <summary>Several workers on one search through the PostgreSQL claim queue.</summary>
 public sealed class DistributedSearchTests : IDisposable
