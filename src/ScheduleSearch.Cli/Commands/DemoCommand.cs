@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
@@ -7,10 +10,13 @@ using ScheduleSearch.Storage;
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
-/// <c>demo [--db PATH] [--folder DIR]</c>: the quickstart search on the built-in gmm-64 mixture, from an empty folder.
-/// The model (its card, ONNX graph, data statistics and DPM-Solver-v3 statistics) and the quickstart spec ship inside the tool, so an installed
-/// tool shows what it does without the repository: they are written under <c>DIR</c> (default
-/// <c>schedule-search-demo</c>), the search runs as <c>run</c> would run it, and the show and report commands follow.
+/// <c>demo [--db PATH] [--folder DIR] [--evaluations N] [--samples N]</c>: the quickstart search on the built-in gmm-64
+/// mixture, from an empty folder. The model (its card, ONNX graph, data statistics and DPM-Solver-v3 statistics) and the
+/// quickstart spec ship inside the tool, so an installed tool shows what it does without the repository: they are
+/// written under <c>DIR</c> (default <c>schedule-search-demo</c>), the search runs as <c>run</c> would run it, and the
+/// show and report commands follow. <c>--evaluations</c> and <c>--samples</c> shrink the budget and the scoring and
+/// held-out sample counts for a quick check of an install (the install test uses them); the spec written beside the
+/// model is then the shrunk one, so <c>show</c> and <c>report</c> say what ran.
 /// </summary>
 public static class DemoCommand
 {
@@ -31,10 +37,35 @@ public static class DemoCommand
             DefaultValueFactory = _ => "schedule-search-demo",
             HelpName = "DIR",
         };
-        var command = new Command("demo", "Run the quickstart search (NFE 5, 400 evaluations) on the built-in gmm-64 mixture, from an empty folder") { database, folder };
+        var evaluations = new Option<int?>("--evaluations")
+        {
+            Description = "A smaller budget than the quickstart's 400 evaluations, for a quick check of an install",
+            HelpName = "N",
+        };
+        var samples = new Option<int?>("--samples")
+        {
+            Description = "Fewer scoring and held-out samples than the quickstart's 1024 each, for a quick check of an install",
+            HelpName = "N",
+        };
+        var command = new Command("demo", "Run the quickstart search (NFE 5, 400 evaluations) on the built-in gmm-64 mixture, from an empty folder")
+        {
+            database, folder, evaluations, samples,
+        };
         CommandActions.Set(command, (parse, console, cancellationToken) =>
         {
             var target = parse.GetValue(folder)!;
+            var budget = parse.GetValue(evaluations);
+            var count = parse.GetValue(samples);
+            if (budget is < 1)
+            {
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--evaluations: {budget} is not a budget (at least 1 evaluation)"));
+            }
+
+            if (count is < 1)
+            {
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--samples: {count} is not a number of samples (at least 1)"));
+            }
+
             Directory.CreateDirectory(Path.Combine(target, "gmm-64"));
             foreach (var file in Files)
             {
@@ -53,7 +84,7 @@ public static class DemoCommand
                     }
 
                     using var writer = new StreamWriter(output);
-                    writer.Write(local);
+                    writer.Write(budget is null && count is null ? local : Shrunk(local, budget, count));
                 }
                 else
                 {
@@ -69,5 +100,23 @@ public static class DemoCommand
             return RunCommand.RunLocal(services, spec, specPath, dbPath, dbOption, ["cpu"], SessionSettings.Default, ScoreStoreOptions.Default, console, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>The quickstart spec with a smaller budget and sample counts (the rest as shipped).</summary>
+    private static string Shrunk(string specJson, int? evaluations, int? samples)
+    {
+        var spec = JsonNode.Parse(specJson)!.AsObject();
+        if (evaluations is { } budget)
+        {
+            spec["budget"]!["evaluations"] = budget;
+        }
+
+        if (samples is { } count)
+        {
+            spec["metric"]!["samples"] = count;
+            spec["metric"]!["heldout"]!["samples"] = count;
+        }
+
+        return spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 }

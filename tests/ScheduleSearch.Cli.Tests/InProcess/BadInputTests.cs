@@ -152,6 +152,18 @@ public sealed class BadInputTests(TinySearch search) : IClassFixture<TinySearch>
     /// Runs a bad command twice: with --db on a copy of a real search database (which must not change) where the
     /// command takes --db, and without it in a fresh folder (where no db/ may appear).
     /// </summary>
+    [Theory]
+    [InlineData("--evaluations", "0")]
+    [InlineData("--samples", "-3")]
+    public void Demo_with_a_budget_or_sample_count_below_one_names_the_option_and_writes_nothing(string option, string value)
+    {
+        using var dir = new TempDirectory();
+        var folder = dir.File("demo");
+        var result = RunBad(_ => ["demo", "--folder", folder, option, value]);
+        Assert.Contains(option + ": " + value, result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder), "the demo wrote its files before refusing");
+    }
+
     private CliResult RunBad(Func<TempDirectory, string[]> arguments)
     {
         using var dir = new TempDirectory();

@@ -81,18 +81,20 @@ public sealed partial class PostgresStorageCommandTests : IClassFixture<TinySear
     }
 
     [Fact]
-    public void A_wrong_password_is_a_one_line_bad_input_error_naming_the_host_and_writes_nothing()
+    public async Task A_wrong_password_is_a_one_line_bad_input_error_naming_the_host_and_writes_nothing()
     {
-        // The password comes from the environment (PGPASSWORD), which is the process's: these run as processes.
+        // The password comes from the environment (PGPASSWORD), which is the process's: these run as processes, side
+        // by side (each is refused at connection time, so they do not meet in the store).
         using var fresh = new PostgresTestSchema();
         var wrong = new Dictionary<string, string> { ["PGPASSWORD"] = "not-the-password" };
-        var results = new[]
-        {
-            CliProcess.Run(search.Folder.Path, TimeSpan.FromMinutes(1), wrong, "run", search.SpecPath, "--storage", fresh.Url),
-            CliProcess.Run(search.Folder.Path, TimeSpan.FromMinutes(1), wrong, "worker", "--storage", schema.Url, "--search", TinySearch.Name),
-            CliProcess.Run(search.Folder.Path, TimeSpan.FromMinutes(1), wrong, "db", "copy", "--from", "litedb:search.db", "--to", schema.Url),
-            CliProcess.Run(search.Folder.Path, TimeSpan.FromMinutes(1), wrong, "show", TinySearch.Name, "--storage", schema.Url),
-        };
+        string[][] commands =
+        [
+            ["run", search.SpecPath, "--storage", fresh.Url],
+            ["worker", "--storage", schema.Url, "--search", TinySearch.Name],
+            ["db", "copy", "--from", "litedb:search.db", "--to", schema.Url],
+            ["show", TinySearch.Name, "--storage", schema.Url],
+        ];
+        var results = await Task.WhenAll(commands.Select(args => Task.Run(() => CliProcess.Run(search.Folder.Path, TimeSpan.FromMinutes(1), wrong, args))));
         foreach (var result in results)
         {
             Assert.True(result.ExitCode == 2, result.ToString());

@@ -22,7 +22,9 @@ public sealed class KillResumeTests
     {
         using var dir = new TempDirectory();
         var spec = dir.Write("kill.search.json", TinySearch.Spec("kill test", Budget).Replace("\"samples\": 128, \"seed\": 0", "\"samples\": 384, \"seed\": 0", StringComparison.Ordinal));
-        var reference = CliProcess.Run(dir.Path, "run", spec, "--db", "reference.db");
+        // The uninterrupted reference and the final show run in this process (no process start-up to pay for); the
+        // runs that are killed and resumed are real processes.
+        var reference = CliRun.Run("run", spec, "--db", dir.File("reference.db"));
         Assert.True(reference.ExitCode == 0, reference.ToString());
 
         var random = new Random(20261127);
@@ -94,7 +96,7 @@ public sealed class KillResumeTests
 
     private static string Best(TempDirectory dir, string database)
     {
-        var show = CliProcess.Run(dir.Path, "show", "kill test", "--db", database, "--json");
+        var show = CliRun.Run("show", "kill test", "--db", dir.File(database), "--json");
         Assert.True(show.ExitCode == 0, show.ToString());
         using var doc = JsonDocument.Parse(show.Stdout);
         return string.Join(";", doc.RootElement.GetProperty("per_nfe").EnumerateArray().Select(n =>
