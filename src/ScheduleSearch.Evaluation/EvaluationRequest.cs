@@ -17,4 +17,7 @@ public sealed record EvaluationRequest
 
     /// <summary>The search's generation or round, recorded with new evaluations.</summary>
     public int Generation { get; init; }
+
+    /// <summary>The search's generator (strategy phase) that proposed the batch, recorded with new evaluations (null: none).</summary>
+    public string? Generator { get; init; }
 }

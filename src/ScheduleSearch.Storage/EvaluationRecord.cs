@@ -45,6 +45,13 @@ public sealed record EvaluationRecord
     /// <summary>The generation (or round) of the search that computed it; 0 for baselines and single evaluations.</summary>
     public int Generation { get; init; }
 
+    /// <summary>
+    /// The generator (strategy phase) of the search that proposed it, as the generator names itself ("evolutionary",
+    /// "composite/cma-timesteps", ...); null for baselines, single evaluations, distributed workers and evaluations
+    /// stored before this was recorded.
+    /// </summary>
+    public string? Generator { get; init; }
+
     /// <summary>When it was computed.</summary>
     public required DateTimeOffset Created { get; init; }
 
@@ -56,7 +63,7 @@ public sealed record EvaluationRecord
         other is not null && Key == other.Key && ScheduleKey == other.ScheduleKey && ScheduleJson == other.ScheduleJson
         && Nfe == other.Nfe && Metric == other.Metric && Score.Equals(other.Score) && Nullable.Equals(HeldOutScore, other.HeldOutScore)
         && Fidelity == other.Fidelity && Status == other.Status && Duration == other.Duration
-        && SearchNames.SequenceEqual(other.SearchNames) && Generation == other.Generation
+        && SearchNames.SequenceEqual(other.SearchNames) && Generation == other.Generation && Generator == other.Generator
         && Created == other.Created && DetailsJson == other.DetailsJson;
 
     /// <inheritdoc />

@@ -48,6 +48,20 @@ public abstract class ScoreStoreContractTests
     }
 
     [Fact]
+    public void An_evaluation_keeps_the_generator_that_proposed_it_and_one_stored_without_reads_as_none()
+    {
+        using var store = CreateStore();
+        store.BeginSearch("s", "{}");
+        var proposed = Records.Evaluation(1) with { Generator = "composite/evolutionary" };
+        store.AddEvaluations([proposed, Records.Evaluation(2)]);
+        var history = store.GetSearchEvaluations("s");
+        Assert.Equal([proposed, Records.Evaluation(2)], history);
+        Assert.Equal("composite/evolutionary", history[0].Generator);
+        Assert.Null(history[1].Generator);
+        Assert.Equal("composite/evolutionary", store.GetEvaluation(proposed.Key)!.Generator);
+    }
+
+    [Fact]
     public void Resuming_a_search_keeps_its_creation_time_and_history()
     {
         using var store = CreateStore();

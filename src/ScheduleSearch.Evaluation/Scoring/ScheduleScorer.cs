@@ -245,6 +245,7 @@ public sealed class ScheduleScorer
             Duration = Stopwatch.GetElapsedTime(started),
             SearchNames = request.SearchName is { } name ? [name] : [],
             Generation = request.Generation,
+            Generator = request.Generator,
             Created = options.Clock.GetUtcNow(),
             DetailsJson = details,
         };

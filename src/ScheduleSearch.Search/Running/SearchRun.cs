@@ -131,7 +131,7 @@ public sealed class SearchRun
         for (var start = 0; start < candidates.Count; start += options.BaselineBatch)
         {
             var batch = candidates.Skip(start).Take(options.BaselineBatch).ToArray();
-            var results = Evaluate(batch, 0, cancellationToken);
+            var results = Evaluate(batch, 0, null, cancellationToken);
             foreach (var r in results)
             {
                 var state = states[r.Nfe];
@@ -237,7 +237,8 @@ public sealed class SearchRun
                 }
 
                 asked = true;
-                var results = Evaluate(batch, generation, cancellationToken);
+                // Named after Ask: a composite's name is its phase's, which Ask may have just advanced.
+                var results = Evaluate(batch, generation, state.Generator.Name, cancellationToken);
                 state.Generator.Tell(cost.ForGenerator(results));
                 foreach (var r in results)
                 {
@@ -265,7 +266,7 @@ public sealed class SearchRun
     /// Scores a batch: schedules in the history are answered from it, new ones go to the evaluator, cut where the
     /// budget ends. Returns results for a prefix of <paramref name="batch"/>, in its order.
     /// </summary>
-    private List<ScoredSchedule> Evaluate(IReadOnlyList<SamplerSchedule> batch, int generation, CancellationToken cancellationToken)
+    private List<ScoredSchedule> Evaluate(IReadOnlyList<SamplerSchedule> batch, int generation, string? generator, CancellationToken cancellationToken)
     {
         var keys = batch.Select(ScheduleKey.Compute).ToArray();
         var fresh = new List<SamplerSchedule>();
@@ -290,11 +291,11 @@ public sealed class SearchRun
 
         if (fresh.Count > 0)
         {
-            var request = new EvaluationRequest { SearchName = spec.Name, Generation = generation };
+            var request = new EvaluationRequest { SearchName = spec.Name, Generation = generation, Generator = generator };
             var scored = evaluator.Evaluate(fresh, request, cancellationToken);
             foreach (var s in scored)
             {
-                history.TryAdd(s.ScheduleKey, ToRecord(s, generation));
+                history.TryAdd(s.ScheduleKey, ToRecord(s, generation, generator));
             }
 
             used = Math.Max(used + scored.Count, store.CountSearchEvaluations(spec.Name));
@@ -316,7 +317,7 @@ public sealed class SearchRun
     private List<ScoredSchedule> Stitch(CancellationToken cancellationToken)
     {
         var candidates = spec.Nfe.SelectMany(nfe => cost.Stitched(states[nfe].Baselines, spec.Space, options.HeldOutBaselines)).ToArray();
-        var results = candidates.Length == 0 ? [] : Evaluate(candidates, 0, cancellationToken);
+        var results = candidates.Length == 0 ? [] : Evaluate(candidates, 0, null, cancellationToken);
         foreach (var r in results.Where(r => states.ContainsKey(r.Nfe)))
         {
             states[r.Nfe].Offer(r);
@@ -433,7 +434,7 @@ public sealed class SearchRun
         }
     }
 
-    private EvaluationRecord ToRecord(ScoredSchedule s, int generation) => new()
+    private EvaluationRecord ToRecord(ScoredSchedule s, int generation, string? generator) => new()
     {
         Key = s.Key,
         ScheduleKey = s.ScheduleKey,
@@ -445,6 +446,7 @@ public sealed class SearchRun
         Status = s.Status,
         Duration = s.Duration,
         Generation = generation,
+        Generator = generator,
         Created = DateTimeOffset.UnixEpoch,
         DetailsJson = s.DetailsJson,
     };

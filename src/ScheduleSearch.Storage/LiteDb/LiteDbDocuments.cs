@@ -62,24 +62,35 @@ internal static class LiteDbDocuments
         _ => throw new FormatException($"unknown evaluation status \"{name}\""),
     };
 
-    public static BsonDocument ToDocument(EvaluationRecord r) => new()
+    public static BsonDocument ToDocument(EvaluationRecord r)
     {
-        ["_id"] = r.Key,
-        ["schedule_key"] = r.ScheduleKey,
-        ["schedule"] = r.ScheduleJson,
-        ["nfe"] = r.Nfe,
-        ["metric"] = r.Metric,
-        ["score"] = r.Score,
-        ["heldout"] = r.HeldOutScore is { } h ? new BsonValue(h) : BsonValue.Null,
-        ["fidelity"] = r.Fidelity,
-        ["status"] = Name(r.Status),
-        ["duration"] = r.Duration.Ticks,
-        ["searches"] = new BsonArray(r.SearchNames.Select(n => new BsonValue(n))),
-        ["generation"] = r.Generation,
-        ["created"] = Time(r.Created),
-        ["details"] = r.DetailsJson is null ? BsonValue.Null : new BsonValue(r.DetailsJson),
-        ["sum"] = Checksum(r),
-    };
+        var document = new BsonDocument
+        {
+            ["_id"] = r.Key,
+            ["schedule_key"] = r.ScheduleKey,
+            ["schedule"] = r.ScheduleJson,
+            ["nfe"] = r.Nfe,
+            ["metric"] = r.Metric,
+            ["score"] = r.Score,
+            ["heldout"] = r.HeldOutScore is { } h ? new BsonValue(h) : BsonValue.Null,
+            ["fidelity"] = r.Fidelity,
+            ["status"] = Name(r.Status),
+            ["duration"] = r.Duration.Ticks,
+            ["searches"] = new BsonArray(r.SearchNames.Select(n => new BsonValue(n))),
+            ["generation"] = r.Generation,
+            ["created"] = Time(r.Created),
+            ["details"] = r.DetailsJson is null ? BsonValue.Null : new BsonValue(r.DetailsJson),
+            ["sum"] = Checksum(r),
+        };
+
+        // Written only when known, so a record without one is stored (and checksummed) as before the field existed.
+        if (r.Generator is { } generator)
+        {
+            document["generator"] = generator;
+        }
+
+        return document;
+    }
 
     /// <summary>
     /// The evaluation in <paramref name="d"/>; throws <see cref="InvalidDataException"/> when it does not match its
@@ -106,6 +117,13 @@ internal static class LiteDbDocuments
             r.Fidelity.ToString(CultureInfo.InvariantCulture), Name(r.Status), r.Duration.Ticks.ToString(CultureInfo.InvariantCulture),
             string.Join('\u001e', r.SearchNames), r.Generation.ToString(CultureInfo.InvariantCulture),
             r.Created.UtcTicks.ToString(CultureInfo.InvariantCulture), r.DetailsJson ?? "\u0000");
+
+        // The generator joins the text only when known: records stored before it existed keep their checksums.
+        if (r.Generator is { } generator)
+        {
+            text += "\u001f" + generator;
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
     }
 
@@ -125,6 +143,7 @@ internal static class LiteDbDocuments
         Generation = d["generation"].AsInt32,
         Created = Time(d["created"]),
         DetailsJson = d["details"].IsNull ? null : d["details"].AsString,
+        Generator = d.TryGetValue("generator", out var generator) && !generator.IsNull ? generator.AsString : null,
     };
 
     public static BsonDocument ToDocument(ModelRecord m) => new()

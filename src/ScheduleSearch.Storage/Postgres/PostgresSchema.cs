@@ -27,7 +27,8 @@ internal static class PostgresSchema
         CREATE TABLE evaluations (
             key text PRIMARY KEY, schedule_key text NOT NULL, schedule_json text NOT NULL, nfe integer NOT NULL, metric text NOT NULL,
             score double precision NOT NULL, held_out double precision, fidelity integer NOT NULL, status smallint NOT NULL,
-            duration bigint NOT NULL, search_names text[] NOT NULL, generation integer NOT NULL, created bigint NOT NULL, details text);
+            duration bigint NOT NULL, search_names text[] NOT NULL, generation integer NOT NULL, created bigint NOT NULL, details text,
+            generator text);
         CREATE INDEX evaluations_schedule_key ON evaluations (schedule_key);
         CREATE TABLE history (
             id bigserial PRIMARY KEY, search text NOT NULL REFERENCES searches (name), key text NOT NULL REFERENCES evaluations (key),
@@ -122,14 +123,23 @@ internal static class PostgresSchema
             // Added after version 1 without a version bump: optional, read through to_jsonb so that a store written
             // by an older program still reads; a writer adds it to such a store.
             // (Checked first: ALTER TABLE locks the table, and every worker opens a writer.)
-            using var has = new NpgsqlCommand("SELECT count(*) FROM pg_attribute WHERE attrelid = 'searches'::regclass AND attname = 'key_context' AND NOT attisdropped", connection, tx);
-            if (Convert.ToInt64(has.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
-            {
-                Execute(connection, tx, "ALTER TABLE searches ADD COLUMN IF NOT EXISTS key_context text");
-            }
+            AddColumn(connection, tx, "searches", "key_context");
+            AddColumn(connection, tx, "evaluations", "generator");
         }
 
         tx.Commit();
+    }
+
+    /// <summary>Adds an optional text column a store of an older program lacks (checked first: ALTER TABLE locks the table).</summary>
+    private static void AddColumn(NpgsqlConnection connection, NpgsqlTransaction tx, string table, string column)
+    {
+        using var has = new NpgsqlCommand("SELECT count(*) FROM pg_attribute WHERE attrelid = @t::regclass AND attname = @c AND NOT attisdropped", connection, tx);
+        has.Parameters.AddWithValue("t", table);
+        has.Parameters.AddWithValue("c", column);
+        if (Convert.ToInt64(has.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            Execute(connection, tx, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} text");
+        }
     }
 
     private static void Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql)

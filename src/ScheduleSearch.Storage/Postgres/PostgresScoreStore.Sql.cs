@@ -7,7 +7,7 @@ namespace ScheduleSearch.Storage.Postgres;
 public sealed partial class PostgresScoreStore
 {
     private const string EvaluationColumns =
-        "e.key, e.schedule_key, e.schedule_json, e.nfe, e.metric, e.score, e.held_out, e.fidelity, e.status, e.duration, e.search_names, e.generation, e.created, e.details";
+        "e.key, e.schedule_key, e.schedule_json, e.nfe, e.metric, e.score, e.held_out, e.fidelity, e.status, e.duration, e.search_names, e.generation, e.created, e.details, to_jsonb(e) ->> 'generator'";
 
     private const int WriteAttempts = 5;
 
@@ -81,6 +81,7 @@ public sealed partial class PostgresScoreStore
         Generation = reader.GetInt32(11),
         Created = Time(reader.GetInt64(12)),
         DetailsJson = reader.IsDBNull(13) ? null : reader.GetString(13),
+        Generator = reader.IsDBNull(14) ? null : reader.GetString(14),
     };
 
     /// <summary>Runs <paramref name="body"/> in one transaction, retrying it when the server reports a deadlock or a serialisation failure.</summary>
@@ -158,15 +159,15 @@ public sealed partial class PostgresScoreStore
     private static HashSet<string> InsertEvaluations(NpgsqlConnection connection, NpgsqlTransaction tx, EvaluationRecord[] records, CancellationToken cancellationToken)
     {
         const string sql = """
-            INSERT INTO evaluations (key, schedule_key, schedule_json, nfe, metric, score, held_out, fidelity, status, duration, search_names, generation, created, details)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (key) DO NOTHING RETURNING key
+            INSERT INTO evaluations (key, schedule_key, schedule_json, nfe, metric, score, held_out, fidelity, status, duration, search_names, generation, created, details, generator)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (key) DO NOTHING RETURNING key
             """;
         using var batch = new NpgsqlBatch(connection, tx);
         foreach (var r in records)
         {
             var command = new NpgsqlBatchCommand(sql);
             foreach (var value in (ReadOnlySpan<object?>)[r.Key, r.ScheduleKey, r.ScheduleJson, r.Nfe, r.Metric, r.Score, r.HeldOutScore, r.Fidelity,
-                (short)r.Status, r.Duration.Ticks, r.SearchNames.ToArray(), r.Generation, Ticks(r.Created), r.DetailsJson])
+                (short)r.Status, r.Duration.Ticks, r.SearchNames.ToArray(), r.Generation, Ticks(r.Created), r.DetailsJson, r.Generator])
             {
                 command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
             }

@@ -32,6 +32,16 @@ public sealed class ReportCommandTests(TinySearch search) : IClassFixture<TinySe
             var n = nfe.GetProperty("nfe").GetInt32();
             var points = browser.Evaluate($"Array.from(document.querySelectorAll('#history-nfe{n} g.series')).filter(g => g.dataset.name !== 'best so far').reduce((s, g) => s + g.querySelectorAll('circle.point').length, 0)")!.GetValue<int>();
             Assert.Equal(nfe.GetProperty("evaluations").GetInt32(), points);
+
+            // Coloured by what proposed each point, each with a legend entry: the baselines, then the default strategy's
+            // phases as the search recorded them (the tiny budget ends in the first), never generation bands.
+            var series = browser.Evaluate($"Array.from(document.querySelectorAll('#history-nfe{n} g.series')).map(g => g.dataset.name)")!.AsArray().Select(v => (string)v!).ToArray();
+            Assert.Equal("baselines", series[0]);
+            Assert.Equal("best so far", series[^1]);
+            Assert.NotEmpty(series[1..^1]);
+            Assert.All(series[1..^1], name => Assert.Contains(name, new[] { "joint-cma", "evolutionary" }));
+            var legend = browser.Evaluate($"Array.from(document.querySelectorAll('#history-nfe{n} text.legend')).map(t => t.textContent)")!.AsArray().Select(v => (string)v!).ToArray();
+            Assert.Equal(series, legend);
             Assert.True(browser.Evaluate($"document.querySelectorAll('#timesteps-nfe{n} circle.point').length")!.GetValue<int>() >= 5);
         }
 

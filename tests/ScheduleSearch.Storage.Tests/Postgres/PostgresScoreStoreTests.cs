@@ -54,6 +54,27 @@ public sealed class PostgresScoreStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_store_written_before_evaluations_had_a_generator_reads_them_without_one_and_a_writer_adds_the_column()
+    {
+        using (var first = PostgresScoreStore.Open(server.Location, Options))
+        {
+            first.BeginSearch("s", "{}");
+            first.AddEvaluations([Records.Evaluation(1)]);
+        }
+
+        server.Execute($"ALTER TABLE {server.Location.Schema}.evaluations DROP COLUMN generator");
+        using (var reader = PostgresScoreStore.OpenReadOnly(server.Location, Options))
+        {
+            Assert.Equal(Records.Evaluation(1), Assert.Single(reader.GetSearchEvaluations("s")));
+        }
+
+        using var writer = PostgresScoreStore.Open(server.Location, Options);
+        var proposed = Records.Evaluation(2) with { Generator = "composite/joint-cma" };
+        writer.AddEvaluations([proposed]);
+        Assert.Equal([Records.Evaluation(1), proposed], writer.GetSearchEvaluations("s"));
+    }
+
+    [Fact]
     public void A_foreign_database_is_refused_and_read_only_opening_creates_nothing()
     {
         var foreign = server.Another("foreign");

@@ -103,7 +103,8 @@ internal static class HtmlReport
         for (var i = 0; i < nfe.Top.Count; i++)
         {
             var e = nfe.Top[i];
-            var origin = e.IsBaseline ? e.Schedule.Name : Invariant($"found (gen {e.Record.Generation}, grown from {e.Schedule.Name})");
+            var origin = e.IsBaseline ? e.Schedule.Name
+                : Invariant($"found (gen {e.Record.Generation}{(e.Record.Generator is { } g ? ", " + g : string.Empty)}, grown from {e.Schedule.Name})");
             html.Append("<tr>").Append(Cell(Numbers.Int(i + 1), null, i + 1)).Append(Cell(Numbers.Score(e.Record.Score), null, e.Record.Score))
                 .Append(Cell(Numbers.Score(e.HeldOut), null, e.HeldOut)).Append("<td>").Append(E(origin)).Append("</td><td class=\"mono\">")
                 .Append(E(StepCodes.Timesteps(e.Schedule))).Append("</td><td class=\"mono\" title=\"").Append(E(StepWords.Of(e.Schedule))).Append("\">")

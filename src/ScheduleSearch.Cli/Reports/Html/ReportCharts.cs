@@ -12,9 +12,11 @@ namespace ScheduleSearch.Cli.Reports.Html;
 internal static class ReportCharts
 {
     /// <summary>Colours of the phases and series (Tableau 10, readable on white).</summary>
+    private const string CompositePrefix = "composite/";
+
     private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
-    /// <summary>Every evaluation at one NFE (score vs index, coloured by phase) and the best-so-far line.</summary>
+    /// <summary>Every evaluation at one NFE (score vs index, coloured by the generator or phase that proposed it) and the best-so-far line.</summary>
     public static string History(SearchResults summary, NfeSummary nfe)
     {
         var chart = new SvgChart(string.Create(CultureInfo.InvariantCulture, $"history-nfe{nfe.Nfe}"), "evaluation at this NFE (baselines first)", $"{summary.Metric} (log scale; lower is better)", logY: true);
@@ -88,16 +90,22 @@ internal static class ReportCharts
     }
 
     /// <summary>
-    /// The band of the search an evaluation belongs to: "baselines" for the classic presets scored first, otherwise a
-    /// range of generations ("generations 1-6"), at most five bands over the NFE's history. The store keeps each
-    /// evaluation's generation but not the generator that proposed it; a strategy's phases run in generation order,
-    /// so the bands show how the search progressed through them.
+    /// What proposed an evaluation, the history's colour: "baselines" for the classic presets scored first, else the
+    /// generator the store recorded with it (a composite strategy's phase, e.g. "cma-timesteps" for
+    /// "composite/cma-timesteps"). Evaluations stored before the generator was recorded (and those of distributed
+    /// workers) fall back to a range of generations ("generations 1-6"), at most five bands over the NFE's history:
+    /// a strategy's phases run in generation order, so the bands still show how the search progressed.
     /// </summary>
     public static string Phase(ScoredEntry entry, int lastGeneration)
     {
         if (entry.IsBaseline)
         {
             return "baselines";
+        }
+
+        if (entry.Record.Generator is { } generator)
+        {
+            return generator.StartsWith(CompositePrefix, StringComparison.Ordinal) ? generator[CompositePrefix.Length..] : generator;
         }
 
         var width = Math.Max(1, (int)Math.Ceiling(lastGeneration / 5.0));

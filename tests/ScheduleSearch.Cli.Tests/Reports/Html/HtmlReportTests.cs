@@ -28,6 +28,18 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void History_is_coloured_by_the_recorded_generator_and_by_generation_band_for_evaluations_stored_without_one()
+    {
+        var summary = Summary(evaluationsPerNfe: 308, nfes: [5]);
+        var nfe = summary.PerNfe[0];
+        var history = nfe.History.Select((e, i) => i < 8 ? e : e with { Record = e.Record with { Generator = i < 200 ? "composite/joint-cma" : "composite/evolutionary" } }).ToList();
+        Assert.Equal(["baselines", "joint-cma", "evolutionary"], Series(ReportCharts.History(summary, nfe with { History = history })));
+
+        // A store written before the generator was recorded: the generation bands (7 generations, 5 bands of 2).
+        Assert.Equal(["baselines", "generations 1-2", "generations 3-4", "generations 5-6", "generation 7"], Series(ReportCharts.History(summary, nfe)));
+    }
+
+    [Fact]
     public void Text_from_the_database_is_escaped()
     {
         var summary = Summary(evaluationsPerNfe: 3, nfes: [5]) is var s ? s with { Search = s.Search with { Name = "<script>alert(1)</script>" } } : null!;
@@ -35,6 +47,10 @@ public sealed class HtmlReportTests
         Assert.DoesNotContain("<script>alert(1)</script>", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
     }
+
+    /// <summary>The names of a chart's point series in drawing order (the legend's entries), without the best-so-far line.</summary>
+    private static string[] Series(string svg) =>
+        [.. svg.Split("<g class=\"series\" data-name=\"").Skip(1).Select(part => part[..part.IndexOf('"', StringComparison.Ordinal)]).Where(name => name != "best so far")];
 
     private static int CountOf(string html, string marker, string? withinSeries)
     {
