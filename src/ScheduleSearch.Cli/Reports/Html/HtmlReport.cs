@@ -38,8 +38,8 @@ internal static class HtmlReport
         page.Append("<h1>").Append(E(s.Name)).Append("</h1>");
         page.Append("<script type=\"application/json\" id=\"summary-json\">").Append(SummaryJson.Write(summary, cost).Replace("</", "<\\/", StringComparison.Ordinal)).Append("</script>");
         Summary(page, summary);
-        Section(page, "history", "History", "Every evaluation per NFE (score vs evaluation index, coloured by the search's generations: the baselines first, then the strategy's phases in order"
-            + (summary.Spec is { } spec ? " (strategy " + spec.Strategy.Kind + ")" : string.Empty) + ") and the best score so far; hover a point for its schedule and key.",
+        Section(page, "history", "History", "Every evaluation per NFE (score vs evaluation index, coloured by what proposed it: the baselines, then the generator or phase of the strategy"
+            + (summary.Spec is { } spec ? " (strategy " + spec.Strategy.Kind + ")" : string.Empty) + "; generation bands where the store did not record it) and the best score so far; hover a point for its schedule and key.",
             string.Concat(summary.PerNfe.Select(n => Invariant($"<h3>NFE {n.Nfe}</h3>") + ReportCharts.History(summary, n))));
         Section(page, "front", "Front", "NFE vs score: the best found and the best baseline on the scoring and held-out sets, every baseline in grey.",
             ReportCharts.Front(summary) + (cost is { Front.Count: > 0 } ? "<h3>Model time per sample vs score</h3>" + ReportCharts.CostFront(summary, cost) : string.Empty));

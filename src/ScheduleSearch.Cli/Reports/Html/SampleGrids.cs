@@ -112,7 +112,7 @@ internal sealed class SampleGrids : IDisposable
             var schedule = entry.Schedule;
             var x = new double[noise.Count * noise.SampleSize];
             Sampler.InitialState(model.Primary.Schedule, schedule.Timesteps[0], noise.Rows(0, noise.Count), x);
-            new Sampler(model.Primary, model.Statistics, model.Variants).Run(schedule, x, noise.Count, null, cancellationToken);
+            new Sampler(model.Primary, model.Statistics, model.Variants, model.Ems).Run(schedule, x, noise.Count, null, cancellationToken);
             byKey[entry.Record.ScheduleKey] = png = Png(x);
         }
 
