@@ -25,19 +25,7 @@ public sealed partial class SampleGridsTests
     {
         using var folder = new TempDirectory();
         var card = ImageMixture(folder);
-        var spec = folder.Write("img.search.json", $$"""
-            {
-              "format": "schedule-search/search@1",
-              "name": "img",
-              "model": "{{card.Replace("\\", "\\\\", StringComparison.Ordinal)}}",
-              "nfe": [3],
-              "metric": { "kind": "teacher-rmse", "samples": 32, "seed": 0, "heldout": { "samples": 32, "seed": 1 },
-                          "teacher": { "preset": "dpm-solver++-3m", "nfe": 20, "spacing": "logsnr-uniform" } },
-              "strategy": { "kind": "default", "population": 4, "seed": 0 },
-              "budget": { "evaluations": 12 },
-              "baselines": ["ddim", "dpm-solver++-2m"]
-            }
-            """);
+        var spec = folder.Write("img.search.json", Spec("img", card, nfe: 3, samples: 32, evaluations: 12, "\"ddim\", \"dpm-solver++-2m\""));
         Assert.Equal(0, CliRun.Run("run", spec, "--db", folder.File("img.db")).ExitCode);
 
         var report = CliRun.Run("report", "img", "--db", folder.File("img.db"), "--out", folder.File("img.html"), "--samples", "4");
@@ -58,6 +46,37 @@ public sealed partial class SampleGridsTests
         Assert.DoesNotContain("<figure", File.ReadAllText(folder.File("none.html")), StringComparison.Ordinal);
         Assert.Equal(2, CliRun.Run("report", "img", "--db", folder.File("img.db"), "--samples", "65").ExitCode);
     }
+
+    [Fact]
+    public void A_dpm_solver_v3_best_baseline_is_drawn_with_the_cards_model_statistics()
+    {
+        using var folder = new TempDirectory();
+        var card = ImageMixture(folder);
+        var stats = CliRun.Run("model", "stats", card, "--ems", "--gmm", folder.File("params.json"), "--samples", "64", "--batch", "64", "--grid", "40");
+        Assert.True(stats.ExitCode == 0, stats.ToString());
+        var spec = folder.Write("v3.search.json", Spec("v3", card, nfe: 4, samples: 16, evaluations: 6, "\"dpm-solver-v3\""));
+        Assert.Equal(0, CliRun.Run("run", spec, "--db", folder.File("v3.db")).ExitCode);
+
+        // The report runs the best baseline again for its grid: without the card's EMS statistics it used to fail.
+        var report = CliRun.Run("report", "v3", "--db", folder.File("v3.db"), "--out", folder.File("v3.html"), "--samples", "4");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        Assert.Contains("baseline", Figure().Matches(File.ReadAllText(folder.File("v3.html"))).Select(m => m.Groups["role"].Value));
+    }
+
+    /// <summary>A small search spec on <paramref name="card"/> (teacher DPM-Solver++ 3M at 20 NFE, default strategy).</summary>
+    private static string Spec(string name, string card, int nfe, int samples, int evaluations, string baselines) => $$"""
+        {
+          "format": "schedule-search/search@1",
+          "name": "{{name}}",
+          "model": "{{card.Replace("\\", "\\\\", StringComparison.Ordinal)}}",
+          "nfe": [{{nfe}}],
+          "metric": { "kind": "teacher-rmse", "samples": {{samples}}, "seed": 0, "heldout": { "samples": {{samples}}, "seed": 1 },
+                      "teacher": { "preset": "dpm-solver++-3m", "nfe": 20, "spacing": "logsnr-uniform" } },
+          "strategy": { "kind": "default", "population": 4, "seed": 0 },
+          "budget": { "evaluations": {{evaluations}} },
+          "baselines": [{{baselines}}]
+        }
+        """;
 
     /// <summary>A two-component mixture over 784 values (a flat 28 x 28 image), written with <c>model gmm</c>.</summary>
     private static string ImageMixture(TempDirectory folder)
