@@ -1,0 +1,138 @@
+using LiteDB;
+
+namespace ScheduleSearch.Storage.LiteDb;
+
+/// <summary>Every read and write goes through here: one transaction per write, machine errors made plain, damage named as damage.</summary>
+public sealed partial class LiteDbScoreStore
+{
+    private static T InTransaction<T>(LiteDatabase db, Func<LiteDatabase, T> work)
+    {
+        db.BeginTrans();
+        try
+        {
+            var result = work(db);
+            db.Commit();
+            return result;
+        }
+        catch (Exception ex)
+        {
+            try
+            {
+                db.Rollback();
+            }
+            catch (Exception rollback) when (rollback is LiteException or IOException or InvalidOperationException)
+            {
+                // A rollback after a refused write can fail in turn ("write lock may not be acquired ..."); the
+                // first error is the one that says what happened.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
+            }
+
+            throw;
+        }
+    }
+
+    private T Write<T>(Func<LiteDatabase, T> work)
+    {
+        if (database is null)
+        {
+            throw new InvalidOperationException($"database {DatabasePath} was opened read-only");
+        }
+
+        T result;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (failed is not null)
+            {
+                throw failed;
+            }
+
+            var before = sequence;
+            try
+            {
+                result = InTransaction(database, work);
+            }
+            catch (Exception ex)
+            {
+                sequence = before;
+                if (IoFailures.Translate(ex, DatabasePath) is { } plain)
+                {
+                    failed = plain;
+                    throw plain;
+                }
+
+                if (IsDamage(ex))
+                {
+                    throw Damaged(ex);
+                }
+
+                throw;
+            }
+        }
+
+        BackUpWhenDue();
+        return result;
+    }
+
+    /// <summary>A backup every <see cref="ScoreStoreOptions.BackupInterval"/> of writing, after the write that passes it.</summary>
+    private void BackUpWhenDue()
+    {
+        if (options.BackupInterval is { } interval && interval > TimeSpan.Zero && options.Clock.GetUtcNow() - lastBackup >= interval)
+        {
+            Backup();
+        }
+    }
+
+    private T Read<T>(Func<LiteDatabase, ProcessIdentity?, T> work)
+    {
+        if (database is not null)
+        {
+            lock (gate)
+            {
+                ObjectDisposedException.ThrowIf(disposed, this);
+                try
+                {
+                    return work(database, ProcessIdentity.Current);
+                }
+                catch (Exception ex) when (IsDamage(ex))
+                {
+                    throw Damaged(ex);
+                }
+            }
+        }
+
+        ObjectDisposedException.ThrowIf(disposed, this);
+        for (var attempt = 1; ; attempt++)
+        {
+            ProcessIdentity? live = null;
+            try
+            {
+                live = LiteDbFiles.ProbeLiveWriter(DatabasePath);
+                using var view = DatabaseInspector.OpenView(DatabasePath);
+                return work(view.Db, live);
+            }
+            catch (Exception ex) when (attempt < ReadAttempts && (IsTransient(ex) || (live is not null && ex is ScoreStoreException)))
+            {
+                // A checkpoint by the writer can move pages under a reader, or leave the data file mid-append (not
+                // whole pages) for an instant; a fresh view sees the new state.
+                Thread.Sleep(20 * attempt);
+            }
+            catch (Exception ex) when (IsTransient(ex))
+            {
+                throw ex is DatabaseDamagedException ? ex : Damaged(ex);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        IsDamage(ex) || ex is IOException || (ex is ScoreStoreException s && s.InnerException is LiteException or IOException);
+
+    /// <summary>What LiteDB and the decoders throw on bytes that are not what was written (never the machine refusing a write).</summary>
+    internal static bool IsDamage(Exception ex) =>
+        ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentOutOfRangeException or System.Text.DecoderFallbackException or EndOfStreamException
+            or FormatException or InvalidDataException or OverflowException or NullReferenceException or NotSupportedException or DatabaseDamagedException
+        && IoFailures.Translate(ex, string.Empty) is null;
+
+    private DatabaseDamagedException Damaged(Exception ex) =>
+        ex as DatabaseDamagedException ?? LiteDbIntegrity.Damaged(DatabasePath, LiteDbIntegrity.Describe(ex), ex);
+}
