@@ -99,6 +99,27 @@ public sealed class SdClassCardCommandTests
         var image = TextModels.LatentSide * TextModels.DecoderFactor;
         Assert.Equal((2 * ((image * 3) + 2)) + 2, width);
         Assert.Equal(width, height);
+
+        // The report's grids are drawn through the same decoder: 4 decoded images at scale 2 (the latents have no image shape).
+        var report = CliRun.Run("report", "sd15 decoded", "--db", dir.File("d.db"), "--out", dir.File("r.html"), "--samples", "4");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        var grids = GridPngs(File.ReadAllText(dir.File("r.html")));
+        Assert.Equal(3, grids.Count);
+        Assert.All(grids, grid => Assert.Equal((2 * ((image * 2) + 2)) + 2, BinaryPrimitives.ReadInt32BigEndian(grid.AsSpan(16, 4))));
+    }
+
+    /// <summary>The PNG bytes of every figure a report inlines.</summary>
+    private static List<byte[]> GridPngs(string html)
+    {
+        const string Prefix = "src=\"data:image/png;base64,";
+        var pngs = new List<byte[]>();
+        for (var at = html.IndexOf(Prefix, StringComparison.Ordinal); at >= 0; at = html.IndexOf(Prefix, at + 1, StringComparison.Ordinal))
+        {
+            var start = at + Prefix.Length;
+            pngs.Add(Convert.FromBase64String(html[start..html.IndexOf('"', start)]));
+        }
+
+        return pngs;
     }
 
     [Fact]

@@ -16,20 +16,23 @@ namespace ScheduleSearch.Cli.Reports.Html;
 /// The sample grids of <c>report</c>'s schedules section for an image model: the teacher, the best schedule found and the
 /// best baseline per NFE, each run on the first rows of the search's held-out noise (with the spec's guidance, so sample
 /// i asks for the class it asked for while scoring), drawn as PNG and inlined as <c>data:</c> URLs. Grids are kept per
-/// schedule key, so <c>--watch</c> samples only schedules that are new since its last page.
+/// schedule key, so <c>--watch</c> samples only schedules that are new since its last page. A latent model's samples
+/// are drawn as the images its card's decoder makes of them, as <c>sample --png</c> draws them.
 /// </summary>
 internal sealed class SampleGrids : IDisposable
 {
     private readonly LoadedModel model;
+    private readonly OnnxLatentDecoder? decoder;
     private readonly NoiseSet noise;
     private readonly (int Channels, int Height, int Width) shape;
     private readonly Dictionary<string, string> byKey = [];
     private readonly TeacherSpec teacherSpec;
     private string? teacher;
 
-    private SampleGrids(LoadedModel model, NoiseSet noise, (int Channels, int Height, int Width) shape, TeacherSpec teacherSpec)
+    private SampleGrids(LoadedModel model, OnnxLatentDecoder? decoder, NoiseSet noise, (int Channels, int Height, int Width) shape, TeacherSpec teacherSpec)
     {
         this.model = model;
+        this.decoder = decoder;
         this.noise = noise;
         this.shape = shape;
         this.teacherSpec = teacherSpec;
@@ -57,14 +60,26 @@ internal sealed class SampleGrids : IDisposable
 
         var settings = new SessionSettings { Guidance = summary.Spec?.Guidance ?? SessionSettings.Default.Guidance };
         var model = LoadedModel.Open(cardPath, SamplingSetup.DenoiserOptions(cardPath, device, output, settings));
-        if (ImageShapeOf(model.Card.SampleShape) is not { } shape)
+        OnnxLatentDecoder? decoder = null;
+        try
         {
-            model.Dispose();
-            return null;
-        }
+            decoder = model.Card.Decoder is null ? null : OnnxLatentDecoder.Open(model.Card, device, batch: count);
+            if (ImageShapeOf(decoder?.ImageShape ?? model.Card.SampleShape) is not { } shape)
+            {
+                decoder?.Dispose();
+                model.Dispose();
+                return null;
+            }
 
-        var metric = summary.Spec?.Metric ?? new MetricSpec();
-        return new SampleGrids(model, NoiseSet.Create(new NoiseSpec(metric.HeldOutSeed, count), model.Primary.SampleSize), shape, metric.Teacher);
+            var metric = summary.Spec?.Metric ?? new MetricSpec();
+            return new SampleGrids(model, decoder, NoiseSet.Create(new NoiseSpec(metric.HeldOutSeed, count), model.Primary.SampleSize), shape, metric.Teacher);
+        }
+        catch
+        {
+            decoder?.Dispose();
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -86,7 +101,7 @@ internal sealed class SampleGrids : IDisposable
             return string.Empty;
         }
 
-        teacher ??= Png(TeacherSamples(cancellationToken));
+        teacher ??= Png(TeacherSamples(cancellationToken), cancellationToken);
         var html = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"<div class=\"grids\" data-nfe=\"{nfe.Nfe}\">"));
         Figure(html, "teacher", string.Create(CultureInfo.InvariantCulture, $"teacher: {teacherSpec.Preset}, {teacherSpec.Nfe} steps"), teacher);
         Figure(html, "best", "best found: " + nfe.Best.Schedule.Name, Grid(nfe.Best, cancellationToken));
@@ -99,7 +114,11 @@ internal sealed class SampleGrids : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        decoder?.Dispose();
+        model.Dispose();
+    }
 
     private static void Figure(StringBuilder html, string role, string caption, string png) =>
         html.Append("<figure data-role=\"").Append(role).Append("\"><img alt=\"").Append(WebUtility.HtmlEncode(caption)).Append("\" src=\"data:image/png;base64,")
@@ -113,7 +132,7 @@ internal sealed class SampleGrids : IDisposable
             var x = new double[noise.Count * noise.SampleSize];
             Sampler.InitialState(model.Primary.Schedule, schedule.Timesteps[0], noise.Rows(0, noise.Count), x);
             new Sampler(model.Primary, model.Statistics, model.Variants, model.Ems).Run(schedule, x, noise.Count, null, cancellationToken);
-            byKey[entry.Record.ScheduleKey] = png = Png(x);
+            byKey[entry.Record.ScheduleKey] = png = Png(x, cancellationToken);
         }
 
         return png;
@@ -125,5 +144,15 @@ internal sealed class SampleGrids : IDisposable
         return TeacherReferences.Solve(model.Primary, schedule, noise, new TeacherRunOptions { Batch = noise.Count }, cancellationToken);
     }
 
-    private string Png(double[] samples) => Convert.ToBase64String(ImageGrid.Png(samples, noise.Count, shape, scale: 2));
+    private string Png(double[] samples, CancellationToken cancellationToken)
+    {
+        var pixels = samples;
+        if (decoder is not null)
+        {
+            pixels = new double[noise.Count * decoder.ImageSize];
+            decoder.Decode(samples, noise.Count, pixels, cancellationToken);
+        }
+
+        return Convert.ToBase64String(ImageGrid.Png(pixels, noise.Count, shape, scale: 2));
+    }
 }

@@ -16,7 +16,7 @@ public sealed partial class SampleGridsTests
     [InlineData(new[] { 784 }, true)]
     [InlineData(new[] { 1, 8, 8 }, true)]
     [InlineData(new[] { 3, 16, 16 }, true)]
-    [InlineData(new[] { 4, 7, 7 }, false)]
+    [InlineData(new[] { 4, 7, 7 }, false)] // latents: drawn only through the card's decoder
     public void Only_image_shaped_samples_are_drawn(int[] sampleShape, bool drawn) =>
         Assert.Equal(drawn, SampleGrids.ImageShapeOf(sampleShape) is not null);
 
