@@ -8,6 +8,7 @@ using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.References;
+using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
@@ -24,8 +25,9 @@ namespace ScheduleSearch.Bench.SearchQuality;
 /// <remarks>
 /// Usage: <c>--suite [--problems all|NAME,...] [--nfe 5,8] [--metrics teacher-rmse,teacher-mean-rmse] [--seeds 0,1,2]
 /// [--budget 1500] [--checkpoints 600] [--samples 1024] [--heldout 1024] [--teacher-nfe 500] [--strategy default]
-/// [--wide LIST] [--parallel 2] [--write DIR]</c>. <c>--write</c> keeps each problem's params.json, teacher schedule and
-/// best baselines, and results.jsonl with one line per search and checkpoint, for bench/optuna/side_by_side.py.
+/// [--wide LIST] [--parallel 2] [--write DIR]</c>. <c>--write</c> keeps each problem's params.json, stats.npz, teacher schedule,
+/// scoring and held-out noise with the teacher's samples on each (.npy) and best baselines, and results.jsonl with one line
+/// per search and checkpoint, for bench/optuna/side_by_side.py.
 /// </remarks>
 public static class SuiteBench
 {
@@ -104,6 +106,7 @@ public static class SuiteBench
                         if (folder is not null && !File.Exists(Path.Combine(folder, "teacher.json")))
                         {
                             File.WriteAllText(Path.Combine(folder, "teacher.json"), ScheduleJson.Write(TeacherReferences.Schedule(denoiser, spec.Metric.Teacher)));
+                            WriteSets(folder, evaluator, DataStatistics.Of(mixture));
                         }
 
                         var watch = Stopwatch.StartNew();
@@ -135,6 +138,27 @@ public static class SuiteBench
         }
 
         Summarise(rows, checkpoints);
+    }
+
+    /// <summary>
+    /// Writes the scoring and held-out noise and the teacher's samples on each (float64 .npy, row i of one solves row i
+    /// of the other) and the data statistics afs mean-x0 reads, so another optimiser scores on exactly these sets.
+    /// </summary>
+    private static void WriteSets(string folder, ScheduleEvaluator evaluator, DataStatistics statistics)
+    {
+        foreach (var (heldOut, prefix) in new[] { (false, string.Empty), (true, "heldout-") })
+        {
+            var noiseSet = evaluator.Noise(heldOut);
+            var teacher = evaluator.Teacher(heldOut) ?? throw new InvalidOperationException("a teacher metric has a teacher reference");
+            Npy.Write(Path.Combine(folder, prefix + "noise.npy"), new NpyArray([noiseSet.Count, noiseSet.SampleSize], noiseSet.Values.ToArray()));
+            Npy.Write(Path.Combine(folder, prefix + "teacher.npy"), new NpyArray([teacher.Count, teacher.SampleSize], teacher.Samples.ToArray()));
+        }
+
+        Npz.Write(Path.Combine(folder, "stats.npz"), new Dictionary<string, NpyArray>
+        {
+            ["mean"] = new([statistics.Mean.Count], [.. statistics.Mean]),
+            ["variance"] = new([statistics.Variance.Count], [.. statistics.Variance]),
+        });
     }
 
     private static StreamWriter OpenResults(string folder)
