@@ -122,18 +122,24 @@ public static class LiteDbIntegrity
 
         Step(problems, "the searches", () =>
         {
-            foreach (var doc in db.GetCollection(Searches).FindAll())
+            var collection = db.GetCollection(Searches);
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var doc in collection.FindAll())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                RequireFoundById(collection, doc, ids, "searches", problems);
                 var search = ToSearch(doc, null, now, TimeSpan.FromMinutes(2));
                 searches[search.Name] = search;
             }
         });
         Step(problems, "the evaluations", () =>
         {
-            foreach (var doc in db.GetCollection(Evaluations).FindAll())
+            var collection = db.GetCollection(Evaluations);
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var doc in collection.FindAll())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                RequireFoundById(collection, doc, ids, "evaluations", problems);
                 var evaluation = ToEvaluation(doc);
                 statuses[evaluation.Key] = evaluation.Status;
             }
@@ -146,9 +152,12 @@ public static class LiteDbIntegrity
         var maxSequence = 0L;
         Step(problems, "the history", () =>
         {
-            foreach (var doc in db.GetCollection(History).FindAll())
+            var collection = db.GetCollection(History);
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var doc in collection.FindAll())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                RequireFoundById(collection, doc, ids, "history", problems);
                 var (id, order, key, cached) = (doc["_id"].AsString, doc["order"].AsString, doc["key"].AsString, doc["cached"].AsBoolean);
                 var cut = order.LastIndexOf(Separator);
                 var search = cut < 0 ? null : order[..cut];
@@ -217,8 +226,11 @@ public static class LiteDbIntegrity
         });
         Step(problems, "the models", () =>
         {
-            foreach (var doc in db.GetCollection(Models).FindAll())
+            var collection = db.GetCollection(Models);
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var doc in collection.FindAll())
             {
+                RequireFoundById(collection, doc, ids, "models", problems);
                 _ = ToModel(doc);
                 counts.Models++;
             }
@@ -239,6 +251,26 @@ public static class LiteDbIntegrity
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// LiteDB lists a collection by walking the lowest level of its primary index but finds one document by seeking
+    /// through the levels above, comparing the keys the index nodes hold: a changed byte in a node's key leaves the
+    /// walk whole and hides a document from every lookup (a search would silently miss a stored evaluation). So each
+    /// document listed must also be found by its id, once, and be the same document.
+    /// </summary>
+    private static void RequireFoundById(ILiteCollection<BsonDocument> collection, BsonDocument doc, HashSet<string> ids, string what, List<string> problems)
+    {
+        var id = doc["_id"];
+        var text = id.IsString ? Printable(id.AsString) : id.ToString();
+        if (!ids.Add(text))
+        {
+            problems.Add($"the {what} index lists {text} twice");
+        }
+        else if (collection.FindById(id) is not { } found || found["_id"] != id)
+        {
+            problems.Add($"the {what} index does not find {text}, which it lists");
+        }
     }
 
     /// <summary>Runs one part of the check; damage that stops it becomes a problem naming the part.</summary>

@@ -197,7 +197,7 @@ internal sealed class LiteDbPages : IDisposable
                         document = Assemble(page, position, length, collection);
                     }
                 }
-                catch (Exception ex) when (ex is LiteException or ArgumentException or InvalidCastException or IndexOutOfRangeException or FormatException or OverflowException or InvalidDataException or EndOfStreamException or NotSupportedException)
+                catch (Exception ex) when (ex is LiteException or ArgumentException or InvalidCastException or IndexOutOfRangeException or FormatException or OverflowException or InvalidDataException or EndOfStreamException or NotSupportedException or NotImplementedException)
                 {
                     error = string.Create(CultureInfo.InvariantCulture, $"page {id} slot {slot}: {ex.Message}");
                 }

@@ -22,8 +22,9 @@ public sealed partial class LiteDbScoreStore
             }
             catch (Exception rollback) when (rollback is LiteException or IOException or InvalidOperationException)
             {
-                // A rollback after a refused write can fail in turn ("write lock may not be acquired ..."); the
-                // first error is the one that says what happened.
+                // A rollback after a refused write can fail in turn ("write lock may not be acquired ...", "discarded
+                // page must be writable"); the first error is the one that says what happened.
+                SilenceAbandonedTransactions(db);
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
             }
 
@@ -127,12 +128,41 @@ public sealed partial class LiteDbScoreStore
     private static bool IsTransient(Exception ex) =>
         IsDamage(ex) || ex is IOException || (ex is ScoreStoreException s && s.InnerException is LiteException or IOException);
 
-    /// <summary>What LiteDB and the decoders throw on bytes that are not what was written (never the machine refusing a write).</summary>
+    /// <summary>What LiteDB and the decoders throw on bytes that are not what was written (never the machine refusing a write); LiteDB's BSON reader throws NotImplementedException for a type byte it does not know.</summary>
     internal static bool IsDamage(Exception ex) =>
         ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentOutOfRangeException or System.Text.DecoderFallbackException or EndOfStreamException
-            or FormatException or InvalidDataException or OverflowException or NullReferenceException or NotSupportedException or DatabaseDamagedException
+            or FormatException or InvalidDataException or OverflowException or NullReferenceException or NotSupportedException or NotImplementedException or DatabaseDamagedException
         && IoFailures.Translate(ex, string.Empty) is null;
 
     private DatabaseDamagedException Damaged(Exception ex) =>
         ex as DatabaseDamagedException ?? LiteDbIntegrity.Damaged(DatabasePath, LiteDbIntegrity.Describe(ex), ex);
+
+    /// <summary>
+    /// A LiteDB transaction whose rollback failed stays open inside the engine, and its finalizer repeats the failed
+    /// discard and throws on the finalizer thread, which ends the process with a stack trace (seen after a full disk,
+    /// once the store was closed and collected). The writer stops writing after such a failure and the log keeps
+    /// every committed transaction, so nothing of these transactions needs finalizing: their finalizers are
+    /// suppressed. LiteDB (5.0.x) exposes no way to reach them, so they are found by their types: the engine inside
+    /// the database, the transaction monitor inside the engine, its dictionary of open transactions.
+    /// </summary>
+    private static void SilenceAbandonedTransactions(LiteDatabase db)
+    {
+        const System.Reflection.BindingFlags Fields = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
+        var engine = typeof(LiteDatabase).GetFields(Fields).Select(f => f.GetValue(db)).OfType<LiteDB.Engine.LiteEngine>().FirstOrDefault();
+        var monitor = engine is null ? null : typeof(LiteDB.Engine.LiteEngine).GetFields(Fields)
+            .FirstOrDefault(f => f.FieldType.Name == "TransactionMonitor")?.GetValue(engine);
+        var open = monitor?.GetType().GetFields(Fields).Select(f => f.GetValue(monitor)).OfType<System.Collections.IDictionary>().FirstOrDefault();
+        if (open is null)
+        {
+            return;
+        }
+
+        lock (open)
+        {
+            foreach (var transaction in open.Values)
+            {
+                GC.SuppressFinalize(transaction!);
+            }
+        }
+    }
 }
