@@ -163,7 +163,7 @@ public sealed class DiffusersScheduleExporter : ScheduleExporterBase, IApproxima
         why = null;
         return new TargetRun
         {
-            Preset = preset,
+            Segments = TargetRun.Whole(preset, sigmas),
             Sigmas = sigmas,
             ModelCalls = TargetCalls.Of(scheduler, schedule.Steps.Length, endsAtZero: true),
             Exact = exact,

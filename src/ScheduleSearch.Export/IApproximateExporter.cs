@@ -1,6 +1,6 @@
 namespace ScheduleSearch.Export;
 
-/// <summary>An exporter whose target runs one solver for every step, so what it runs can be scored by the tool.</summary>
+/// <summary>An exporter whose target runs one solver per step range (one for all steps, or one per ComfyUI segment), so what it runs can be scored by the tool.</summary>
 public interface IApproximateExporter : IScheduleExporter
 {
     /// <summary>

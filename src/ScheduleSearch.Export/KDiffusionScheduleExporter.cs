@@ -67,7 +67,7 @@ public sealed class KDiffusionScheduleExporter : ScheduleExporterBase, IApproxim
         var sigmas = ExportSigmas.Of(winner).Sigmas;
         return new TargetRun
         {
-            Preset = r.Preset,
+            Segments = TargetRun.Whole(r.Preset, sigmas),
             Sigmas = sigmas,
             ModelCalls = TargetCalls.Of(sampler, sigmas.Length - 1, endsAtZero: true),
             Exact = r.Exact,

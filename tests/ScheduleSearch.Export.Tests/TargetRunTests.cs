@@ -3,7 +3,6 @@ using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
-using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Core.Spacings;
 
 namespace ScheduleSearch.Export.Tests;
@@ -16,7 +15,8 @@ namespace ScheduleSearch.Export.Tests;
 public sealed class TargetRunTests
 {
     private static readonly VpDiscreteSchedule Noise = VpDiscreteSchedule.Linear();
-    private static readonly IApproximateExporter[] Approximate = [(IApproximateExporter)ScheduleExporters.KDiffusion, (IApproximateExporter)ScheduleExporters.Diffusers];
+    private static readonly IApproximateExporter[] Approximate =
+        [(IApproximateExporter)ScheduleExporters.KDiffusion, (IApproximateExporter)ScheduleExporters.Diffusers, (IApproximateExporter)ScheduleExporters.ComfyUi];
 
     public static TheoryData<string, string, string, bool> KDiffusionCases() => new()
     {
@@ -36,7 +36,7 @@ public sealed class TargetRunTests
         var (doc, run) = ExportAndRun(ScheduleExporters.KDiffusion, Create(preset));
 
         Assert.Equal(sampler, doc.GetProperty("sampler").GetString());
-        Assert.Equal(runs, run.Preset);
+        Assert.Equal(runs, run.Segments.Single().Preset);
         Assert.Equal(exact, run.Exact);
         Assert.Equal(Numbers(doc, "sigmas"), run.Sigmas, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1.0, Math.Abs(a)));
         Assert.Equal(doc.GetProperty("nfe").GetInt32(), run.ModelCalls);
@@ -73,7 +73,7 @@ public sealed class TargetRunTests
         var (doc, run) = ExportAndRun(ScheduleExporters.Diffusers, Create(preset));
 
         Assert.Equal(scheduler, doc.GetProperty("scheduler").GetString());
-        Assert.Equal(runs, run.Preset);
+        Assert.Equal(runs, run.Segments.Single().Preset);
         var timesteps = doc.GetProperty("timesteps").EnumerateArray().Select(t => t.GetInt32()).ToArray();
         Assert.Equal(timesteps.Select(k => Noise.VeSigma((k + 1.0) / Noise.TrainSteps)), run.Sigmas.Take(timesteps.Length));
         var final = doc.GetProperty("config").TryGetProperty("final_sigmas_type", out var type) && type.GetString() == "sigma_min" ? Noise.VeSigma(Noise.TMin) : 0.0;
@@ -135,14 +135,14 @@ public sealed class TargetRunTests
         return (Export(exporter, winner), run);
     }
 
-    /// <summary>The model calls the run's preset makes on its sigmas in the VE view of a VP mixture.</summary>
+    /// <summary>The model calls the run's presets make on their sigmas in the VE view of a VP mixture.</summary>
     private static long CallsOf(TargetRun run)
     {
         var model = new GaussianMixtureDenoiser(new GaussianMixture([1.0], [[0.5, -1.0]], [[0.3, 1.0]]), Noise);
-        var view = new VeViewDenoiser(model);
+        var view = new VeViewDenoiser(model, run.LowestSigma);
         var x = new double[2];
         view.InitialState(Noise.DefaultTStart, [0.3, -0.7], x);
-        new Sampler(view).Run(PresetCatalog.Create(run.Preset, view.Schedule, run.Sigmas), x, 1);
+        run.Run(view, x, 1);
         return model.Calls;
     }
 

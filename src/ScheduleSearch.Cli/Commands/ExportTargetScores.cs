@@ -2,9 +2,7 @@ using System.Globalization;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Formatting;
-using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
-using ScheduleSearch.Core.Solvers;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Export;
 using ScheduleSearch.Models.Onnx;
@@ -14,15 +12,13 @@ using ScheduleSearch.Storage;
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
-/// <c>export</c>'s scoring of its approximate formats: each one-solver export's target run (<see cref="TargetRun"/>: the
-/// tool's preset on the export's sigmas, in the VE view the target works in, from the state the schedule was scored
-/// from) is run by the tool on the search's held-out noise and scored against the same teacher as the exact schedule,
+/// <c>export</c>'s scoring of its approximate formats: each export's target run (<see cref="TargetRun"/>: the tool's
+/// presets on the export's sigmas, one per ComfyUI SplitSigmas segment, in the VE view the target works in, from the
+/// state the schedule was scored from) is run by the tool on the search's held-out noise and scored against the same teacher as the exact schedule,
 /// so the export says what it keeps of the schedule's gain, beside the exact score and the best baseline's.
 /// </summary>
 internal static class ExportTargetScores
 {
-    private const string ComfyUiWhy = "the tool does not run ComfyUI's SplitSigmas segments (each restarts the multistep history and drops the corrector on its last step; uni_pc picks its own order); run the json export with the schedule_search ComfyUI nodes for the exact schedule";
-
     /// <summary>
     /// <paramref name="winners"/> with <see cref="ExportedSchedule.TargetScores"/> for the formats of
     /// <paramref name="exporters"/> that approximate; unchanged (with a warning) when the search's model is not on this
@@ -58,12 +54,12 @@ internal static class ExportTargetScores
         }
 
         var baseline = atNfe.BestBaseline is { HeldOut: { } b } best ? (best.Schedule.Name, (double?)b) : (null, null);
-        var view = model.Primary.Schedule is Core.Noise.VpDiscreteSchedule or Core.Noise.VpLinearSchedule ? new VeViewDenoiser(model.Primary) : null;
+        var vp = model.Primary.Schedule is Core.Noise.VpDiscreteSchedule or Core.Noise.VpLinearSchedule ? model.Primary : null;
         return winners.Select(winner =>
         {
             var scores = formats.Select(format => format is IApproximateExporter approximate
-                    ? ScoreOne(approximate, winner, view, evaluator, cancellationToken)
-                    : new TargetScore { Format = format.Name, Why = ComfyUiWhy })
+                    ? ScoreOne(approximate, winner, vp, evaluator, cancellationToken)
+                    : new TargetScore { Format = format.Name, Why = $"the tool does not run the {format.Name} export's target" })
                 .Select(s => s with { BestBaseline = baseline.Item1, BestBaselineValue = baseline.Item2 })
                 .ToList();
             foreach (var s in scores.Where(s => s.Value is not null))
@@ -84,30 +80,26 @@ internal static class ExportTargetScores
         }).ToArray();
     }
 
-    private static TargetScore ScoreOne(IApproximateExporter exporter, ExportedSchedule winner, VeViewDenoiser? view, ScheduleEvaluator evaluator, CancellationToken cancellationToken)
+    private static TargetScore ScoreOne(IApproximateExporter exporter, ExportedSchedule winner, IDenoiser? vp, ScheduleEvaluator evaluator, CancellationToken cancellationToken)
     {
         var run = exporter.TargetRunOf(winner, out var why);
-        if (run is null || view is null)
+        if (run is null || vp is null)
         {
             return new TargetScore { Format = exporter.Name, Why = why ?? "the tool scores the VE view of variance-preserving models only" };
         }
 
-        SamplerSchedule schedule;
-        try
-        {
-            schedule = PresetCatalog.Create(run.Preset, view.Schedule, run.Sigmas);
-        }
-        catch (ArgumentException e)
-        {
-            return new TargetScore { Format = exporter.Name, Run = run, Why = "the target's run is not a schedule the tool can run: " + e.Message };
-        }
-
+        // The view reaches down to the run's lowest sigma: ComfyUI's uni_pc ends at 0.001 without a call there.
+        var view = new VeViewDenoiser(vp, run.LowestSigma);
         var noise = evaluator.Noise(heldOut: true, cancellationToken);
         var x = new double[noise.Count * noise.SampleSize];
         view.InitialState(winner.Schedule.Timesteps[0], noise.Rows(0, noise.Count), x);
         try
         {
-            new Sampler(view).Run(schedule, x, noise.Count, null, cancellationToken);
+            run.Run(view, x, noise.Count, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            return new TargetScore { Format = exporter.Name, Run = run, Why = "the target's run is not a schedule the tool can run: " + e.Message };
         }
         catch (ScheduleFormatException e)
         {

@@ -12,9 +12,14 @@ namespace ScheduleSearch.Core.Denoising;
 public sealed class VeViewDenoiser : ISampleIndexedDenoiser
 {
     private readonly IDenoiser inner;
+    private readonly double? lowestSigma;
 
-    /// <summary>Views <paramref name="inner"/>, whose schedule must be variance-preserving (alpha^2 + sigma^2 = 1).</summary>
-    public VeViewDenoiser(IDenoiser inner)
+    /// <summary>
+    /// Views <paramref name="inner"/>, whose schedule must be variance-preserving (alpha^2 + sigma^2 = 1).
+    /// <paramref name="lowestSigma"/> lowers the view's range below the model's lowest sigma, for a run that ends there
+    /// without calling the model there (ComfyUI's uni_pc turns a final sigma 0 into 0.001, below most models' range).
+    /// </summary>
+    public VeViewDenoiser(IDenoiser inner, double? lowestSigma = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         if (inner.Schedule is not (VpDiscreteSchedule or VpLinearSchedule))
@@ -24,7 +29,8 @@ public sealed class VeViewDenoiser : ISampleIndexedDenoiser
 
         this.inner = inner;
         var model = inner.Schedule;
-        Schedule = new EdmSchedule(model.VeSigma(model.TMin), model.VeSigma(model.TMax));
+        this.lowestSigma = lowestSigma;
+        Schedule = new EdmSchedule(Math.Min(model.VeSigma(model.TMin), lowestSigma ?? double.PositiveInfinity), model.VeSigma(model.TMax));
     }
 
     /// <inheritdoc />
@@ -67,5 +73,5 @@ public sealed class VeViewDenoiser : ISampleIndexedDenoiser
 
     /// <inheritdoc />
     public IDenoiser FromSample(int firstSample) =>
-        inner is ISampleIndexedDenoiser indexed ? new VeViewDenoiser(indexed.FromSample(firstSample)) : this;
+        inner is ISampleIndexedDenoiser indexed ? new VeViewDenoiser(indexed.FromSample(firstSample), lowestSigma) : this;
 }

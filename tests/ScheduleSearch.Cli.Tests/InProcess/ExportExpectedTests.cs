@@ -68,15 +68,21 @@ public sealed class ExportExpectedTests(TinySearch search, ExportExpectedTests.W
     }
 
     [Fact]
-    public void ComfyUi_says_why_it_is_not_scored_and_the_json_export_has_no_expected_block()
+    public void ComfyUi_is_scored_as_its_segments_run_and_the_json_export_has_no_expected_block()
     {
         using var dir = new TempDirectory();
         var result = CliRun.Run("export", TinySearch.Name, "--db", search.DatabasePath, "--nfe", "4", "--format", "all", "--out", dir.Path);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var comfy = ReadSingle(dir.File("tiny-toy-nfe4.comfyui.json")).GetProperty("expected");
-        Assert.Equal(JsonValueKind.Null, comfy.GetProperty("this_export").ValueKind);
-        Assert.Contains("SplitSigmas", comfy.GetProperty("not_scored").GetString(), StringComparison.Ordinal);
+        var score = comfy.GetProperty("this_export").GetDouble();
+        var baseline = comfy.GetProperty("best_baseline").GetProperty("value").GetDouble();
+        Assert.True(score > 0 && double.IsFinite(score), $"the ComfyUI export scores {score}");
+        Assert.False(comfy.TryGetProperty("not_scored", out _));
+        Assert.StartsWith("ComfyUI: one SamplerCustom per SplitSigmas segment", comfy.GetProperty("run").GetString(), StringComparison.Ordinal);
+        Assert.Equal(!(score < baseline), comfy.GetProperty("no_better_than_best_baseline").GetBoolean());
+        var line = Assert.Single(result.ErrorLines, l => l.Contains("comfyui export of 'tiny toy nfe 4 #1' run as its target runs it: ", StringComparison.Ordinal));
+        Assert.Equal(!(score < baseline), line.StartsWith("warning: ", StringComparison.Ordinal) && line.Contains(Warning, StringComparison.Ordinal));
         Assert.False(ReadSingle(dir.File("tiny-toy-nfe4.schedule.json")).TryGetProperty("expected", out _));
     }
 
