@@ -25,7 +25,10 @@ namespace ScheduleSearch.Bench.SearchQuality;
 /// <remarks>
 /// Usage: <c>--suite [--problems all|NAME,...] [--nfe 5,8] [--metrics teacher-rmse,teacher-mean-rmse] [--seeds 0,1,2]
 /// [--budget 1500] [--checkpoints 600] [--samples 1024] [--heldout 1024] [--teacher-nfe 500] [--strategy default]
-/// [--wide LIST] [--parallel 2] [--write DIR]</c>. <c>--write</c> keeps each problem's params.json, stats.npz, teacher schedule,
+/// [--wide LIST] [--racing off|SETS] [--validation SAMPLES] [--parallel 2] [--write DIR]</c>. With <c>--racing SETS</c> each
+/// search races its challengers on up to SETS racing sets and validates its winner (the spec's "racing" block); its row at
+/// the budget is the run's reported winner, and checkpoints before the budget are not printed (the run chooses only at its
+/// end). <c>--write</c> keeps each problem's params.json, stats.npz, teacher schedule,
 /// scoring and held-out noise with the teacher's samples on each (.npy) and best baselines, and results.jsonl with one line
 /// per search and checkpoint, for bench/optuna/side_by_side.py.
 /// </remarks>
@@ -62,10 +65,18 @@ public static class SuiteBench
         var strategy = Opt("strategy", "default");
         var wide = Opt("wide", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var space = string.Join(", ", wide.Append("time_shift").Distinct().Select(w => $"\"{w}\": {(wide.Contains(w) ? "true" : "false")}"));
+        var racingSets = Opt("racing", "off") is var r && r != "off" ? int.Parse(r, CultureInfo.InvariantCulture) : 0;
+        var validation = opts.Has("validation") ? $", \"validation\": {{ \"samples\": {Int("validation", 1024)} }}" : string.Empty;
+        var racing = racingSets > 0 ? $", \"racing\": {{ \"sets\": {racingSets}{validation} }}" : string.Empty;
+        if (racingSets > 0)
+        {
+            checkpoints = [budget];
+        }
+
         var write = opts.Has("write") ? Path.GetFullPath(opts.Text("write", ".")) : null;
         var baselines = Opt("baselines", "ddim,dpm-solver++-2m,dpm-solver++-3m,dpm-solver++-2s,dpm-solver-3s,unipc-bh1-2,unipc-bh1-3,unipc-bh2-2,unipc-bh2-3,deis-tab-3,ipndm");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"suite: {problems.Count} problems, nfe {string.Join(",", nfes)}, metrics {string.Join(",", metrics)}, seeds {string.Join(",", seeds)}, budget {budget} (checkpoints {string.Join(",", checkpoints)}), samples {samples}/{heldout} held-out, teacher dpm-solver++-3m x {teacherNfe}, strategy {strategy}, space {(wide.Length == 0 ? "default lists, afs, no time shift" : string.Join("+", wide))}"));
+            $"suite: {problems.Count} problems, nfe {string.Join(",", nfes)}, metrics {string.Join(",", metrics)}, seeds {string.Join(",", seeds)}, budget {budget} (checkpoints {string.Join(",", checkpoints)}), samples {samples}/{heldout} held-out, teacher dpm-solver++-3m x {teacherNfe}, strategy {strategy}{(racingSets > 0 ? $", racing on {racingSets} sets{validation}" : string.Empty)}, space {(wide.Length == 0 ? "default lists, afs, no time shift" : string.Join("+", wide))}"));
         var rows = new List<Row>();
         var noise = VpDiscreteSchedule.Linear();
         using var results = write is null ? null : OpenResults(write);
@@ -96,7 +107,7 @@ public static class SuiteBench
                                           "teacher": { "preset": "dpm-solver++-3m", "nfe": {{teacherNfe}}, "spacing": "logsnr-uniform" } },
                               "space": { {{space}} },
                               "strategy": { "kind": "{{strategy}}", "seed": {{seed}} },
-                              "budget": { "evaluations": {{budget}} },
+                              "budget": { "evaluations": {{budget}} }{{racing}},
                               "baselines": [{{string.Join(",", baselines.Split(',').Select(b => $"\"{b}\""))}}] }
                             """, "suite");
                         var evaluator = new ScheduleEvaluator(denoiser, hash, spec.Metric, store, new ScheduleEvaluatorOptions
@@ -123,11 +134,14 @@ public static class SuiteBench
                         var history = store.GetSearchEvaluations(spec.Name);
                         foreach (var checkpoint in checkpoints)
                         {
-                            var best = history.Take(checkpoint).Where(r => r.Nfe == nfe && double.IsFinite(r.Score)).OrderBy(r => r.Score).First();
-                            var held = evaluator.Evaluate([ScheduleJson.Read(best.ScheduleJson)], new EvaluationRequest { HeldOut = true })[0].Score;
-                            var row = new Row(problem.Name, metric, nfe, seed, Math.Min(checkpoint, history.Count), baseline.Schedule.Name, baseline.Score, baselineHeld, best.Score, held, seconds);
+                            var (bestScore, held) = racingSets > 0
+                                ? (outcome.Best!.Score, outcome.BestHeldOut ?? double.NaN)
+                                : HeldOutBest(evaluator, history.Take(checkpoint).Where(r => r.Nfe == nfe && double.IsFinite(r.Score)).OrderBy(r => r.Score).First());
+                            var row = new Row(problem.Name, metric, nfe, seed, Math.Min(checkpoint, history.Count + result.RacingEvaluations), baseline.Schedule.Name, baseline.Score, baselineHeld, bestScore, held, seconds);
                             rows.Add(row);
-                            Console.WriteLine(row);
+                            Console.WriteLine(racingSets > 0
+                                ? string.Create(CultureInfo.InvariantCulture, $"{row}; racing: {result.RacingEvaluations} racing evaluations, {outcome.Incumbents} incumbents, winner {(outcome.Best!.ScheduleKey == baseline.ScheduleKey ? "the best baseline" : "a found schedule")} (validation {outcome.BestValidation:G5} vs baseline {outcome.BaselineValidation:G5})")
+                                : row.ToString());
                             results?.WriteLine(row.ToJson());
                         }
 
@@ -160,6 +174,9 @@ public static class SuiteBench
             ["variance"] = new([statistics.Variance.Count], [.. statistics.Variance]),
         });
     }
+
+    private static (double Score, double HeldOut) HeldOutBest(ScheduleEvaluator evaluator, EvaluationRecord best) =>
+        (best.Score, evaluator.Evaluate([ScheduleJson.Read(best.ScheduleJson)], new EvaluationRequest { HeldOut = true })[0].Score);
 
     private static StreamWriter OpenResults(string folder)
     {

@@ -65,15 +65,15 @@ public sealed record EvaluationIdentity
         MinimumSamples = metric.MinimumSamples,
     };
 
-    /// <summary>The noise a request scores on: the main or held-out seed, the first Fidelity samples (default: the whole set).</summary>
+    /// <summary>The noise a request scores on: its own set, or the main or held-out seed; the first Fidelity samples (default: the whole set).</summary>
     public NoiseSpec NoiseSpecFor(EvaluationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var set = request.HeldOut ? HeldOut : Main;
+        var set = request.Noise ?? (request.HeldOut ? HeldOut : Main);
         var fidelity = request.Fidelity ?? set.Samples;
         if (fidelity < 1 || fidelity > set.Samples)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), fidelity, $"fidelity must be between 1 and the {(request.HeldOut ? "held-out" : "scoring")} set's {set.Samples} samples");
+            throw new ArgumentOutOfRangeException(nameof(request), fidelity, $"fidelity must be between 1 and the {(request.Noise is not null ? "requested" : request.HeldOut ? "held-out" : "scoring")} set's {set.Samples} samples");
         }
 
         if (fidelity < MinimumSamples)

@@ -12,6 +12,12 @@ public sealed record EvaluationRequest
     /// <summary>Score on the held-out noise set (another seed) instead of the main one.</summary>
     public bool HeldOut { get; init; }
 
+    /// <summary>
+    /// Score on this drawn noise set (seed and samples) instead of the main or held-out one: a search's racing and
+    /// validation sets (null: the main or held-out set, as <see cref="HeldOut"/> says). Its seed and samples are in the key.
+    /// </summary>
+    public NoiseSets.NoiseSpec? Noise { get; init; }
+
     /// <summary>The search asking, recorded with new evaluations and cache hits (null for one-off evaluations).</summary>
     public string? SearchName { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ScheduleSearch.Core.Schedules;
+using ScheduleSearch.Evaluation.NoiseSets;
 using ScheduleSearch.Evaluation.References;
 using ScheduleSearch.Evaluation.Tests.Support;
 using ScheduleSearch.Storage;
@@ -138,6 +139,30 @@ public sealed class ScheduleEvaluatorTests
         Assert.Equal(main.ScheduleKey, heldOut.ScheduleKey);
         Assert.NotEqual(main.Score, heldOut.Score);
         Assert.Equal(4, store.CountEvaluations());
+    }
+
+    [Fact]
+    public void A_requested_noise_set_is_scored_on_its_own_seed_under_a_key_of_its_own()
+    {
+        using var store = new InMemoryScoreStore();
+        var spec = TestModels.Spec();
+        var evaluator = new ScheduleEvaluator(TestModels.Denoiser(), "model", spec, store, TestModels.Options);
+        var main = evaluator.Evaluate([Ddim], EvaluationRequest.Default)[0];
+        var heldOut = evaluator.Evaluate([Ddim], new EvaluationRequest { HeldOut = true })[0];
+        var racing = evaluator.Evaluate([Ddim], new EvaluationRequest { Noise = new NoiseSpec(spec.HeldOutSeed + 5, 24) })[0];
+        var asHeldOut = evaluator.Evaluate([Ddim], new EvaluationRequest { Noise = new NoiseSpec(spec.HeldOutSeed, spec.HeldOutSamples) })[0];
+
+        Assert.Equal(3, new[] { main.Key, heldOut.Key, racing.Key }.Distinct().Count());
+        Assert.Equal(24, racing.Fidelity);
+        Assert.NotEqual(main.Score, racing.Score);
+        Assert.NotEqual(heldOut.Score, racing.Score);
+
+        // The held-out set named as a noise set is the same noise: the same key and score, from the cache.
+        Assert.Equal(heldOut.Key, asHeldOut.Key);
+        Assert.Equal(heldOut.Score, asHeldOut.Score);
+        Assert.True(asHeldOut.CacheHit);
+        var fresh = new ScheduleEvaluator(TestModels.Denoiser(), "model", spec, new InMemoryScoreStore(), TestModels.Options);
+        Assert.Equal(heldOut.Score, fresh.Evaluate([Ddim], new EvaluationRequest { Noise = new NoiseSpec(spec.HeldOutSeed, spec.HeldOutSamples) })[0].Score);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal sealed class LockstepRuns(LockstepRounds rounds, PrefixRunner runner, D
     private void RunWave(ScoringBatch batch, List<int> wave, CancellationToken cancellationToken)
     {
         var (candidates, count) = (batch.Candidates, batch.Samples);
-        var plan = Plan(candidates, wave, count, batch.HeldOut);
+        var plan = Plan(candidates, wave, count, batch.Set);
         var errors = new Exception?[plan.Count];
         using var finished = new CountdownEvent(plan.Count);
 
@@ -153,7 +153,7 @@ internal sealed class LockstepRuns(LockstepRounds rounds, PrefixRunner runner, D
     }
 
     /// <summary>The wave's prefix tree: where each candidate starts, and which candidates start from which one's states.</summary>
-    private List<Node> Plan(IReadOnlyList<SamplerSchedule> candidates, List<int> wave, int count, bool heldOut)
+    private List<Node> Plan(IReadOnlyList<SamplerSchedule> candidates, List<int> wave, int count, string set)
     {
         var plan = new List<Node>();
         var producedBy = new Dictionary<string, Node>(StringComparer.Ordinal);
@@ -167,7 +167,7 @@ internal sealed class LockstepRuns(LockstepRounds rounds, PrefixRunner runner, D
                 continue;
             }
 
-            node.Keys = PrefixRunner.Keys(schedule, count, heldOut);
+            node.Keys = PrefixRunner.Keys(schedule, count, set);
             var cachedDepth = -1;
             for (var k = node.Keys.Length - 1; k >= 0 && node.Start is null; k--)
             {

@@ -11,6 +11,6 @@ internal sealed class ParallelRuns(PrefixRunner runner, int degreeOfParallelism)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = degreeOfParallelism, CancellationToken = cancellationToken };
         Parallel.ForEach(batch.Order, parallel, i =>
-            batch.Results[i] = batch.Score(i, (x, token) => runner.Run(batch.Candidates[i], x, batch.Samples, batch.HeldOut, token), cancellationToken));
+            batch.Results[i] = batch.Score(i, (x, token) => runner.Run(batch.Candidates[i], x, batch.Samples, batch.Set, token), cancellationToken));
     }
 }

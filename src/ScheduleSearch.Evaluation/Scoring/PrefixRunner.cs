@@ -30,15 +30,19 @@ internal sealed class PrefixRunner(TimedDenoiser model, IReadOnlyDictionary<stri
     /// <summary>Model calls those resumes did not make.</summary>
     public long CallsSaved => Interlocked.Read(ref callsSaved);
 
+    /// <summary>The name of the noise set <paramref name="request"/> scores on, in prefix-cache keys: main, held-out or its own seed.</summary>
+    public static string SetName(EvaluationRequest request) =>
+        request.Noise is { } own ? string.Create(CultureInfo.InvariantCulture, $"seed {own.Seed}") : request.HeldOut ? "held-out" : "main";
+
     /// <summary>
     /// The prefix-cache keys of <paramref name="schedule"/>'s states after 0, 1, ... steps. A state depends on the noise
-    /// set (main or held-out seed), the number of samples and the schedule prefix; the model is the runner's. (One run
-    /// covers samples 0..count-1; a run over another range of samples, e.g. of a class-labelled model, would need its
-    /// first sample in the key too.)
+    /// set (<paramref name="set"/>: <see cref="SetName"/>), the number of samples and the schedule prefix; the model is the
+    /// runner's. (One run covers samples 0..count-1; a run over another range of samples, e.g. of a class-labelled model,
+    /// would need its first sample in the key too.)
     /// </summary>
-    public static string[] Keys(SamplerSchedule schedule, int count, bool heldOut)
+    public static string[] Keys(SamplerSchedule schedule, int count, string set)
     {
-        var context = string.Create(CultureInfo.InvariantCulture, $"{(heldOut ? "held-out" : "main")}:{count}|");
+        var context = string.Create(CultureInfo.InvariantCulture, $"{set}:{count}|");
         var keys = new string[schedule.Steps.Length];
         for (var k = 0; k < keys.Length; k++)
         {
@@ -62,12 +66,12 @@ internal sealed class PrefixRunner(TimedDenoiser model, IReadOnlyDictionary<stri
     }
 
     /// <summary>Runs <paramref name="schedule"/> over the initial states <paramref name="x"/> in place, on a pooled sampler.</summary>
-    public void Run(SamplerSchedule schedule, double[] x, int count, bool heldOut, CancellationToken cancellationToken)
+    public void Run(SamplerSchedule schedule, double[] x, int count, string set, CancellationToken cancellationToken)
     {
         var sampler = samplers.TryTake(out var s) ? s : new Sampler(model, statistics, variants, ems);
         try
         {
-            RunShared(sampler, schedule, x, count, heldOut, cancellationToken);
+            RunShared(sampler, schedule, x, count, set, cancellationToken);
         }
         finally
         {
@@ -75,7 +79,7 @@ internal sealed class PrefixRunner(TimedDenoiser model, IReadOnlyDictionary<stri
         }
     }
 
-    private void RunShared(Sampler sampler, SamplerSchedule schedule, double[] x, int count, bool heldOut, CancellationToken cancellationToken)
+    private void RunShared(Sampler sampler, SamplerSchedule schedule, double[] x, int count, string set, CancellationToken cancellationToken)
     {
         if (Cache is null || schedule.Steps.Length < 1)
         {
@@ -83,7 +87,7 @@ internal sealed class PrefixRunner(TimedDenoiser model, IReadOnlyDictionary<stri
             return;
         }
 
-        var keys = Keys(schedule, count, heldOut);
+        var keys = Keys(schedule, count, set);
         SamplerState? start = null;
         for (var k = schedule.Steps.Length - 1; k >= 0 && start is null; k--)
         {

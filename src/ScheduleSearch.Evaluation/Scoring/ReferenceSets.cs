@@ -50,10 +50,19 @@ internal sealed class ReferenceSets(
     }
 
     /// <summary>The main (or held-out) set whose teacher runs from <paramref name="tStart"/> to <paramref name="tEnd"/> (null: the model's defaults).</summary>
-    public PreparedSet Get(bool heldOut, double? tStart, double? tEnd, CancellationToken cancellationToken)
+    public PreparedSet Get(bool heldOut, double? tStart, double? tEnd, CancellationToken cancellationToken) =>
+        Get(new EvaluationRequest { HeldOut = heldOut }, tStart, tEnd, cancellationToken);
+
+    /// <summary>
+    /// The set <paramref name="request"/> scores on (its own drawn set, or the main or held-out one) whose teacher runs
+    /// from <paramref name="tStart"/> to <paramref name="tEnd"/> (null: the model's defaults).
+    /// </summary>
+    public PreparedSet Get(EvaluationRequest request, double? tStart, double? tEnd, CancellationToken cancellationToken)
     {
-        var given = heldOut ? null : options.ScoringNoise;
-        var full = heldOut ? new NoiseSpec(spec.HeldOutSeed, spec.HeldOutSamples) : given?.Spec ?? new NoiseSpec(spec.Seed, spec.Samples);
+        var heldOut = request.HeldOut;
+        var given = heldOut || request.Noise is not null ? null : options.ScoringNoise;
+        var full = request.Noise is { } own ? own
+            : heldOut ? new NoiseSpec(spec.HeldOutSeed, spec.HeldOutSamples) : given?.Spec ?? new NoiseSpec(spec.Seed, spec.Samples);
         var setKey = (full, tStart, tEnd);
         lock (gate)
         {

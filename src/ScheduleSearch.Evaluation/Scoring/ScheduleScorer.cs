@@ -157,14 +157,14 @@ public sealed class ScheduleScorer
         for (var i = 0; i < candidates.Count; i++)
         {
             var (tStart, tEnd) = sets.TeacherRange(candidates[i]);
-            prepared[i] = sets.Get(request.HeldOut, tStart, tEnd, cancellationToken);
+            prepared[i] = sets.Get(request, tStart, tEnd, cancellationToken);
         }
 
         // Prefix sharing: visit the candidates in prefix-tree order, so that siblings follow each other while their
         // shared state is fresh in the cache.
         var all = Enumerable.Range(0, candidates.Count).ToList();
         var order = runner.Cache is null ? all : [.. all.OrderBy(i => runner.TreeOrderKey(candidates[i]), StringComparer.Ordinal)];
-        var batch = new ScoringBatch(candidates, order, count, request.HeldOut, results, (i, run, token) =>
+        var batch = new ScoringBatch(candidates, order, count, PrefixRunner.SetName(request), results, (i, run, token) =>
             ScoreOne(candidates[i], keys[i], request, prepared[i], count, run, token));
         strategy.Run(batch, cancellationToken);
     }

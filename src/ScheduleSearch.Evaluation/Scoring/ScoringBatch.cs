@@ -12,7 +12,7 @@ internal sealed class ScoringBatch(
     IReadOnlyList<SamplerSchedule> candidates,
     IReadOnlyList<int> order,
     int samples,
-    bool heldOut,
+    string set,
     EvaluationRecord?[] results,
     Func<int, Action<double[], CancellationToken>, CancellationToken, EvaluationRecord> score)
 {
@@ -25,8 +25,8 @@ internal sealed class ScoringBatch(
     /// <summary>Samples per run.</summary>
     public int Samples { get; } = samples;
 
-    /// <summary>True on the held-out noise set.</summary>
-    public bool HeldOut { get; } = heldOut;
+    /// <summary>The noise set's name in prefix-cache keys (<see cref="PrefixRunner.SetName"/>).</summary>
+    public string Set { get; } = set;
 
     /// <summary>Finished records by candidate index (null: not finished).</summary>
     public EvaluationRecord?[] Results { get; } = results;

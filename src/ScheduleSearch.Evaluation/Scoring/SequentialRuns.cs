@@ -8,7 +8,7 @@ internal sealed class SequentialRuns(PrefixRunner runner) : IRunStrategy
     {
         foreach (var i in batch.Order)
         {
-            batch.Results[i] = batch.Score(i, (x, token) => runner.Run(batch.Candidates[i], x, batch.Samples, batch.HeldOut, token), cancellationToken);
+            batch.Results[i] = batch.Score(i, (x, token) => runner.Run(batch.Candidates[i], x, batch.Samples, batch.Set, token), cancellationToken);
         }
     }
 }

@@ -52,7 +52,7 @@ public sealed class QueuedEvaluator : IScheduleEvaluator
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(request);
-        if (request.SearchName is not { } search || request.HeldOut || request.Fidelity is not null)
+        if (request.SearchName is not { } search || request.HeldOut || request.Noise is not null || request.Fidelity is not null)
         {
             return local.Evaluate(candidates, request, cancellationToken);
         }

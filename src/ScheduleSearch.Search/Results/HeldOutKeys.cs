@@ -52,11 +52,16 @@ public sealed class HeldOutKeys
     }
 
     /// <summary>The key of <paramref name="schedule"/>'s held-out evaluation, or null.</summary>
-    public string? KeyOf(SamplerSchedule schedule)
+    public string? KeyOf(SamplerSchedule schedule) => KeyOf(schedule, new EvaluationRequest { HeldOut = true });
+
+    /// <summary>The key of <paramref name="schedule"/>'s evaluation on the drawn noise set <paramref name="noise"/> (a racing search's validation set), or null.</summary>
+    public string? KeyOn(SamplerSchedule schedule, ScheduleSearch.Evaluation.NoiseSets.NoiseSpec noise) => KeyOf(schedule, new EvaluationRequest { Noise = noise });
+
+    private string? KeyOf(SamplerSchedule schedule, EvaluationRequest request)
     {
         try
         {
-            return identity.KeyOf(schedule, new EvaluationRequest { HeldOut = true });
+            return identity.KeyOf(schedule, request);
         }
         catch (ArgumentException)
         {

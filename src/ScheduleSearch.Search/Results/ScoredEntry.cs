@@ -21,6 +21,12 @@ public sealed record ScoredEntry
     /// </summary>
     public double? HeldOutStandardError { get; init; }
 
+    /// <summary>
+    /// A racing search's winner: its score on the validation set, where the run chose it among its incumbents and the
+    /// best baseline (null otherwise).
+    /// </summary>
+    public double? Validation { get; init; }
+
     /// <summary>True for the baselines (classic presets) the search scored first.</summary>
     public bool IsBaseline => Record.Generation == 0;
 }

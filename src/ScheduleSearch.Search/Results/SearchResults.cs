@@ -2,6 +2,7 @@ using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.Cost;
 using ScheduleSearch.Evaluation.Metrics;
+using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
 
@@ -68,7 +69,7 @@ public sealed record SearchResults
             var history = entries.Where(e => e.Record.Nfe == nfe).ToList();
             var ranked = history.Where(e => double.IsFinite(e.Record.Score) && allowed(e)).OrderBy(e => e.Record.Score).ToList();
             var baselines = ranked.Where(e => e.IsBaseline).ToList();
-            var best = ranked.FirstOrDefault();
+            var best = (spec?.Racing is { } racing ? RaceWinnerOf(ranked, racing, heldOut, store) : null) ?? ranked.FirstOrDefault();
             var bestBaseline = baselines.FirstOrDefault();
             perNfe.Add(new NfeSummary
             {
@@ -131,6 +132,25 @@ public sealed record SearchResults
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// A racing search's winner as its run chose it (<see cref="RaceWinner"/>): among the entries scored on its
+    /// validation set, the lowest validation score; null when none was (racing off, or the run did not finish).
+    /// </summary>
+    private static ScoredEntry? RaceWinnerOf(List<ScoredEntry> ranked, RacingSpec racing, HeldOutKeys? keys, IScoreStore store)
+    {
+        if (keys is null)
+        {
+            return null;
+        }
+
+        var validated = ranked
+            .Select(e => (Entry: e, Record: keys.KeyOn(e.Schedule, racing.Validation) is { } key ? store.GetEvaluation(key) : null))
+            .Where(v => v.Record is not null)
+            .ToList();
+        var winner = RaceWinner.Choose([.. validated.Select(v => (v.Entry.Record.Score, v.Record!.Score, v.Entry.Record.ScheduleKey))]);
+        return winner < 0 ? null : validated[winner].Entry with { Validation = validated[winner].Record!.Score };
     }
 
     private static ScoredEntry? WithHeldOut(ScoredEntry? entry, HeldOutKeys? keys, IScoreStore store, string metric)

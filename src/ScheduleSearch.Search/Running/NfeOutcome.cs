@@ -23,6 +23,18 @@ public sealed record NfeOutcome
     /// <summary>The best baseline's held-out score.</summary>
     public double? BaselineHeldOut { get; init; }
 
+    /// <summary>
+    /// With racing: <see cref="Best"/>'s score on the validation set, where it was chosen among the incumbents and the
+    /// best baseline (null without racing).
+    /// </summary>
+    public double? BestValidation { get; init; }
+
+    /// <summary>With racing: the best baseline's score on the validation set (null without racing).</summary>
+    public double? BaselineValidation { get; init; }
+
+    /// <summary>With racing: how many candidates held the incumbency, the first included (null without racing).</summary>
+    public int? Incumbents { get; init; }
+
     /// <summary>1 - best / baseline on the scoring set (0.4 = 40% lower error).</summary>
     public double? Reduction => Best is { } b && BestBaseline is { } r && r.Score > 0 && double.IsFinite(r.Score) ? 1 - (b.Score / r.Score) : null;
 

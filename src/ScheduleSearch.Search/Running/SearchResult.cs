@@ -21,6 +21,9 @@ public sealed record SearchResult
     /// <summary>Generations run (over the whole search, resumed parts included).</summary>
     public required int Generations { get; init; }
 
+    /// <summary>Evaluations on racing sets (charged to the budget beside <see cref="Evaluations"/>; 0 without racing).</summary>
+    public int RacingEvaluations { get; init; }
+
     /// <summary>Outcome per target NFE, ascending.</summary>
     public required IReadOnlyList<NfeOutcome> PerNfe { get; init; }
 

@@ -16,14 +16,16 @@ namespace ScheduleSearch.Search.Running;
 /// winners and best baselines are re-scored on the held-out noise set. The budget is the length of the search's
 /// history in the store, so a resumed search continues where it stopped: running a spec whose search exists
 /// replays the same deterministic sequence, taking every score already in its history from the store (no
-/// evaluator call), and evaluates only what is new.
+/// evaluator call), and evaluates only what is new. With racing (the spec's "racing", <see cref="Race"/>), a new best
+/// on the scoring set becomes the best only after winning on the racing sets (those evaluations count in the budget),
+/// and the winner per NFE is chosen on the validation set (<see cref="RaceWinner"/>) before the held-out re-scores.
 /// </summary>
 /// <remarks>
 /// Determinism: the same spec (seed included) and the same scores give the same evaluation sequence and the
 /// same winners. Only the hours limit depends on the clock. Cancellation finishes or abandons the batch in
 /// flight (the evaluator decides), marks the search interrupted and returns.
 /// </remarks>
-public sealed class SearchRun
+public sealed partial class SearchRun
 {
     private readonly SearchSpec spec;
     private readonly IScheduleEvaluator evaluator;
@@ -33,6 +35,7 @@ public sealed class SearchRun
     private readonly Dictionary<string, EvaluationRecord> history = new(StringComparer.Ordinal);
     private readonly Dictionary<int, NfeState> states = [];
     private int used;
+    private CancellationToken running;
     private CostObjective cost = null!;
     private long lastHeartbeat;
 
@@ -61,6 +64,7 @@ public sealed class SearchRun
             StoredSpecs.EnsureResumable(stored, spec, identity);
         }
 
+        running = cancellationToken;
         store.BeginSearch(spec.Name, spec.SourceJson, options.Identity?.ToJson());
         cost = CostObjective.Open(spec, store, options, cancellationToken);
         var clock = options.Clock;
@@ -94,11 +98,13 @@ public sealed class SearchRun
         }
 
         Dictionary<string, double>? heldOutScores = null;
-        if (!options.SkipHeldOut)
+        Dictionary<string, double>? validation = null;
+        if (spec.Racing is not null || !options.SkipHeldOut)
         {
             try
             {
-                heldOutScores = HeldOut(cancellationToken);
+                validation = spec.Racing is { } racing ? Validate(racing, cancellationToken) : null;
+                heldOutScores = options.SkipHeldOut ? null : HeldOut(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -108,7 +114,7 @@ public sealed class SearchRun
         }
 
         store.EndSearch(spec.Name, SearchStatus.Finished);
-        return Result(SearchStatus.Finished, reason, generation, heldOutScores);
+        return Result(SearchStatus.Finished, reason, generation, heldOutScores, validation);
     }
 
     /// <summary>Scores every baseline; true when the budget ran out during them.</summary>
@@ -118,7 +124,7 @@ public sealed class SearchRun
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var nfe in spec.Nfe)
         {
-            states[nfe] = new NfeState(nfe, cost, spec.Space);
+            states[nfe] = new NfeState(nfe, cost, spec.Space, spec.Racing is { } racing ? new Race(racing, evaluator.Metric, ScoreOnRacingSet) : null);
             foreach (var schedule in BaselineSchedules(nfe))
             {
                 if (keys.Add(ScheduleKey.Compute(schedule)))
@@ -213,7 +219,7 @@ public sealed class SearchRun
             foreach (var nfe in spec.Nfe)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (used >= spec.Budget.Evaluations)
+                if (Spent >= spec.Budget.Evaluations)
                 {
                     return "evaluations";
                 }
@@ -279,7 +285,7 @@ public sealed class SearchRun
                 continue;
             }
 
-            if (used + fresh.Count >= spec.Budget.Evaluations)
+            if (Spent + fresh.Count >= spec.Budget.Evaluations)
             {
                 count = i;
                 break;
@@ -334,55 +340,23 @@ public sealed class SearchRun
         return allowed.Length > 0 ? allowed : finite;
     }
 
-    private Dictionary<string, double> HeldOut(CancellationToken cancellationToken)
+    private SearchResult Result(SearchStatus status, string reason, int generation, Dictionary<string, double>? heldOut, Dictionary<string, double>? validation = null)
     {
-        var candidates = new List<SamplerSchedule>();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var nfe in spec.Nfe)
-        {
-            var state = states[nfe];
-            var pick = state.Baselines.Where(b => double.IsFinite(b.Score) && cost.Allows(b)).OrderBy(b => b.Score).Take(options.HeldOutBaselines).ToList();
-            if (state.Best is { } best)
-            {
-                pick.Insert(0, best);
-            }
-
-            foreach (var p in pick.Where(p => keys.Add(p.ScheduleKey)))
-            {
-                candidates.Add(p.Schedule);
-            }
-        }
-
-        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (candidates.Count == 0)
-        {
-            return scores;
-        }
-
-        var results = evaluator.Evaluate(candidates, new EvaluationRequest { HeldOut = true }, cancellationToken);
-        for (var i = 0; i < results.Count; i++)
-        {
-            scores[ScheduleKey.Compute(candidates[i])] = results[i].Score;
-        }
-
-        Report("held-out", 0, null, null, null);
-        return scores;
-    }
-
-    private SearchResult Result(SearchStatus status, string reason, int generation, Dictionary<string, double>? heldOut)
-    {
-        double? Held(ScoredSchedule? s) => s is not null && heldOut is not null && heldOut.TryGetValue(s.ScheduleKey, out var v) ? v : null;
+        static double? Of(Dictionary<string, double>? scores, ScoredSchedule? s) => s is not null && scores is not null && scores.TryGetValue(s.ScheduleKey, out var v) ? v : null;
         var perNfe = spec.Nfe.Where(states.ContainsKey).Select(nfe =>
         {
             var state = states[nfe];
-            var baseline = state.Baselines.Where(b => double.IsFinite(b.Score) && cost.Allows(b)).OrderBy(b => b.Score).FirstOrDefault();
+            var baseline = BestBaseline(state);
             return new NfeOutcome
             {
                 Nfe = nfe,
                 Best = state.Best,
-                BestHeldOut = Held(state.Best),
+                BestHeldOut = Of(heldOut, state.Best),
                 BestBaseline = baseline,
-                BaselineHeldOut = Held(baseline),
+                BaselineHeldOut = Of(heldOut, baseline),
+                BestValidation = Of(validation, state.Best),
+                BaselineValidation = Of(validation, baseline),
+                Incumbents = state.Race?.Incumbents.Count,
             };
         }).ToArray();
         var front = new List<ScoredSchedule>();
@@ -404,6 +378,7 @@ public sealed class SearchRun
             PerNfe = perNfe,
             ParetoFront = front,
             CallTimes = cost.Times,
+            RacingEvaluations = states.Values.Sum(s => s.Race?.Evaluations ?? 0),
             TimeFront = cost.Front(),
         };
     }
@@ -450,35 +425,4 @@ public sealed class SearchRun
         Created = DateTimeOffset.UnixEpoch,
         DetailsJson = s.DetailsJson,
     };
-
-    /// <summary>Bookkeeping of one target NFE.</summary>
-    private sealed class NfeState(int nfe, CostObjective cost, SearchSpace space)
-    {
-        public int Nfe { get; } = nfe;
-
-        public List<ScoredSchedule> Baselines { get; } = [];
-
-        public ScoredSchedule? Best { get; private set; }
-
-        public ICandidateGenerator? Generator { get; set; }
-
-        public bool Exhausted { get; set; }
-
-        /// <summary>
-        /// Keeps <paramref name="r"/> when it beats the best (strictly: the first of equals stays) and lies in the space:
-        /// what is reported as found is never a schedule the space rules out (a baseline, or a stitched one, is reported
-        /// as a baseline).
-        /// </summary>
-        public bool Offer(ScoredSchedule r)
-        {
-            if (r.Nfe != Nfe || !double.IsFinite(r.Score) || !cost.Allows(r) || (Best is not null && !(r.Score < Best.Score))
-                || !SpaceMembership.Contains(space, r.Schedule))
-            {
-                return false;
-            }
-
-            Best = r;
-            return true;
-        }
-    }
 }

@@ -43,6 +43,9 @@ public sealed record SearchSpec
     /// <summary>What "best" means: the score alone (default) or the score under a time budget per sample.</summary>
     public ObjectiveSpec Objective { get; init; } = ObjectiveSpec.Score;
 
+    /// <summary>Racing of challengers on more noise and the validation of the winners (the "racing" field), or null: off.</summary>
+    public RacingSpec? Racing { get; init; }
+
     /// <summary>Preset names scored first as baselines (default: every preset).</summary>
     public ImmutableArray<string> Baselines { get; init; } = [.. Core.Presets.PresetCatalog.Names];
 

@@ -29,7 +29,7 @@ internal static class SearchSpecReader
         using (document)
         {
             var root = SpecFields.Read(document.RootElement, source, string.Empty,
-                "format", "name", "model", "nfe", "metric", "space", "strategy", "budget", "baselines", "baseline_spacings", "guidance", "objective");
+                "format", "name", "model", "nfe", "metric", "space", "strategy", "budget", "baselines", "baseline_spacings", "guidance", "objective", "racing");
             var format = root.String("format");
             if (format != SearchSpec.Format)
             {
@@ -88,6 +88,7 @@ internal static class SearchSpecReader
                 spec = spec with { Objective = ObjectiveSpecReader.Read(root.Object("objective", ObjectiveSpecReader.Fields)) };
             }
 
+            spec = spec with { Racing = RacingSpecReader.Read(root, spec.Metric) };
             if (root.Has("baselines"))
             {
                 var names = root.Strings("baselines");

@@ -25,12 +25,15 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
     private readonly double[] noiseHeld;
     private readonly double[] referenceMain;
     private readonly double[] referenceHeld;
+    private readonly int dimension;
+    private readonly Dictionary<int, (double[] Noise, double[] Reference)> otherSets = [];
 
     /// <summary>Creates the evaluator; <paramref name="variant"/> names a model variant (the same exact network) schedules may call.</summary>
     public ExactGmmEvaluator(IScoreStore store, int samples = 48, int dimension = 6, int components = 3, string? variant = null)
     {
         this.store = store;
         this.samples = samples;
+        this.dimension = dimension;
         var rng = new Random(42);
         var mixture = new GaussianMixture(
             Enumerable.Range(0, components).Select(_ => 1.0 / components).ToArray(),
@@ -79,9 +82,9 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
             }
             else
             {
-                Computed.Add((request.HeldOut ? "held:" : "main:") + key);
-                var output = Run(schedule, request.HeldOut ? noiseHeld : noiseMain);
-                var reference = request.HeldOut ? referenceHeld : referenceMain;
+                Computed.Add((request.Noise is { } own ? $"seed{own.Seed}:" : request.HeldOut ? "held:" : "main:") + key);
+                var (noise, reference) = request.Noise is { } set ? OtherSet(set.Seed) : request.HeldOut ? (noiseHeld, referenceHeld) : (noiseMain, referenceMain);
+                var output = Run(schedule, noise);
                 var sum = 0.0;
                 for (var i = 0; i < output.Length; i++)
                 {
@@ -127,6 +130,18 @@ internal sealed class ExactGmmEvaluator : IScheduleEvaluator
         }
 
         return results;
+    }
+
+    /// <summary>A drawn set of its own (racing, validation) with its teacher, made on first use: noise from 1000 + seed.</summary>
+    private (double[] Noise, double[] Reference) OtherSet(int seed)
+    {
+        if (!otherSets.TryGetValue(seed, out var set))
+        {
+            var noise = Normal(1000 + seed, samples * dimension);
+            set = otherSets[seed] = (noise, Run(PresetCatalog.Create("dpm-solver++-3m", Noise, 60, Spacing.LogSnrUniform), noise));
+        }
+
+        return set;
     }
 
     private double[] Run(SamplerSchedule schedule, double[] noise)
