@@ -79,6 +79,14 @@ public static class ShowCommand
                 ? "± is the standard error of a held-out score from its per-sample squared errors (delta method; a few samples in another mode make it rough)"
                 : "± is the standard error of a held-out score: the standard deviation of its per-sample RMSEs over sqrt(samples)");
         }
+        if (summary.Spec?.Racing is { } racing)
+        {
+            var validated = string.Join(", ", summary.PerNfe.Select(n =>
+                string.Create(CultureInfo.InvariantCulture, $"NFE {n.Nfe} {(n.Best?.Validation is { } v ? Numbers.Score(v) : "not validated (unfinished)")}")));
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"racing: a new best on the scoring set replaced the found schedule only after also winning on {racing.Seeds.Length} racing set(s); the found schedule was chosen among those and the best baseline on the validation set (seed {racing.ValidationSeed}, {racing.ValidationSamples} samples): {validated}"));
+        }
+
         foreach (var n in summary.PerNfe)
         {
             var top = n.Top.Select((e, i) => new[]

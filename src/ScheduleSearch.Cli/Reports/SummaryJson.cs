@@ -108,6 +108,12 @@ public static class SummaryJson
         Number(w, "score", entry.Record.Score);
         Number(w, "heldout", entry.HeldOut);
         Number(w, "heldout_se", entry.HeldOutStandardError);
+        if (entry.Validation is { } validation)
+        {
+            // Only a racing search's winner has one: other entries keep the fields they had.
+            Number(w, "validation", validation);
+        }
+
         w.WriteString("key", entry.Record.ScheduleKey);
         w.WriteString("code", StepCodes.Of(entry.Schedule));
         w.WriteStartArray("timesteps");

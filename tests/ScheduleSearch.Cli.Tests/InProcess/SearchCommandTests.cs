@@ -43,6 +43,26 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
         Assert.Equal(Winners(Show()), Winners(ShowIn(dir.File("other.db"))));
     }
 
+    [Fact]
+    public void A_racing_search_shows_its_winners_validation_scores_and_how_they_were_chosen()
+    {
+        using var dir = new TempDirectory();
+        var spec = dir.Write("racing.search.json", TinySearch.Spec(TinySearch.Name, 80, """, "racing": true"""));
+        var run = CliRun.Run("run", spec, "--db", dir.File("racing.db"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var text = CliRun.Run("show", TinySearch.Name, "--db", dir.File("racing.db"));
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("the validation set (seed 4, 128 samples): NFE 4 ", text.Stdout, StringComparison.Ordinal);
+        foreach (var nfe in ShowIn(dir.File("racing.db")).GetProperty("per_nfe").EnumerateArray())
+        {
+            var best = nfe.GetProperty("best");
+            Assert.True(best.GetProperty("validation").GetDouble() > 0);
+            Assert.True(best.GetProperty("heldout").GetDouble() > 0);
+            Assert.False(nfe.GetProperty("best_baseline").TryGetProperty("validation", out _));
+        }
+    }
+
     private static (string?, double, double)[] Winners(JsonElement shown) =>
         [.. shown.GetProperty("per_nfe").EnumerateArray().Select(nfe =>
             (nfe.GetProperty("best").GetProperty("key").GetString(), nfe.GetProperty("best").GetProperty("score").GetDouble(), nfe.GetProperty("best").GetProperty("heldout").GetDouble()))];
