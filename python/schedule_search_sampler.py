@@ -1,6 +1,6 @@
 """The single-file entry point kept for scripts written before the package: ``schedule_search`` is the implementation.
 
-    python schedule_search_sampler.py SCHEDULE.json GMM_PARAMS.json NOISE.npy OUT.npy [--statistics STATS.npz]
+    python schedule_search_sampler.py SCHEDULE.json GMM_PARAMS.json NOISE.npy OUT.npy [--statistics STATS.npz] [--ems EMS.npz]
 
 is ``python -m schedule_search`` with the same arguments; ``import schedule_search_sampler as s`` gives ``s.sample``,
 ``s.initial_state``, ``s.noise_schedule`` and ``s.gmm_denoiser`` as before.

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,13 +93,13 @@ class ScheduleSearchScheduler(SchedulerMixin, ConfigMixin):
     def __init__(self, num_train_timesteps: int = 1000, beta_start: float = 0.0001, beta_end: float = 0.02,
                  beta_schedule: str = "linear", trained_betas: list[float] | None = None, prediction_type: str = "epsilon",
                  schedule_json: str | None = None, statistics_mean: list[float] | None = None,
-                 statistics_variance: list[float] | None = None):
+                 statistics_variance: list[float] | None = None, ems_file: str | None = None):
         if schedule_json is None:
             raise ValueError("ScheduleSearchScheduler needs a schedule: use ScheduleSearchScheduler.from_schedule(path, pipe.scheduler.config)")
         stats = None
         if statistics_mean is not None and statistics_variance is not None:
             stats = {"mean": np.asarray(statistics_mean, dtype=np.float64), "variance": np.asarray(statistics_variance, dtype=np.float64)}
-        self.schedule = Schedule.parse(schedule_json, source="schedule", statistics=stats)
+        self.schedule = Schedule.parse(schedule_json, source="schedule", statistics=stats, ems=ems_file)
         if prediction_type not in _PREDICTIONS:
             raise ValueError(f"prediction_type '{prediction_type}' is not one of {', '.join(_PREDICTIONS)}")
         self.prediction = _PREDICTIONS[prediction_type]
@@ -119,12 +120,19 @@ class ScheduleSearchScheduler(SchedulerMixin, ConfigMixin):
         self._reset()
 
     @classmethod
-    def from_schedule(cls, path, config: Any = None, statistics: dict | None = None, **kwargs) -> "ScheduleSearchScheduler":
-        """The scheduler for the schedule file at ``path`` (its statistics .npz loads by itself) with a pipeline's config."""
-        schedule = Schedule.load(path, statistics=statistics)
+    def from_schedule(cls, path, config: Any = None, statistics: dict | None = None, ems: str | None = None,
+                      **kwargs) -> "ScheduleSearchScheduler":
+        """The scheduler for the schedule file at ``path`` (the statistics files it names load by themselves) with a
+        pipeline's config; ``ems`` names DPM-Solver-v3's statistics file for a schedule that names none (a preset)."""
+        schedule = Schedule.load(path, statistics=statistics, ems=ems)
         document = json.loads(open(path, encoding="utf-8").read())
         document.pop("statistics", None)
+        named = document.pop("ems", None)
         extra: dict[str, Any] = {"schedule_json": json.dumps(document)}
+        if ems is not None or named is not None:
+            # The config keeps the statistics' path (their arrays are as large as 1201 samples), made absolute.
+            where = os.fspath(ems) if ems is not None else os.path.join(os.path.dirname(os.path.abspath(path)), named)
+            extra["ems_file"] = os.path.abspath(where)
         if schedule.statistics is not None:
             extra["statistics_mean"] = [float(v) for v in np.asarray(schedule.statistics["mean"]).reshape(-1)]
             extra["statistics_variance"] = [float(v) for v in np.asarray(schedule.statistics["variance"]).reshape(-1)]

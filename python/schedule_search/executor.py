@@ -14,8 +14,9 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from . import ems as _ems
 from .noise import NoiseSchedule
-from .schedule import MAX_HISTORY, Schedule
+from .schedule import MAX_HISTORY, V3_CORRECTORS, V3_DERIVATIVES, Schedule, ScheduleError
 
 __all__ = ["Request", "run", "drive", "model_call_times"]
 
@@ -200,6 +201,11 @@ class _Executor:
                 x0, eps = yield from self.evaluate(predicted, self.evaluation_time(i + 1, predicted), steps[i + 1].model)
                 x = self.correct(step, order, x, t, x0, eps)
                 self.push(t, x0, eps)
+            elif step.corrector in V3_CORRECTORS:
+                # As UniC: the evaluation at the predicted state is the next step's anchor.
+                x0, eps = yield from self.evaluate(predicted, self.evaluation_time(i + 1, predicted), steps[i + 1].model)
+                x, x0, eps = self.ems_correct(step, order, x, t, predicted, x0, eps)
+                self.push(t, x0, eps)
             elif step.corrector == "implicit":
                 when = t if last else self.evaluation_time(i + 1, predicted)
                 x0, eps = yield from self.evaluate(predicted, when, step.model if last else steps[i + 1].model)
@@ -216,6 +222,8 @@ class _Executor:
         m = step.method
         if m == "multistep" and step.derivative in ("unipc-bh1", "unipc-bh2"):
             return self.unipc_predict(step, order, x, t)
+        if m == "multistep" and step.derivative in V3_DERIVATIVES:
+            return self.ems_predict(step, order, x, t)
         if m == "multistep" and step.derivative == "deis":
             return self.deis_step(order, x, t)
         if m == "multistep":
@@ -444,6 +452,51 @@ class _Executor:
             return euler
         _, eps1 = yield from self.evaluate(euler, t, step.model)
         return _combine([alpha_t / alpha_s, 0.5 * alpha_t * delta, 0.5 * alpha_t * delta], [x, anchor.eps, eps1])
+
+    # DPM-Solver-v3 (Zheng et al. 2023): the multistep predictor and the pseudo-order corrector (Sampler.Ems.cs) ------
+    def ems_predict(self, step, order, x, t):
+        """From the newest history point s to t with the history points s, s-1, ... (order of them)."""
+        if self.probe:
+            return x
+        return self._ems_apply(self.history[:order], x, t, step.derivative == "dpm-solver-v3-pseudo")
+
+    def ems_correct(self, step, order, x, t, predicted, x0, eps):
+        """The step from s to t solved again with the model's value at the predicted state added to the history
+        (points s, new, s-1, ...) at the step's order, plus one for the pseudo corrector; returns the corrected state
+        and the new point's predictions shifted so that f there is unchanged."""
+        if self.probe:
+            return x, x0, eps
+        pseudo = step.corrector == "dpm-solver-v3-pseudo"
+        c = order + (1 if pseudo else 0)
+        fresh = _Point(t, self.ns.lam(t), x0, eps)
+        points = [self.history[0], fresh] + self.history[1:c - 1]
+        corrected = self._ems_apply(points, x, t, pseudo)
+        integrals = self._ems_integrals(x)
+        at = integrals.locate(self.ns.lam(t))
+        if at is None:
+            raise self._outside_grid(t)
+        l_t = _like(integrals.values_at(at)[0], x)
+        sigma, alpha = self.ns.sigma(t), self.ns.alpha(t)
+        # eps' = (sigma eps - l x_pred + l x_c) / sigma, and x0' consistent with the corrected state.
+        eps = eps + l_t * (corrected - predicted) / sigma
+        return corrected, (corrected - sigma * eps) / alpha, eps
+
+    def _ems_apply(self, points, xs, t, pseudo):
+        integrals = self._ems_integrals(xs)
+        size = int(np.prod(xs.shape[1:]))
+        if size != integrals.stats.size:
+            raise ScheduleError(f"the empirical model statistics describe {integrals.stats.size} values per sample; the state has {size}")
+        cx, k0, w_eps, w_x0 = _ems.update_weights(integrals, self.ns, points, t, pseudo, self._outside_grid)
+        value = _like(cx, xs) * xs + _like(k0, xs)
+        for j, p in enumerate(points):
+            value = value + (_like(w_eps[j], xs) * p.eps + _like(w_x0[j], xs) * p.x0)
+        return value
+
+    def _ems_integrals(self, x):
+        return self.schedule.ems_for(self.ns, int(np.prod(x.shape[1:]))).integrals
+
+    def _outside_grid(self, t):
+        return ScheduleError(f"dpm-solver-v3 reads its statistics at t = {t!r}, outside the statistics grid {self.schedule.ems_grid_text(self.ns)}")
 
     # schedule-wide options --------------------------------------------------------------------------------------------
     def analytic_anchor(self, afs, x, t):

@@ -109,7 +109,7 @@ def gmm_denoiser(params: Mapping, ns: NoiseSchedule):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m schedule_search SCHEDULE.json GMM_PARAMS.json NOISE.npy OUT.npy [--statistics STATS.npz]``."""
+    """``python -m schedule_search SCHEDULE.json GMM_PARAMS.json NOISE.npy OUT.npy [--statistics STATS.npz] [--ems EMS.npz]``."""
     parser = argparse.ArgumentParser(prog="python -m schedule_search",
                                      description="Run a schedule exactly on an analytic Gaussian-mixture model (the tool's gmm cards).")
     parser.add_argument("schedule", help="schedule-search/schedule@1 file (its statistics .npz, if it names one, loads too)")
@@ -118,9 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("out", help="the samples, .npy (float64)")
     parser.add_argument("--statistics", help="the data's mean and variance (.npz, e.g. the model card's stats.npz); "
                                              "needed by afs mean-x0, teleport and time_shift_window when the schedule names none")
+    parser.add_argument("--ems", help="DPM-Solver-v3's empirical model statistics (.npz, e.g. the model card's ems.npz); "
+                                      "needed by dpm-solver-v3 steps when the schedule names none")
     args = parser.parse_args(argv)
     stats = load_statistics(args.statistics) if args.statistics else None
-    schedule = Schedule.load(args.schedule, statistics=stats)
+    schedule = Schedule.load(args.schedule, statistics=stats, ems=args.ems)
     ns = schedule.noise_schedule()
     schedule.validate(ns)
     with open(args.params, encoding="utf-8") as f:

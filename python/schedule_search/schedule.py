@@ -1,9 +1,11 @@
-"""``schedule-search/schedule@1`` files: strict reading with the tool's own error messages, and the checks the tool
-makes before it runs a schedule on a model (src/ScheduleSearch.Core/Schedules: ScheduleJson, ScheduleValidator).
+"""``schedule-search/schedule@1`` files: strict reading with the tool's own error messages
+(src/ScheduleSearch.Core/Schedules/ScheduleJson); the checks before a run are in ``validation``.
 
 A schedule that needs the data's statistics (``options.afs: "mean-x0"``, a ``teleport`` step, ``time_shift_window``)
 names them in ``statistics``: an ``.npz`` file (arrays ``mean`` and ``variance``) that ``schedule-search export``
-writes beside the schedule. ``Schedule.load`` reads it by itself.
+writes beside the schedule. A schedule with DPM-Solver-v3 steps names the model's empirical statistics in ``ems``: an
+``.npz`` (arrays ``lambda``, ``l``, ``s``, ``b``, the model card's ``ems`` file) written beside it the same way.
+``Schedule.load`` reads both by itself.
 """
 
 from __future__ import annotations
@@ -16,18 +18,21 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .ems import EmsStatistics, load_ems
 from .noise import NoiseSchedule, noise_schedule
+from .validation import MAX_HISTORY, _effective_order, _ems_problems, _problems
 
 FORMAT = "schedule-search/schedule@1"
-MAX_HISTORY = 4
 
-_TOP_FIELDS = ["format", "name", "nfe", "time", "timesteps", "steps", "options", "statistics", "provenance"]
+_TOP_FIELDS = ["format", "name", "nfe", "time", "timesteps", "steps", "options", "statistics", "ems", "provenance"]
 _STEP_FIELDS = ["method", "order", "prediction", "derivative", "corrector", "time_shift", "compensation", "model"]
-_OPTION_FIELDS = ["denoise_to_zero", "afs", "momentum", "clip_order", "time_shift_window"]
+_OPTION_FIELDS = ["denoise_to_zero", "afs", "momentum", "clip_order", "time_shift_window", "ems_degenerated"]
 METHODS = ["multistep", "singlestep", "euler", "heun", "ipndm", "plms", "teleport"]
 PREDICTIONS = ["data", "noise"]
-DERIVATIVES = ["taylor", "dpm-solver", "unipc-bh1", "unipc-bh2", "deis"]
-CORRECTORS = ["none", "unic", "implicit"]
+V3_DERIVATIVES = ("dpm-solver-v3", "dpm-solver-v3-pseudo")
+V3_CORRECTORS = ("dpm-solver-v3", "dpm-solver-v3-pseudo")
+DERIVATIVES = ["taylor", "dpm-solver", "unipc-bh1", "unipc-bh2", "deis", *V3_DERIVATIVES]
+CORRECTORS = ["none", "unic", "implicit", *V3_CORRECTORS]
 FIRST_STEPS = ["none", "zero-x0", "mean-x0"]
 
 
@@ -53,6 +58,14 @@ class Step:
     def is_exponential_integrator(self) -> bool:
         return self.method in ("multistep", "singlestep")
 
+    @property
+    def is_dpm_solver_v3(self) -> bool:
+        return self.derivative in V3_DERIVATIVES
+
+    @property
+    def has_v3_corrector(self) -> bool:
+        return self.corrector in V3_CORRECTORS
+
 
 @dataclass(frozen=True)
 class Options:
@@ -63,6 +76,7 @@ class Options:
     momentum: float = 0.0
     clip_order: bool = False
     time_shift_window: float = 0.0
+    ems_degenerated: bool = False
 
 
 @dataclass
@@ -78,20 +92,25 @@ class Schedule:
     statistics_file: str | None = None
     provenance: Any = None
     source: str = "schedule"
+    ems: EmsStatistics | None = None
+    ems_file: str | None = None
+    _degenerated: EmsStatistics | None = field(default=None, repr=False)
 
     # reading --------------------------------------------------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | os.PathLike, statistics: Mapping[str, Any] | None = None) -> "Schedule":
-        """Reads a schedule file; the statistics it names (an .npz beside it) are loaded too unless given."""
+    def load(cls, path: str | os.PathLike, statistics: Mapping[str, Any] | None = None,
+             ems: "EmsStatistics | str | os.PathLike | None" = None) -> "Schedule":
+        """Reads a schedule file; the statistics it names (.npz files beside it) are loaded too unless given."""
         path = os.fspath(path)
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        return cls.parse(text, source=path, base_dir=os.path.dirname(os.path.abspath(path)), statistics=statistics)
+        return cls.parse(text, source=path, base_dir=os.path.dirname(os.path.abspath(path)), statistics=statistics, ems=ems)
 
     @classmethod
     def parse(cls, document: str | bytes | Mapping, source: str = "schedule", base_dir: str | None = None,
-              statistics: Mapping[str, Any] | None = None) -> "Schedule":
-        """Parses JSON text (or an already-parsed dict) with the tool's strict rules and messages."""
+              statistics: Mapping[str, Any] | None = None, ems: "EmsStatistics | str | os.PathLike | None" = None) -> "Schedule":
+        """Parses JSON text (or an already-parsed dict) with the tool's strict rules and messages; ``ems`` (statistics
+        or the path of an ems .npz) overrides the file the schedule names in ``ems``."""
         if isinstance(document, (str, bytes)):
             try:
                 document = json.loads(document)
@@ -110,7 +129,8 @@ class Schedule:
         steps = [_read_step(reader, raw, f"steps[{i}]") for i, raw in enumerate(steps_raw)]
         options = _read_options(reader, root["options"]) if "options" in root else Options()
         stats_file = reader.string(root["statistics"], "statistics") if "statistics" in root else None
-        schedule = cls(name, time, timesteps, steps, options, None, stats_file, root.get("provenance"), source)
+        ems_file = reader.string(root["ems"], "ems") if "ems" in root else None
+        schedule = cls(name, time, timesteps, steps, options, None, stats_file, root.get("provenance"), source, ems_file=ems_file)
         if len(timesteps) != len(steps) + 1:
             raise reader.error("timesteps", f"has {len(timesteps)} points but steps has {len(steps)} entries; expected {len(steps) + 1} points")
         if "nfe" in root:
@@ -128,6 +148,15 @@ class Schedule:
             if not os.path.exists(where):
                 raise reader.error("statistics", f"names \"{stats_file}\" but {where} does not exist (export writes it beside the schedule)")
             schedule.statistics = load_statistics(where, f"{source}: statistics")
+        if isinstance(ems, EmsStatistics):
+            schedule.ems = ems
+        elif ems is not None:
+            schedule.ems = load_ems(os.fspath(ems), f"{source}: ems")
+        elif ems_file is not None:
+            where = ems_file if base_dir is None or os.path.isabs(ems_file) else os.path.join(base_dir, ems_file)
+            if not os.path.exists(where):
+                raise reader.error("ems", f"names \"{ems_file}\" but {where} does not exist (export writes it beside the schedule)")
+            schedule.ems = load_ems(where, f"{source}: ems")
         return schedule
 
     @staticmethod
@@ -152,13 +181,39 @@ class Schedule:
         return (self.options.afs == "mean-x0" or self.options.time_shift_window > 0.0
                 or any(s.method == "teleport" for s in self.steps))
 
+    @property
+    def needs_ems(self) -> bool:
+        """Whether DPM-Solver-v3 steps read the model's empirical statistics."""
+        return any(s.is_dpm_solver_v3 or s.has_v3_corrector for s in self.steps)
+
+    def ems_for(self, noise: NoiseSchedule, size: int) -> EmsStatistics:
+        """The statistics the v3 steps read (``size`` values per sample): the named ones, or with
+        options.ems_degenerated their degenerated form (l = 1, s = b = 0 on their grid, or on the default 1200-interval
+        grid when none are named): the tool's EmsFor."""
+        if not self.options.ems_degenerated:
+            if self.ems is None:
+                raise ScheduleError(f"{self.source}: dpm-solver-v3 steps need the model's empirical model statistics (the \"ems\" "
+                                    "file that schedule-search export --format json writes beside the schedule, or the card's "
+                                    "ems.npz: Schedule.load(path, ems=...)), or options.ems_degenerated")
+            return self.ems
+        if self._degenerated is None or self._degenerated.size != size:
+            self._degenerated = self.ems.degenerate() if self.ems is not None else EmsStatistics.degenerated_default(noise, size)
+        return self._degenerated
+
+    def ems_grid_text(self, noise: NoiseSchedule) -> str:
+        """The statistics grid as the tool's messages give it: "t in [t(lambda_K), t(lambda_0)]"."""
+        stats = self.ems if self.ems is not None else self._degenerated
+        if stats is None:
+            return "(none)"
+        return f"t in [{noise.inverse_lambda(float(stats.lam[-1])):.6g}, {noise.inverse_lambda(float(stats.lam[0])):.6g}]"
+
     def noise_schedule(self, **params) -> NoiseSchedule:
         """The noise schedule of the ``time`` kind with the given (or default) parameters."""
         return noise_schedule(self.time, **params)
 
     def validate(self, noise: NoiseSchedule) -> None:
         """Raises ScheduleError listing every reason the schedule cannot run on a model with ``noise`` (the tool's check)."""
-        problems = self.problems(noise)
+        problems = self.problems(noise) or _ems_problems(self, noise, None)
         if problems:
             raise ScheduleError(f"{self.source} cannot run: " + "; ".join(problems))
         if self.needs_statistics and self.statistics is None:
@@ -315,111 +370,6 @@ def _read_options(reader: _Reader, raw) -> Options:
         kw["clip_order"] = reader.boolean(obj["clip_order"], "options.clip_order")
     if "time_shift_window" in obj:
         kw["time_shift_window"] = reader.number(obj["time_shift_window"], "options.time_shift_window")
+    if "ems_degenerated" in obj:
+        kw["ems_degenerated"] = reader.boolean(obj["ems_degenerated"], "options.ems_degenerated")
     return Options(**kw)
-
-
-# -------------------------------------------------------------------------------------------------------- validation
-
-
-def _available_history(schedule: Schedule, i: int) -> int:
-    teleported = 1 if schedule.steps and schedule.steps[0].method == "teleport" else 0
-    return min(max(i + 1 - teleported, 0), MAX_HISTORY)
-
-
-def _effective_order(schedule: Schedule, i: int) -> int:
-    step = schedule.steps[i]
-    order = step.order
-    ends_at_zero = schedule.timesteps[i + 1] == 0.0
-    clip = schedule.options.clip_order
-    if step.method == "multistep":
-        if clip:
-            order = min(order, _available_history(schedule, i))
-            if ends_at_zero:
-                order = 1
-        return order
-    if step.method == "singlestep":
-        return 1 if clip and ends_at_zero else order
-    if step.method in ("ipndm", "plms"):
-        return min(order, _available_history(schedule, i))
-    return order
-
-
-def _f(x: float) -> str:
-    return repr(float(x)) if not float(x).is_integer() else str(int(x)) if abs(x) < 1e15 else repr(float(x))
-
-
-def _problems(schedule: Schedule, noise: NoiseSchedule) -> list[str]:
-    problems: list[str] = []
-    ts, steps = schedule.timesteps, schedule.steps
-    if schedule.time != noise.kind:
-        problems.append(f"time: the schedule is written in \"{schedule.time}\" time but the model's schedule is \"{noise.kind}\"")
-    if not steps:
-        problems.append("steps: a schedule needs at least one step")
-    if len(ts) != len(steps) + 1:
-        problems.append(f"timesteps: has {len(ts)} points for {len(steps)} steps; expected {len(steps) + 1}")
-        return problems
-    for i, t in enumerate(ts):
-        if not math.isfinite(t):
-            problems.append(f"timesteps[{i}]: {_f(t)} is not a finite number")
-        elif not noise.contains(t) or (t == 0.0 and i != len(ts) - 1):
-            zero = " (or exactly 0 as the last point)" if noise.allows_zero_end else ""
-            problems.append(f"timesteps[{i}]: t = {_f(t)} is outside the model's time range [{_f(noise.t_min)}, {_f(noise.t_max)}]{zero}")
-        if i > 0 and not t < ts[i - 1]:
-            problems.append(f"timesteps[{i}]: t = {_f(t)} is not below the previous point {_f(ts[i - 1])}; timesteps must be strictly descending")
-    o = schedule.options
-    if not 0.0 <= o.momentum < 1.0:
-        problems.append(f"options.momentum: {_f(o.momentum)} is outside [0, 1) (0 = no momentum)")
-    if not o.time_shift_window >= 0.0:
-        problems.append(f"options.time_shift_window: {_f(o.time_shift_window)} must be 0 (off) or a positive window in t")
-    if o.afs != "none" and steps and steps[0].method in ("teleport", "heun", "plms"):
-        problems.append("options.afs: the analytical first step replaces the first step's model evaluation; step 1 is "
-                        f"{steps[0].method}, which has none to replace (use multistep, singlestep or euler)")
-    for i in range(len(steps)):
-        _check_step(schedule, noise, i, problems)
-    return problems
-
-
-def _check_step(schedule: Schedule, noise: NoiseSchedule, i: int, problems: list[str]) -> None:
-    step = schedule.steps[i]
-    name = f"step {i + 1}"
-    last = i == len(schedule.steps) - 1
-    ends_at_zero = schedule.timesteps[i + 1] == 0.0
-    order = _effective_order(schedule, i)
-    available = _available_history(schedule, i)
-    if step.model == "":
-        problems.append(f"{name}: model must name one of the card's variants (or be left out for the primary model)")
-    if step.time_shift != 0.0:
-        shifted = schedule.timesteps[i] + step.time_shift
-        if not (noise.t_min <= shifted <= noise.t_max):
-            problems.append(f"{name}: time_shift {_f(step.time_shift)} evaluates the model at t = {_f(shifted)}, outside the model's "
-                            f"time range [{_f(noise.t_min)}, {_f(noise.t_max)}]")
-    if step.compensation != 1.0 and (step.corrector == "none" or not step.compensation > 0.0):
-        problems.append(f"{name}: compensation {_f(step.compensation)} scales the UniC corrector's new point; it needs a corrector and a positive finite value")
-    if step.method == "multistep":
-        if not 1 <= step.order <= 4:
-            problems.append(f"{name}: multistep order {step.order} is outside 1..4")
-        elif order > available:
-            problems.append(f"{name}: multistep order {order} needs {order} points of history but only {available} exist at this step "
-                            "(lower the order or set options.clip_order)")
-    elif step.method == "singlestep":
-        if not 1 <= step.order <= 3:
-            problems.append(f"{name}: singlestep order {step.order} is outside 1..3")
-        if step.derivative in ("unipc-bh1", "unipc-bh2", "deis") and step.order > 1:
-            problems.append(f"{name}: derivative {step.derivative} is a multistep rule; singlestep steps take taylor, dpm-solver or linear(c)")
-    elif step.method == "teleport":
-        if i != 0:
-            problems.append(f"{name}: teleport jumps from the start point in closed form; it can only be step 1")
-    if step.is_exponential_integrator:
-        if step.derivative == "deis" and step.prediction != "noise" and step.order > 1:
-            problems.append(f"{name}: derivative deis extrapolates eps in t and needs prediction \"noise\"")
-        if ends_at_zero and step.prediction == "noise":
-            problems.append(f"{name}: ends at t = 0 where sigma = 0; a noise-prediction step cannot reach it (use data prediction or euler)")
-        elif ends_at_zero and order > 1:
-            problems.append(f"{name}: ends at t = 0 where the step size in log-SNR is infinite; only order 1 can reach it "
-                            "(lower the order or set options.clip_order)")
-    if step.corrector == "unic" and last:
-        problems.append(f"{name}: the unic corrector reuses the next step's evaluation and the last step has none; use \"none\" or \"implicit\"")
-    if step.corrector != "none" and ends_at_zero:
-        problems.append(f"{name}: a corrector needs a model evaluation at the step's end and the model cannot be evaluated at t = 0")
-    if step.corrector != "none" and not step.is_exponential_integrator:
-        problems.append(f"{name}: correctors apply to multistep and singlestep steps, not to {step.method}")

@@ -28,6 +28,7 @@ from schedule_search import Schedule  # noqa: E402
 CARD = ROOT / "models" / "gmm-64" / "model.json"
 PARAMS = ROOT / "models" / "gmm-64" / "params.json"
 STATS = ROOT / "models" / "gmm-64" / "stats.npz"
+EMS = ROOT / "models" / "gmm-64" / "ems.npz"
 DATA = Path(__file__).resolve().parent / "data"
 NFE = 6
 ROWS = 24
@@ -55,12 +56,7 @@ def preset_names(cwd: Path) -> list[str]:
     listed = text.split("The preset: ", 1)[1].split(" Options:", 1)[0]
     names = [name.strip() for name in listed.split(",")]
     assert len(names) >= 10 and all(name and " " not in name for name in names), names
-    # The package has no DPM-Solver-v3 executor yet (its steps read the card's ems.npz; issue 23 added them to the tool
-    # only, docs/schedule-format.md): Schedule.load refuses their derivative by name, so the preset is left out here.
-    return [name for name in names if name not in UNSUPPORTED_PRESETS]
-
-
-UNSUPPORTED_PRESETS = {"dpm-solver-v3"}
+    return names
 
 
 class ToolRuns:
@@ -76,11 +72,16 @@ class ToolRuns:
         for preset in preset_names(folder):
             run_tool("schedule", "preset", preset, "--model", str(CARD), "--nfe", str(NFE), "--out", f"{preset}.json", cwd=folder)
             self.names.append(preset)
+            document = json.loads((folder / f"{preset}.json").read_text())
+            if any("dpm-solver-v3" in (s.get("derivative"), s.get("corrector")) for s in document["steps"]):
+                # The preset reads the card's DPM-Solver-v3 statistics; name them as the json export does.
+                (folder / f"{preset}.json").write_text(json.dumps({**document, "ems": "gmm-64.ems.npz"}))
         for file in sorted(DATA.glob("searched-*.json")):
             shutil.copy(file, folder / file.name)
             self.names.append(file.stem)
         # The searched shapes that need the data's statistics name them, as the json export does.
         shutil.copy(STATS, folder / "gmm-64.stats.npz")
+        shutil.copy(EMS, folder / "gmm-64.ems.npz")
         for name in self.names:
             run_tool("sample", "--model", str(CARD), "--schedule", f"{name}.json", "--noise", "noise.npy", "--out", f"{name}.tool.npy", cwd=folder)
 

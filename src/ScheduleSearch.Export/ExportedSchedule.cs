@@ -43,6 +43,12 @@ public sealed record ExportedSchedule
     public string? StatisticsFile { get; init; }
 
     /// <summary>
+    /// The file beside the json export that holds the DPM-Solver-v3 statistics the schedule's v3 steps read (see
+    /// <see cref="NeedsEms"/>), named in its <c>"ems"</c> field; null when none.
+    /// </summary>
+    public string? EmsFile { get; init; }
+
+    /// <summary>
     /// What the tool expects each approximate export of this schedule to score in its target (one entry per format it
     /// scored or tried to); empty when <c>export</c> did not score them.
     /// </summary>
@@ -57,5 +63,12 @@ public sealed record ExportedSchedule
         ArgumentNullException.ThrowIfNull(schedule);
         return schedule.Options.Afs == AnalyticFirstStep.MeanX0 || schedule.Options.TimeShiftWindow > 0.0
             || schedule.Steps.Any(s => s.Method == StepMethod.Teleport);
+    }
+
+    /// <summary>Whether <paramref name="schedule"/> has DPM-Solver-v3 steps, which read the model's empirical statistics.</summary>
+    public static bool NeedsEms(SamplerSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return schedule.Steps.Any(s => s.IsDpmSolverV3 || s.HasDpmSolverV3Corrector);
     }
 }

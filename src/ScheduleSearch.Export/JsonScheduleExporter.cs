@@ -5,7 +5,7 @@ namespace ScheduleSearch.Export;
 
 /// <summary>
 /// <c>json</c>: the winner as a <c>schedule-search/schedule@1</c> file with its provenance (search, scores), naming the
-/// statistics file written beside it when the schedule needs the data statistics.
+/// files written beside it when the schedule needs the data statistics or DPM-Solver-v3's statistics.
 /// </summary>
 public sealed class JsonScheduleExporter : ScheduleExporterBase
 {
@@ -20,7 +20,7 @@ public sealed class JsonScheduleExporter : ScheduleExporterBase
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(winner);
-        var schedule = winner.Schedule with { ProvenanceJson = ProvenanceJson(winner), StatisticsFile = winner.StatisticsFile };
+        var schedule = winner.Schedule with { ProvenanceJson = ProvenanceJson(winner), StatisticsFile = winner.StatisticsFile, EmsFile = winner.EmsFile };
         json.WriteRawValue(ScheduleJson.Write(schedule));
     }
 }

@@ -179,6 +179,26 @@ public sealed class ExportDefectTests
         Assert.Equal(afs.Nfe, read.Nfe);
     }
 
+    [Fact]
+    public void The_json_export_names_the_dpm_solver_v3_statistics_file_a_schedule_with_v3_steps_reads()
+    {
+        var noise = VpDiscreteSchedule.Linear();
+        var preset = PresetCatalog.Create("dpm-solver++-2m", noise, 6, Spacing.LogSnrUniform);
+        var steps = preset.Steps.Select((s, i) => i < 3 ? s with { Derivative = DerivativeForm.DpmSolverV3 } : s);
+        var v3 = preset with { Steps = [.. steps] };
+        Assert.True(ExportedSchedule.NeedsEms(v3));
+        Assert.False(ExportedSchedule.NeedsEms(preset));
+        Assert.False(ExportedSchedule.NeedsStatistics(v3));
+        var winner = Winner(v3, noise) with { EmsFile = "best.ems.npz" };
+        var writer = new StringWriter();
+        ScheduleExporters.Json.Export([winner], writer);
+        Assert.Equal("best.ems.npz", JsonDocument.Parse(writer.ToString()).RootElement.GetProperty("ems").GetString());
+        var read = ScheduleJson.Read(writer.ToString());
+        Assert.Equal("best.ems.npz", read.EmsFile);
+        Assert.Null(read.StatisticsFile);
+        Assert.Equal(v3.Steps.Select(s => s.Derivative), read.Steps.Select(s => s.Derivative));
+    }
+
     private static SamplerSchedule? TryCreate(string preset, NoiseSchedule noise, int nfe)
     {
         try

@@ -76,7 +76,7 @@ public static class ExportCommand
                 if (formatName == "all")
                 {
                     var folder = target ?? ".";
-                    winners = WithStatistics(winners, summary, Path.Combine(folder, ScheduleExporters.Json.GetFileName(record.Name, n)), console);
+                    winners = WithSideFiles(winners, summary, Path.Combine(folder, ScheduleExporters.Json.GetFileName(record.Name, n)), console);
                     var written = new CompositeScheduleExporter(ScheduleExporters.All, console.Warn).ExportToFolder(winners, folder, record.Name, n);
                     foreach (var file in written)
                     {
@@ -94,6 +94,11 @@ public static class ExportCommand
                         console.Warn("this schedule needs the data statistics (its analytical first step, teleport or time_shift_window); export it with --out FILE to write them beside it, where the Python package finds them");
                     }
 
+                    if (exporter == ScheduleExporters.Json && winners.Any(w => ExportedSchedule.NeedsEms(w.Schedule)))
+                    {
+                        console.Warn("this schedule has dpm-solver-v3 steps, which read the model's empirical statistics; export it with --out FILE to write them beside it, where the Python package finds them");
+                    }
+
                     exporter.Export(winners, console.Out);
                     return ExitCodes.Success;
                 }
@@ -103,7 +108,7 @@ public static class ExportCommand
                     : target;
                 if (exporter == ScheduleExporters.Json)
                 {
-                    winners = WithStatistics(winners, summary, file2, console);
+                    winners = WithSideFiles(winners, summary, file2, console);
                 }
 
                 exporter.ExportToFile(winners, file2);
@@ -131,12 +136,15 @@ public static class ExportCommand
     };
 
     /// <summary>
-    /// Writes the model's data statistics (mean, variance) beside the json export at <paramref name="jsonPath"/> when a
-    /// winner needs them, and names that file in those winners; warns when the model card has none.
+    /// Writes beside the json export at <paramref name="jsonPath"/> what its winners read from the model card and the
+    /// Python package cannot know: the data statistics (mean, variance; <c>&lt;name&gt;.stats.npz</c>) and DPM-Solver-v3's
+    /// empirical model statistics (<c>&lt;name&gt;.ems.npz</c>), and names them in those winners; warns when the card has none.
     /// </summary>
-    private static ExportedSchedule[] WithStatistics(ExportedSchedule[] winners, SearchResults summary, string jsonPath, CliOutput console)
+    private static ExportedSchedule[] WithSideFiles(ExportedSchedule[] winners, SearchResults summary, string jsonPath, CliOutput console)
     {
-        if (!winners.Any(w => ExportedSchedule.NeedsStatistics(w.Schedule)))
+        var needsStatistics = winners.Any(w => ExportedSchedule.NeedsStatistics(w.Schedule));
+        var needsEms = winners.Any(w => ExportedSchedule.NeedsEms(w.Schedule));
+        if (!needsStatistics && !needsEms)
         {
             return winners;
         }
@@ -154,20 +162,48 @@ public static class ExportCommand
             }
         }
 
-        if (card?.StatisticsPath is not { } source || !File.Exists(source))
+        var name = Path.GetFileName(jsonPath);
+        name = name.EndsWith(".schedule.json", StringComparison.Ordinal) ? name[..^".schedule.json".Length]
+            : name.EndsWith(".json", StringComparison.Ordinal) ? name[..^".json".Length] : name;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
+        var shown = Path.GetDirectoryName(jsonPath) ?? string.Empty;
+        if (needsStatistics)
         {
-            console.Warn("this schedule needs the data statistics, but the search's model card names no statistics file; pass them to the Python package yourself (statistics={'mean': ..., 'variance': ...})");
-            return winners;
+            if (card?.StatisticsPath is not { } source || !File.Exists(source))
+            {
+                console.Warn("this schedule needs the data statistics, but the search's model card names no statistics file; pass them to the Python package yourself (statistics={'mean': ..., 'variance': ...})");
+            }
+            else
+            {
+                var file = name + ".stats.npz";
+                Directory.CreateDirectory(folder);
+                StatisticsFile.Write(Path.Combine(folder, file), StatisticsFile.Read(source, card.SampleSize), fullCovariance: false);
+                console.Out.WriteLine($"wrote {Path.Combine(shown, file)} (the data statistics the schedule needs)");
+                winners = winners.Select(w => ExportedSchedule.NeedsStatistics(w.Schedule) ? w with { StatisticsFile = file } : w).ToArray();
+            }
         }
 
-        var name = Path.GetFileName(jsonPath);
-        name = (name.EndsWith(".schedule.json", StringComparison.Ordinal) ? name[..^".schedule.json".Length]
-            : name.EndsWith(".json", StringComparison.Ordinal) ? name[..^".json".Length] : name) + ".stats.npz";
-        var folder = Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
-        Directory.CreateDirectory(folder);
-        StatisticsFile.Write(Path.Combine(folder, name), StatisticsFile.Read(source, card.SampleSize), fullCovariance: false);
-        console.Out.WriteLine($"wrote {Path.Combine(Path.GetDirectoryName(jsonPath) ?? string.Empty, name)} (the data statistics the schedule needs)");
-        return winners.Select(w => ExportedSchedule.NeedsStatistics(w.Schedule) ? w with { StatisticsFile = name } : w).ToArray();
+        if (needsEms)
+        {
+            if (card?.EmsPath is not { } source || !File.Exists(source))
+            {
+                // Degenerated v3 steps on a card without statistics need only the default grid, which the package builds.
+                if (winners.Any(w => ExportedSchedule.NeedsEms(w.Schedule) && !w.Schedule.Options.EmsDegenerated))
+                {
+                    console.Warn("this schedule has dpm-solver-v3 steps, but the search's model card names no empirical model statistics (\"ems\"); the Python package cannot run them without that file");
+                }
+            }
+            else
+            {
+                var file = name + ".ems.npz";
+                Directory.CreateDirectory(folder);
+                EmsFile.Write(Path.Combine(folder, file), EmsFile.Read(source, card.SampleSize), card.SampleShape);
+                console.Out.WriteLine($"wrote {Path.Combine(shown, file)} (the dpm-solver-v3 statistics the schedule's v3 steps read)");
+                winners = winners.Select(w => ExportedSchedule.NeedsEms(w.Schedule) ? w with { EmsFile = file } : w).ToArray();
+            }
+        }
+
+        return winners;
     }
 
     /// <summary>The model's noise schedule from the card stored by run; the time kind's defaults otherwise.</summary>

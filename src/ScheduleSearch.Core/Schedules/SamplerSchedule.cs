@@ -43,13 +43,19 @@ public sealed record SamplerSchedule
     /// </summary>
     public string? StatisticsFile { get; init; }
 
+    /// <summary>
+    /// The .npz beside the schedule file holding the DPM-Solver-v3 statistics its v3 steps read (lambda, l, s, b; the
+    /// card's <c>"ems"</c> file), as the json export writes it for the Python package; not part of the key.
+    /// </summary>
+    public string? EmsFile { get; init; }
+
     /// <summary>Number of model evaluations this schedule costs (<see cref="Solvers.EvaluationPlan"/>).</summary>
     public int Nfe => Solvers.EvaluationPlan.Count(this);
 
     /// <summary>Value equality over the arrays' contents (records compare arrays by reference otherwise).</summary>
     public bool Equals(SamplerSchedule? other) =>
         other is not null && Name == other.Name && Time == other.Time && Options == other.Options
-        && ProvenanceJson == other.ProvenanceJson && StatisticsFile == other.StatisticsFile
+        && ProvenanceJson == other.ProvenanceJson && StatisticsFile == other.StatisticsFile && EmsFile == other.EmsFile
         && Timesteps.SequenceEqual(other.Timesteps) && Steps.SequenceEqual(other.Steps);
 
     /// <inheritdoc />

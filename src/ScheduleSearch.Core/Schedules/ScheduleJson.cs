@@ -14,7 +14,7 @@ public static class ScheduleJson
     /// <summary>The format tag of a schedule file.</summary>
     public const string Format = "schedule-search/schedule@1";
 
-    private static readonly string[] TopFields = ["format", "name", "nfe", "time", "timesteps", "steps", "options", "statistics", "provenance"];
+    private static readonly string[] TopFields = ["format", "name", "nfe", "time", "timesteps", "steps", "options", "statistics", "ems", "provenance"];
     private static readonly string[] StepFields =
         ["method", "order", "prediction", "derivative", "corrector", "time_shift", "compensation", "model"];
 
@@ -53,6 +53,7 @@ public static class ScheduleJson
             {
                 ProvenanceJson = root.Optional("provenance")?.GetRawText(),
                 StatisticsFile = root.OptionalString("statistics"),
+                EmsFile = root.OptionalString("ems"),
             };
 
             if (timesteps.Count != steps.Count + 1)
@@ -126,6 +127,11 @@ public static class ScheduleJson
             if (schedule.StatisticsFile is not null)
             {
                 w.WriteString("statistics", schedule.StatisticsFile);
+            }
+
+            if (schedule.EmsFile is not null)
+            {
+                w.WriteString("ems", schedule.EmsFile);
             }
 
             if (schedule.ProvenanceJson is not null)
