@@ -409,13 +409,16 @@ def main(argv=None):
         rows = [("tool: schedule-search sample of the json export", teacher_rmse(np.load(cwd / "tool.npy"), teacher_x), exported["nfe"],
                  f"{at_nfe['best']['heldout']:.4f} (the search's held-out score)")]
         try:
-            schedule = Schedule.load(json_path)
+            schedule = Schedule.load(json_path)  # with the statistics files the export wrote beside it
         except ScheduleError as e:
-            # The package has no executor for some steps the tool runs (dpm-solver-v3); say so rather than skip the row.
+            # Say why the package cannot load the export rather than skip the row.
             rows.append((f"exact Python run (schedule_search): cannot load the schedule ({e.args[0].split(': ', 1)[-1]})", None, exported["nfe"]))
         else:
             exact = sample(schedule, gmm_denoiser(params, ns), initial_state(schedule, noise, ns), noise=ns)
-            rows.append(("exact Python run (schedule_search, reference executor)", teacher_rmse(exact, teacher_x), schedule.nfe))
+            tool_x = np.load(cwd / "tool.npy")
+            gap = float(np.linalg.norm(exact - tool_x) / np.linalg.norm(tool_x))
+            rows.append((f"exact Python run (schedule_search, reference executor; relative L2 {gap:.1e} from the tool's samples)",
+                         teacher_rmse(exact, teacher_x), schedule.nfe))
         k = exports["k-diffusion"]
         k_sigmas = list(np.array(k["sigmas"], dtype=np.float32).astype(np.float64))
         if k["sampler"] in K_SAMPLERS:
