@@ -26,10 +26,12 @@ Usage (Debian's python3 with python3-optuna and python3-numpy)::
 
     /usr/bin/python3 bench/optuna/side_by_side.py --suite /tmp/suite --trials 600 --checkpoints 600 \
         --metrics teacher-rmse,teacher-mean-rmse --nfe 5 --seed 0 --jobs 2 --out /tmp/optuna \
-        --tool /tmp/tool/results.jsonl
+        --tool /tmp/tool600/results.jsonl:600 --tool /tmp/tool1500/results.jsonl:1500
 
-``--tool`` is the suite bench's results.jsonl on the same problems (rows of the same NFE, metric and seed); without
-it only Optuna's columns are printed. ``--table-only`` prints the table from ``--out``'s optuna.jsonl without running.
+``--tool`` is the suite bench's results.jsonl on the same problems (rows of the same NFE, metric and seed); ``:N``
+keeps only its rows at N evaluations, so a search given budget 600 and one given 1500 each give their own column (the
+default strategy plans its phases on the budget, so a 1500 search's 600th evaluation is not a 600 search's result).
+Without it only Optuna's columns are printed. ``--table-only`` prints the table from ``--out``'s optuna.jsonl without running.
 """
 
 from __future__ import annotations
@@ -320,7 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkpoints", default="", help="earlier trial counts to report (the last is --trials)")
     parser.add_argument("--jobs", type=int, default=1, help="studies run side by side (processes)")
     parser.add_argument("--out", required=True, help="folder for optuna.jsonl (appended: one line per study and checkpoint)")
-    parser.add_argument("--tool", help="the suite bench's results.jsonl on the same problems")
+    parser.add_argument("--tool", action="append", default=[], metavar="RESULTS[:EVALUATIONS]",
+                        help="the suite bench's results.jsonl on the same problems; with :N only its rows at N evaluations "
+                             "(a search given budget N, not a checkpoint of a longer one); repeatable")
     parser.add_argument("--table-only", action="store_true")
     args = parser.parse_args(argv)
     suite, out = Path(args.suite), Path(args.out)
@@ -336,7 +340,11 @@ def main(argv: list[str] | None = None) -> int:
                 for row in rows:
                     f.write(json.dumps(row) + "\n")
                 f.flush()
-    tool_rows = [r for r in read_jsonl(Path(args.tool)) if r["nfe"] == args.nfe and r["seed"] == args.seed] if args.tool else []
+    tool_rows = []
+    for spec in args.tool:
+        path, _, evaluations = spec.partition(":")
+        tool_rows += [r for r in read_jsonl(Path(path)) if r["nfe"] == args.nfe and r["seed"] == args.seed
+                      and (not evaluations or r["evaluations"] == int(evaluations))]
     print(table([r for r in read_jsonl(results) if r["nfe"] == args.nfe and r["seed"] == args.seed], tool_rows))
     return 0
 
