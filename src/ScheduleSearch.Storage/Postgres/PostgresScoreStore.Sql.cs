@@ -92,28 +92,42 @@ public sealed partial class PostgresScoreStore
             throw new InvalidOperationException($"the store at {Location} was opened read-only");
         }
 
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            using var connection = source.OpenConnection();
-            using var tx = connection.BeginTransaction();
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                var result = body(connection, tx);
-                cancellationToken.ThrowIfCancellationRequested();
-                tx.Commit();
-                return result;
+                using var connection = source.OpenConnection();
+                using var tx = connection.BeginTransaction();
+                try
+                {
+                    var result = body(connection, tx);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    tx.Commit();
+                    return result;
+                }
+                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < WriteAttempts)
+                {
+                    tx.Rollback();
+                }
             }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < WriteAttempts)
-            {
-                tx.Rollback();
-            }
+        }
+        catch (Exception e) when (PostgresErrors.Lost(e, Location) is { } lost)
+        {
+            throw lost;
         }
     }
 
     private T Read<T>(Func<NpgsqlConnection, T> body)
     {
-        using var connection = source.OpenConnection();
-        return body(connection);
+        try
+        {
+            using var connection = source.OpenConnection();
+            return body(connection);
+        }
+        catch (Exception e) when (PostgresErrors.Lost(e, Location) is { } lost)
+        {
+            throw lost;
+        }
     }
 
     private void UpdateSearch(string name, string sql, short? status)

@@ -92,7 +92,15 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
     /// <inheritdoc />
     public void Heartbeat(string name)
     {
-        presence?.Hold();
+        try
+        {
+            presence?.Hold();
+        }
+        catch (Exception e) when (PostgresErrors.Lost(e, Location) is { } lost)
+        {
+            throw lost;
+        }
+
         UpdateSearch(name, "UPDATE searches SET heartbeat = @now WHERE name = @n", null);
     }
 
@@ -346,7 +354,7 @@ public sealed partial class PostgresScoreStore : IScoreStore, IEvaluationQueue
                 });
             }
         }
-        catch (NpgsqlException)
+        catch (Exception e) when (e is NpgsqlException or StorageIoException)
         {
             // The server is gone: the searches read as interrupted anyway once the presence lock is lost.
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Storage;
@@ -80,7 +79,7 @@ public sealed class KillResumeTests
             Assert.Equal(a, b);
         }
 
-        Assert.Equal(Best(dir, "reference.db"), Best(dir, "killed.db"));
+        Assert.Equal(SearchOutcome.Best("kill test", "--db", dir.File("reference.db")), SearchOutcome.Best("kill test", "--db", dir.File("killed.db")));
     }
 
     private static int Stored(TempDirectory dir)
@@ -92,14 +91,5 @@ public sealed class KillResumeTests
 
         using var store = LiteDbScoreStore.OpenReadOnly(dir.File("killed.db"));
         return store.CountSearchEvaluations("kill test");
-    }
-
-    private static string Best(TempDirectory dir, string database)
-    {
-        var show = CliRun.Run("show", "kill test", "--db", dir.File(database), "--json");
-        Assert.True(show.ExitCode == 0, show.ToString());
-        using var doc = JsonDocument.Parse(show.Stdout);
-        return string.Join(";", doc.RootElement.GetProperty("per_nfe").EnumerateArray().Select(n =>
-            n.GetProperty("nfe").GetInt32() + ":" + n.GetProperty("best").GetProperty("key").GetString() + ":" + n.GetProperty("best").GetProperty("heldout").GetRawText()));
     }
 }

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Storage;
@@ -98,7 +96,7 @@ public sealed class SharedSearchKillTests
                 Assert.Equal(a, b);
             }
 
-            Assert.Equal(Best("--db", dir.File("reference.db")), Best("--storage", schema.Url));
+            Assert.Equal(SearchOutcome.Best(Name, "--db", dir.File("reference.db")), SearchOutcome.Best(Name, "--storage", schema.Url));
         }
         finally
         {
@@ -124,69 +122,5 @@ public sealed class SharedSearchKillTests
     {
         all.Add(process);
         return new WatchedProcess(process);
-    }
-
-    private static string Best(string option, string store)
-    {
-        var show = CliRun.Run("show", Name, option, store, "--json");
-        Assert.True(show.ExitCode == 0, show.ToString());
-        using var doc = JsonDocument.Parse(show.Stdout);
-        return string.Join(";", doc.RootElement.GetProperty("per_nfe").EnumerateArray().Select(n =>
-            n.GetProperty("nfe").GetInt32() + ":" + n.GetProperty("best").GetProperty("key").GetString() + ":" + n.GetProperty("best").GetProperty("heldout").GetRawText()));
-    }
-
-    /// <summary>A started CLI process whose output lines are collected as they come.</summary>
-    private sealed class WatchedProcess
-    {
-        private readonly ConcurrentQueue<string> lines = new();
-        private readonly SemaphoreSlim arrived = new(0);
-        private int seen;
-
-        public WatchedProcess(Process process)
-        {
-            Process = process;
-            _ = Task.Run(() => Pump(process.StandardOutput));
-            _ = Task.Run(() => Pump(process.StandardError));
-        }
-
-        public Process Process { get; }
-
-        /// <summary>Waits until a line not yet looked at satisfies <paramref name="predicate"/>; false after <paramref name="timeout"/>.</summary>
-        public bool WaitFor(Func<string, bool> predicate, TimeSpan timeout)
-        {
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < timeout)
-            {
-                var all = lines.ToArray();
-                while (seen < all.Length)
-                {
-                    if (predicate(all[seen++]))
-                    {
-                        return true;
-                    }
-                }
-
-                if (Process.HasExited && lines.Count == seen)
-                {
-                    return false;
-                }
-
-                arrived.Wait(TimeSpan.FromMilliseconds(100));
-            }
-
-            return false;
-        }
-
-        public override string ToString() => string.Join('\n', lines);
-
-        private void Pump(StreamReader reader)
-        {
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
-            {
-                lines.Enqueue(line);
-                arrived.Release();
-            }
-        }
     }
 }

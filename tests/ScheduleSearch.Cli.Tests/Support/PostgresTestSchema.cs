@@ -9,7 +9,21 @@ namespace ScheduleSearch.Cli.Tests.Support;
 /// </summary>
 public sealed class PostgresTestSchema : IDisposable
 {
-    private readonly PostgresTestServer server = new();
+    private readonly PostgresTestServer server;
+
+    /// <summary>A fresh schema on the tests' shared server.</summary>
+    public PostgresTestSchema()
+        : this(new PostgresTestServer())
+    {
+    }
+
+    /// <summary>A fresh schema on the server at <paramref name="url"/> (a test's own <see cref="ThrowawayPostgres"/>).</summary>
+    public PostgresTestSchema(string url)
+        : this(new PostgresTestServer(url))
+    {
+    }
+
+    private PostgresTestSchema(PostgresTestServer server) => this.server = server;
 
     /// <summary>The schema's location.</summary>
     public PostgresLocation Location => server.Location;
