@@ -197,7 +197,7 @@ internal sealed class LiteDbPages : IDisposable
                         document = Assemble(page, position, length, collection);
                     }
                 }
-                catch (Exception ex) when (ex is LiteException or ArgumentException or InvalidCastException or IndexOutOfRangeException or FormatException or OverflowException or InvalidDataException or EndOfStreamException or NotSupportedException or NotImplementedException)
+                catch (Exception ex) when (IsUndecodable(ex))
                 {
                     error = string.Create(CultureInfo.InvariantCulture, $"page {id} slot {slot}: {ex.Message}");
                 }
@@ -212,6 +212,65 @@ internal sealed class LiteDbPages : IDisposable
                 }
             }
         }
+
+        foreach (var found in CutPageDocuments(unreadable))
+        {
+            yield return found;
+        }
+    }
+
+    /// <summary>
+    /// The documents whole in a data page the file's end cut short (a write or a copy stopped inside it). Its slot
+    /// table, at the page's end, is gone, but LiteDB places a page's blocks one after another from its header on, and
+    /// a block that holds a whole document (first block, no next block) is as long as the document's BSON length
+    /// says: the blocks are walked in that order until one does not end within the bytes left or continues
+    /// elsewhere. Salvage keeps an evaluation only when it matches its checksum.
+    /// </summary>
+    private IEnumerable<(uint CollectionId, BsonDocument Document)> CutPageDocuments(Action<string> unreadable)
+    {
+        var id = (uint)dataPages;
+        var available = (int)(data.Length - (dataPages * LiteDbFiles.PageSize));
+        if (available <= PageHeaderSize || logPages.ContainsKey(id))
+        {
+            yield break;
+        }
+
+        var page = new byte[available];
+        data.Position = dataPages * LiteDbFiles.PageSize;
+        data.ReadExactly(page);
+        if (page[4] != DataPage || BinaryPrimitives.ReadUInt32LittleEndian(page) != id)
+        {
+            yield break;
+        }
+
+        var collection = BinaryPrimitives.ReadUInt32LittleEndian(page.AsSpan(19));
+        for (var position = PageHeaderSize; position + 6 + 5 <= available;)
+        {
+            if (page[position] != 0 || NextOf(page, position) is not null)
+            {
+                yield break;
+            }
+
+            var length = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(position + 6));
+            if (length < 5 || position + 6 + length > available)
+            {
+                yield break;
+            }
+
+            BsonDocument? document = null;
+            try
+            {
+                document = BsonSerializer.Deserialize(page.AsSpan(position + 6, length).ToArray());
+            }
+            catch (Exception ex) when (IsUndecodable(ex))
+            {
+                unreadable(string.Create(CultureInfo.InvariantCulture, $"the cut page {id} at byte {position}: {ex.Message}"));
+                yield break;
+            }
+
+            yield return (collection, document);
+            position += 6 + length;
+        }
     }
 
     /// <inheritdoc />
@@ -220,6 +279,10 @@ internal sealed class LiteDbPages : IDisposable
         data.Dispose();
         log?.Dispose();
     }
+
+    /// <summary>What LiteDB's BSON reader throws on bytes that are not a document (NotImplementedException: a type byte it does not know).</summary>
+    private static bool IsUndecodable(Exception ex) =>
+        ex is LiteException or ArgumentException or InvalidCastException or IndexOutOfRangeException or FormatException or OverflowException or InvalidDataException or EndOfStreamException or NotSupportedException or NotImplementedException;
 
     private static (int Position, int Length) SlotOf(byte[] page, int slot)
     {
