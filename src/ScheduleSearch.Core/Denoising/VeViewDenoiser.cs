@@ -13,6 +13,7 @@ public sealed class VeViewDenoiser : ISampleIndexedDenoiser
 {
     private readonly IDenoiser inner;
     private readonly double? lowestSigma;
+    private readonly double modelLowestSigma;
 
     /// <summary>
     /// Views <paramref name="inner"/>, whose schedule must be variance-preserving (alpha^2 + sigma^2 = 1).
@@ -30,7 +31,8 @@ public sealed class VeViewDenoiser : ISampleIndexedDenoiser
         this.inner = inner;
         var model = inner.Schedule;
         this.lowestSigma = lowestSigma;
-        Schedule = new EdmSchedule(Math.Min(model.VeSigma(model.TMin), lowestSigma ?? double.PositiveInfinity), model.VeSigma(model.TMax));
+        modelLowestSigma = model.VeSigma(model.TMin);
+        Schedule = new EdmSchedule(Math.Min(modelLowestSigma, lowestSigma ?? double.PositiveInfinity), model.VeSigma(model.TMax));
     }
 
     /// <inheritdoc />
@@ -60,6 +62,12 @@ public sealed class VeViewDenoiser : ISampleIndexedDenoiser
     {
         // t is the VE sigma: the model's time has the same log-SNR, and its state is alpha times the VE state; the
         // data prediction is the same, and so is the noise prediction (x_ve = x0 + sigma * eps).
+        if (t > 0.0 && t < modelLowestSigma * (1.0 - 1e-9))
+        {
+            // A view reaching below the model's range (lowestSigma) may step there, never ask the model there.
+            throw new InvalidOperationException(FormattableString.Invariant($"the model has no time for sigma {t}: its lowest sigma is {modelLowestSigma}"));
+        }
+
         var time = inner.Schedule.TimeOfVeSigma(t);
         var alpha = inner.Schedule.Alpha(time);
         var scaled = new double[batch * SampleSize];

@@ -77,6 +77,27 @@ public sealed class VeViewDenoiserTests
     }
 
     [Fact]
+    public void A_view_reaching_below_the_models_lowest_sigma_steps_there_without_asking_the_model_there()
+    {
+        // ComfyUI's uni_pc ends at sigma 0.001, below a 1000-step VP model's lowest sigma (about 0.01); its last step
+        // has no corrector, so it makes no call there.
+        var model = new GaussianMixtureDenoiser(Mixture, NoiseSchedule.FromKind("vp-discrete"));
+        var view = new VeViewDenoiser(model, 0.001);
+        Assert.Equal(0.001, view.Schedule.TMin);
+        var sigmas = PresetCatalog.Create("unipc-bh2-3", model.Schedule, 5).Timesteps.Select(model.Schedule.VeSigma).ToArray();
+        sigmas[^1] = 0.001;
+        var x = new double[Batch * 3];
+        view.InitialState(model.Schedule.DefaultTStart, Noise(), x);
+
+        new Sampler(view).Run(PresetCatalog.Create("unipc-bh2-3", view.Schedule, sigmas), x, Batch);
+
+        Assert.Equal(5, model.Calls);
+        Assert.All(x, v => Assert.True(double.IsFinite(v)));
+        var error = Assert.Throws<InvalidOperationException>(() => view.Predict(x, Batch, 0.001, new double[x.Length], new double[x.Length]));
+        Assert.Contains("no time for sigma 0.001", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_model_that_is_not_variance_preserving_is_refused_naming_its_schedule()
     {
         var edm = new GaussianMixtureDenoiser(Mixture, NoiseSchedule.FromKind("edm"));
