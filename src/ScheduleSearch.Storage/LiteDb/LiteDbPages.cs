@@ -280,9 +280,8 @@ internal sealed class LiteDbPages : IDisposable
         log?.Dispose();
     }
 
-    /// <summary>What LiteDB's BSON reader throws on bytes that are not a document (NotImplementedException: a type byte it does not know).</summary>
-    private static bool IsUndecodable(Exception ex) =>
-        ex is LiteException or ArgumentException or InvalidCastException or IndexOutOfRangeException or FormatException or OverflowException or InvalidDataException or EndOfStreamException or NotSupportedException or NotImplementedException;
+    /// <summary>What decoding bytes that are not a document throws: the store's damage rule, plus argument errors from slot and block arithmetic.</summary>
+    private static bool IsUndecodable(Exception ex) => LiteDbScoreStore.IsDamage(ex) || ex is ArgumentException;
 
     private static (int Position, int Length) SlotOf(byte[] page, int slot)
     {
