@@ -123,7 +123,8 @@ class ScheduleSearchScheduler(SchedulerMixin, ConfigMixin):
     def from_schedule(cls, path, config: Any = None, statistics: dict | None = None, ems: str | None = None,
                       **kwargs) -> "ScheduleSearchScheduler":
         """The scheduler for the schedule file at ``path`` (the statistics files it names load by themselves) with a
-        pipeline's config; ``ems`` names DPM-Solver-v3's statistics file for a schedule that names none (a preset)."""
+        pipeline's config; ``ems`` names DPM-Solver-v3's statistics file for a schedule that names none
+        (one written by hand or printed to stdout)."""
         schedule = Schedule.load(path, statistics=statistics, ems=ems)
         document = json.loads(open(path, encoding="utf-8").read())
         document.pop("statistics", None)

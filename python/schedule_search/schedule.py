@@ -193,8 +193,8 @@ class Schedule:
         if not self.options.ems_degenerated:
             if self.ems is None:
                 raise ScheduleError(f"{self.source}: dpm-solver-v3 steps need the model's empirical model statistics (the \"ems\" "
-                                    "file that schedule-search export --format json writes beside the schedule, or the card's "
-                                    "ems.npz: Schedule.load(path, ems=...)), or options.ems_degenerated")
+                                    "file that schedule-search export --format json and schedule preset --out write beside the "
+                                    "schedule, or the card's ems.npz: Schedule.load(path, ems=...)), or options.ems_degenerated")
             return self.ems
         if self._degenerated is None or self._degenerated.size != size:
             self._degenerated = self.ems.degenerate() if self.ems is not None else EmsStatistics.degenerated_default(noise, size)

@@ -72,10 +72,6 @@ class ToolRuns:
         for preset in preset_names(folder):
             run_tool("schedule", "preset", preset, "--model", str(CARD), "--nfe", str(NFE), "--out", f"{preset}.json", cwd=folder)
             self.names.append(preset)
-            document = json.loads((folder / f"{preset}.json").read_text())
-            if any("dpm-solver-v3" in (s.get("derivative"), s.get("corrector")) for s in document["steps"]):
-                # The preset reads the card's DPM-Solver-v3 statistics; name them as the json export does.
-                (folder / f"{preset}.json").write_text(json.dumps({**document, "ems": "gmm-64.ems.npz"}))
         for file in sorted(DATA.glob("searched-*.json")):
             shutil.copy(file, folder / file.name)
             self.names.append(file.stem)

@@ -42,15 +42,27 @@ def test_the_json_export_of_a_searched_v3_schedule_carries_its_statistics_and_ru
     document = json.loads((tmp_path / "best.schedule.json").read_text())
     assert document["ems"] == "best.ems.npz"
     assert any(s["derivative"].startswith("dpm-solver-v3") for s in document["steps"])
-    schedule = Schedule.load(tmp_path / "best.schedule.json")
+    assert_loads_the_cards_statistics_and_runs_as_the_tool(tool_runs, tmp_path, "best.schedule.json")
+
+
+def test_a_v3_preset_written_by_the_tool_carries_its_statistics_and_runs_as_the_tool(tool_runs, tmp_path):
+    done = run_tool("schedule", "preset", "dpm-solver-v3", "--model", str(CARD), "--nfe", "5", "--out", "v3/preset.json", cwd=tmp_path)
+    assert "wrote v3/preset.ems.npz (the dpm-solver-v3 statistics the schedule's v3 steps read)" in done.stdout
+    assert json.loads((tmp_path / "v3" / "preset.json").read_text())["ems"] == "preset.ems.npz"
+    assert_loads_the_cards_statistics_and_runs_as_the_tool(tool_runs, tmp_path, "v3/preset.json")
+
+
+def assert_loads_the_cards_statistics_and_runs_as_the_tool(tool_runs, folder, name):
+    """``Schedule.load`` on nothing but the written file finds the card's statistics by the name in it, and the
+    reference executor then equals ``schedule-search sample`` on the same file."""
+    schedule = Schedule.load(folder / name)
     card = load_ems(str(EMS))
     assert np.array_equal(schedule.ems.lam, card.lam) and np.array_equal(schedule.ems.l, card.l)
     assert np.array_equal(schedule.ems.s, card.s) and np.array_equal(schedule.ems.b, card.b)
-    run_tool("sample", "--model", str(CARD), "--schedule", "best.schedule.json", "--noise", str(tool_runs.folder / "noise.npy"),
-             "--out", "tool.npy", cwd=tmp_path)
+    run_tool("sample", "--model", str(CARD), "--schedule", name, "--noise", str(tool_runs.folder / "noise.npy"), "--out", "tool.npy", cwd=folder)
     ns = schedule.noise_schedule()
     out = sample(schedule, gmm_denoiser(tool_runs.params, ns), initial_state(schedule, tool_runs.noise, ns), noise=ns)
-    assert relative_l2(out, np.load(tmp_path / "tool.npy")) < 1e-6
+    assert relative_l2(out, np.load(folder / "tool.npy")) < 1e-6
 
 
 def test_a_v3_schedule_without_its_statistics_says_where_they_come_from(tool_runs, tmp_path):
@@ -62,7 +74,7 @@ def test_a_v3_schedule_without_its_statistics_says_where_they_come_from(tool_run
     ns = schedule.noise_schedule()
     with pytest.raises(ScheduleError, match="dpm-solver-v3 steps need the model's empirical model statistics"):
         schedule.validate(ns)
-    with pytest.raises(ScheduleError, match="schedule-search export --format json writes beside the schedule"):
+    with pytest.raises(ScheduleError, match="schedule-search export --format json and schedule preset --out write beside the schedule"):
         sample(schedule, gmm_denoiser(tool_runs.params, ns), initial_state(schedule, tool_runs.noise, ns), noise=ns)
     given = Schedule.load(tmp_path / "v3.json", ems=EMS)
     given.validate(ns)

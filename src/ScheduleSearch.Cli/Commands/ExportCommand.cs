@@ -136,15 +136,13 @@ public static class ExportCommand
     };
 
     /// <summary>
-    /// Writes beside the json export at <paramref name="jsonPath"/> what its winners read from the model card and the
-    /// Python package cannot know: the data statistics (mean, variance; <c>&lt;name&gt;.stats.npz</c>) and DPM-Solver-v3's
-    /// empirical model statistics (<c>&lt;name&gt;.ems.npz</c>), and names them in those winners; warns when the card has none.
+    /// Writes beside the json export at <paramref name="jsonPath"/> the files its winners need for the Python package
+    /// (<see cref="ScheduleSideFiles"/>), read from the search's model card, and names them in those winners.
     /// </summary>
     private static ExportedSchedule[] WithSideFiles(ExportedSchedule[] winners, SearchResults summary, string jsonPath, CliOutput console)
     {
-        var needsStatistics = winners.Any(w => ExportedSchedule.NeedsStatistics(w.Schedule));
-        var needsEms = winners.Any(w => ExportedSchedule.NeedsEms(w.Schedule));
-        if (!needsStatistics && !needsEms)
+        var schedules = winners.Select(w => w.Schedule).ToArray();
+        if (!schedules.Any(ExportedSchedule.NeedsStatistics) && !schedules.Any(ExportedSchedule.NeedsEms))
         {
             return winners;
         }
@@ -162,48 +160,12 @@ public static class ExportCommand
             }
         }
 
-        var name = Path.GetFileName(jsonPath);
-        name = name.EndsWith(".schedule.json", StringComparison.Ordinal) ? name[..^".schedule.json".Length]
-            : name.EndsWith(".json", StringComparison.Ordinal) ? name[..^".json".Length] : name;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
-        var shown = Path.GetDirectoryName(jsonPath) ?? string.Empty;
-        if (needsStatistics)
+        var (statisticsFile, emsFile) = ScheduleSideFiles.Write(schedules, card, jsonPath, console);
+        return winners.Select(w => w with
         {
-            if (card?.StatisticsPath is not { } source || !File.Exists(source))
-            {
-                console.Warn("this schedule needs the data statistics, but the search's model card names no statistics file; pass them to the Python package yourself (statistics={'mean': ..., 'variance': ...})");
-            }
-            else
-            {
-                var file = name + ".stats.npz";
-                Directory.CreateDirectory(folder);
-                StatisticsFile.Write(Path.Combine(folder, file), StatisticsFile.Read(source, card.SampleSize), fullCovariance: false);
-                console.Out.WriteLine($"wrote {Path.Combine(shown, file)} (the data statistics the schedule needs)");
-                winners = winners.Select(w => ExportedSchedule.NeedsStatistics(w.Schedule) ? w with { StatisticsFile = file } : w).ToArray();
-            }
-        }
-
-        if (needsEms)
-        {
-            if (card?.EmsPath is not { } source || !File.Exists(source))
-            {
-                // Degenerated v3 steps on a card without statistics need only the default grid, which the package builds.
-                if (winners.Any(w => ExportedSchedule.NeedsEms(w.Schedule) && !w.Schedule.Options.EmsDegenerated))
-                {
-                    console.Warn("this schedule has dpm-solver-v3 steps, but the search's model card names no empirical model statistics (\"ems\"); the Python package cannot run them without that file");
-                }
-            }
-            else
-            {
-                var file = name + ".ems.npz";
-                Directory.CreateDirectory(folder);
-                EmsFile.Write(Path.Combine(folder, file), EmsFile.Read(source, card.SampleSize), card.SampleShape);
-                console.Out.WriteLine($"wrote {Path.Combine(shown, file)} (the dpm-solver-v3 statistics the schedule's v3 steps read)");
-                winners = winners.Select(w => ExportedSchedule.NeedsEms(w.Schedule) ? w with { EmsFile = file } : w).ToArray();
-            }
-        }
-
-        return winners;
+            StatisticsFile = statisticsFile is not null && ExportedSchedule.NeedsStatistics(w.Schedule) ? statisticsFile : w.StatisticsFile,
+            EmsFile = emsFile is not null && ExportedSchedule.NeedsEms(w.Schedule) ? emsFile : w.EmsFile,
+        }).ToArray();
     }
 
     /// <summary>The model's noise schedule from the card stored by run; the time kind's defaults otherwise.</summary>

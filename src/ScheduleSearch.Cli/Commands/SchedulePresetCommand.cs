@@ -3,13 +3,15 @@ using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
+using ScheduleSearch.Export;
 using ScheduleSearch.Models.Cards;
 
 namespace ScheduleSearch.Cli.Commands;
 
 /// <summary>
 /// <c>schedule preset NAME --model CARD (--nfe N --spacing S | --timesteps T.json) --out FILE</c>: writes a classic
-/// solver's schedule for a model, on a named spacing or on a given grid.
+/// solver's schedule for a model, on a named spacing or on a given grid; with <c>--out</c>, the files the Python package
+/// needs to run it (<see cref="ScheduleSideFiles"/>) beside it.
 /// </summary>
 public static class SchedulePresetCommand
 {
@@ -27,7 +29,7 @@ public static class SchedulePresetCommand
         };
         var tStart = new Option<double?>("--t-start") { Description = "First time point with --nfe (default: the model's t_max)", HelpName = "T" };
         var tEnd = new Option<double?>("--t-end") { Description = "Last time point with --nfe (default: the model's t_min)", HelpName = "T" };
-        var output = new Option<string?>("--out") { Description = "The schedule file to write (default: print it)", HelpName = "FILE" };
+        var output = new Option<string?>("--out") { Description = "The schedule file to write (default: print it); a dpm-solver-v3 schedule gets the card's statistics beside it (<name>.ems.npz, named in its \"ems\" field) for the Python package", HelpName = "FILE" };
         var presetOptions = new Option<string?>("--options")
         {
             Description = "The preset's options as a JSON object; dpm-solver-v3 takes the authors' sample() flags "
@@ -84,16 +86,24 @@ public static class SchedulePresetCommand
             }
 
             ScheduleValidator.Validate(schedule, noise, presetName);
-            var json = ScheduleJson.Write(schedule);
             if (parse.GetValue(output) is { } path)
             {
                 InputFiles.EnsureFolder(path);
-                File.WriteAllText(path, json);
+                // dpm-solver-v3 reads the card's statistics: write them beside the file, as the json export does, so
+                // the Python package runs it from the file alone.
+                var (statisticsFile, emsFile) = ScheduleSideFiles.Write([schedule], card, path, console);
+                schedule = schedule with { StatisticsFile = statisticsFile, EmsFile = emsFile };
+                File.WriteAllText(path, ScheduleJson.Write(schedule));
                 console.Out.WriteLine($"wrote {path} ({schedule.Name}, NFE {schedule.Nfe})");
             }
             else
             {
-                console.Out.WriteLine(json);
+                if (ExportedSchedule.NeedsEms(schedule))
+                {
+                    console.Warn("this schedule has dpm-solver-v3 steps, which read the model's empirical statistics; write it with --out FILE to write them beside it, where the Python package finds them");
+                }
+
+                console.Out.WriteLine(ScheduleJson.Write(schedule));
             }
 
             return ExitCodes.Success;

@@ -1,6 +1,7 @@
 using ScheduleSearch.Cli.Tests.Support;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Models.Arrays;
+using ScheduleSearch.Models.Cards;
 using ScheduleSearch.Models.Gmm;
 using ScheduleSearch.Tests.Shared;
 
@@ -29,6 +30,40 @@ public sealed class ModelAndScheduleCommandTests
         var schedule = ScheduleJson.Read(File.ReadAllText(dir.File("s.json")), "s.json");
         Assert.Equal(6, schedule.Nfe);
         Assert.Equal("vp-discrete", schedule.Time);
+    }
+
+    [Fact]
+    public void Schedule_preset_dpm_solver_v3_writes_the_cards_statistics_beside_the_file_and_names_them()
+    {
+        using var dir = new TempDirectory();
+        var card = Path.Combine(CliProcess.RepositoryRoot, "models", "gmm-64", "model.json");
+        var path = Path.Combine(dir.Path, "out", "v3.schedule.json");
+        var result = CliRun.Run("schedule", "preset", "dpm-solver-v3", "--model", card, "--nfe", "5", "--out", path);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var side = Path.Combine(dir.Path, "out", "v3.ems.npz");
+        Assert.Contains($"wrote {side} (the dpm-solver-v3 statistics the schedule's v3 steps read)", result.Stdout, StringComparison.Ordinal);
+        var schedule = ScheduleJson.Read(File.ReadAllText(path), path);
+        Assert.Equal("v3.ems.npz", schedule.EmsFile);
+        Assert.Null(schedule.StatisticsFile);
+        var written = EmsFile.Read(side, 64);
+        var source = EmsFile.Read(Path.Combine(CliProcess.RepositoryRoot, "models", "gmm-64", "ems.npz"), 64);
+        Assert.Equal(source.ContentHash, written.ContentHash);
+
+        // The tool still runs the file, which names the side file only for the package.
+        Npy.Write(dir.File("noise.npy"), new NpyArray([4, 64], Enumerable.Range(0, 256).Select(i => Math.Sin(i)).ToArray()));
+        var sampled = CliRun.Run("sample", "--model", card, "--schedule", path, "--noise", dir.File("noise.npy"), "--out", dir.File("x.npy"));
+        Assert.True(sampled.ExitCode == 0, sampled.ToString());
+    }
+
+    [Fact]
+    public void Schedule_preset_without_dpm_solver_v3_steps_writes_no_side_file()
+    {
+        using var dir = new TempDirectory();
+        var card = Path.Combine(CliProcess.RepositoryRoot, "models", "gmm-64", "model.json");
+        var result = CliRun.Run("schedule", "preset", "dpm-solver++-2m", "--model", card, "--nfe", "5", "--out", dir.File("s.json"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["s.json"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+        Assert.Null(ScheduleJson.Read(File.ReadAllText(dir.File("s.json")), "s.json").EmsFile);
     }
 
     [Fact]
