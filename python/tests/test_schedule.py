@@ -90,3 +90,18 @@ def test_sampler_command_line_runs_a_schedule_needing_statistics(tool_runs, tmp_
                           cwd=ROOT / "python", capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert relative_l2(np.load(out), tool_runs.tool("searched-afs")) < tool_runs.bound("searched-afs")
+
+
+def test_the_core_runs_without_torch(tool_runs, tmp_path):
+    """Issue 19: the core needs nothing beyond NumPy. With torch unimportable, ``python -m schedule_search`` runs the
+    searched shapes that read both side files (the analytical first step, DPM-Solver-v3 steps) as the tool does."""
+    out = tmp_path / "out.npy"
+    for name in ("searched-afs", "searched-v3"):
+        argv = [str(tool_runs.folder / f"{name}.json"), str(ROOT / "models" / "gmm-64" / "params.json"),
+                str(tool_runs.folder / "noise.npy"), str(out)]
+        code = ("import sys, runpy; sys.modules['torch'] = None; sys.argv = ['schedule_search'] + sys.argv[1:]; "
+                "runpy.run_module('schedule_search', run_name='__main__'); "
+                "assert not any(m == 'torch' or m.startswith('torch.') for m, v in sys.modules.items() if v is not None)")
+        done = subprocess.run([sys.executable, "-c", code, *argv], cwd=ROOT / "python", capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert relative_l2(np.load(out), tool_runs.tool(name)) < tool_runs.bound(name), name
