@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["EmsStatistics", "load_ems", "SNAP_TOLERANCE", "DEFAULT_INTERVALS"]
+__all__ = ["EmsStatistics", "load_ems", "locate", "SNAP_TOLERANCE", "DEFAULT_INTERVALS"]
 
 SNAP_TOLERANCE = 1e-6
 # A point this fraction of an interval beyond the grid's ends reads the end point. The tool's points lie within
@@ -76,9 +76,14 @@ class EmsStatistics:
 
 
 def load_ems(path: str, what: str | None = None) -> EmsStatistics:
-    """A card's (or an export's) ``ems.npz``: ``lambda`` [K+1], ``l``, ``s``, ``b`` [K+1, ...sample_shape]."""
+    """A card's ``ems.npz``: ``lambda`` [K+1], ``l``, ``s``, ``b`` [K+1, ...sample_shape]; or the excerpt the tool writes
+    beside a schedule (ems_excerpt.py), which holds only what that schedule's v3 updates read."""
     what = what or path
     with np.load(path) as npz:
+        if "points" in npz.files:
+            from .ems_excerpt import excerpt_from_npz
+
+            return excerpt_from_npz(npz, f"{what}: {path}")
         if "lambda" not in npz.files or npz["lambda"].ndim != 1 or npz["lambda"].size < 2:
             raise EmsError(f"{what}: {path}: expected an array 'lambda' [K+1] with K >= 1")
         rows = npz["lambda"].size
@@ -125,6 +130,32 @@ class GridPoint:
         return self.theta == 0.0
 
 
+def locate(grid: np.ndarray, lam: float) -> GridPoint | None:
+    """Where ``lam`` lies on the increasing ``grid`` (the tool's EmsIntegrals.Locate): a grid point within
+    SNAP_TOLERANCE of an interval, the ends within END_TOLERANCE, otherwise the interval and the fraction into it;
+    None outside the grid."""
+    k = grid.size - 1
+    if not math.isfinite(lam):
+        return None
+    j = int(min(max(math.floor(k * (lam - grid[0]) / (grid[k] - grid[0])), 0), k - 1))
+    while j > 0 and lam < grid[j]:
+        j -= 1
+    while j < k - 1 and lam > grid[j + 1]:
+        j += 1
+    theta = (lam - grid[j]) / (grid[j + 1] - grid[j])
+    if theta < -SNAP_TOLERANCE or theta > 1.0 + SNAP_TOLERANCE:
+        if j == 0 and theta >= -END_TOLERANCE:
+            return GridPoint(0, 0.0, float(grid[0]))
+        if j == k - 1 and theta <= 1.0 + END_TOLERANCE:
+            return GridPoint(k, 0.0, float(grid[k]))
+        return None
+    if theta <= SNAP_TOLERANCE:
+        return GridPoint(j, 0.0, float(grid[j]))
+    if theta >= 1.0 - SNAP_TOLERANCE:
+        return GridPoint(j + 1, 0.0, float(grid[j + 1]))
+    return GridPoint(j, theta, lam)
+
+
 class EmsIntegrals:
     """The cumulative integrals of the v3 update (the tool's EmsIntegrals), each 0 at index 0."""
 
@@ -139,27 +170,7 @@ class EmsIntegrals:
         self.cum_c = _cumulative_trapezoid(lam, self.cum_b, ls)
 
     def locate(self, lam: float) -> GridPoint | None:
-        grid = self.stats.lam
-        k = self.stats.intervals
-        if not math.isfinite(lam):
-            return None
-        j = int(min(max(math.floor(k * (lam - grid[0]) / (grid[k] - grid[0])), 0), k - 1))
-        while j > 0 and lam < grid[j]:
-            j -= 1
-        while j < k - 1 and lam > grid[j + 1]:
-            j += 1
-        theta = (lam - grid[j]) / (grid[j + 1] - grid[j])
-        if theta < -SNAP_TOLERANCE or theta > 1.0 + SNAP_TOLERANCE:
-            if j == 0 and theta >= -END_TOLERANCE:
-                return GridPoint(0, 0.0, float(grid[0]))
-            if j == k - 1 and theta <= 1.0 + END_TOLERANCE:
-                return GridPoint(k, 0.0, float(grid[k]))
-            return None
-        if theta <= SNAP_TOLERANCE:
-            return GridPoint(j, 0.0, float(grid[j]))
-        if theta >= 1.0 - SNAP_TOLERANCE:
-            return GridPoint(j + 1, 0.0, float(grid[j + 1]))
-        return GridPoint(j, theta, lam)
+        return locate(self.stats.lam, lam)
 
     def values_at(self, p: GridPoint):
         """(l, L, S, I, B, C) at ``p``, each [D]."""

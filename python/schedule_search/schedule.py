@@ -4,7 +4,8 @@
 A schedule that needs the data's statistics (``options.afs: "mean-x0"``, a ``teleport`` step, ``time_shift_window``)
 names them in ``statistics``: an ``.npz`` file (arrays ``mean`` and ``variance``) that ``schedule-search export``
 writes beside the schedule. A schedule with DPM-Solver-v3 steps names the model's empirical statistics in ``ems``: an
-``.npz`` (arrays ``lambda``, ``l``, ``s``, ``b``, the model card's ``ems`` file) written beside it the same way.
+``.npz`` written beside it the same way, holding what its v3 updates read of the card's statistics (ems_excerpt.py),
+or the card's own ``ems`` file (arrays ``lambda``, ``l``, ``s``, ``b``).
 ``Schedule.load`` reads both by itself.
 """
 
@@ -205,7 +206,10 @@ class Schedule:
         stats = self.ems if self.ems is not None else self._degenerated
         if stats is None:
             return "(none)"
-        return f"t in [{noise.inverse_lambda(float(stats.lam[-1])):.6g}, {noise.inverse_lambda(float(stats.lam[0])):.6g}]"
+        text = f"t in [{noise.inverse_lambda(float(stats.lam[-1])):.6g}, {noise.inverse_lambda(float(stats.lam[0])):.6g}]"
+        if hasattr(stats, "times_text"):  # an excerpt (ems_excerpt.py) holds the times of the schedule it was written for
+            text += f" (the excerpt it names holds only t = {stats.times_text(noise)}: pass the card's ems.npz for other times)"
+        return text
 
     def noise_schedule(self, **params) -> NoiseSchedule:
         """The noise schedule of the ``time`` kind with the given (or default) parameters."""

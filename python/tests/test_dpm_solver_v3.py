@@ -8,11 +8,13 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from conftest import CARD, EMS, relative_l2, run_tool
 from schedule_search import Schedule, ScheduleError, gmm_denoiser, initial_state, sample
 from schedule_search.diffusers import ScheduleSearchScheduler
 from schedule_search.ems import load_ems
+from schedule_search.ems_excerpt import EmsExcerpt
 
 SEARCH = {
     "format": "schedule-search/search@1", "name": "v3 export", "model": str(CARD), "nfe": [5],
@@ -53,16 +55,33 @@ def test_a_v3_preset_written_by_the_tool_carries_its_statistics_and_runs_as_the_
 
 
 def assert_loads_the_cards_statistics_and_runs_as_the_tool(tool_runs, folder, name):
-    """``Schedule.load`` on nothing but the written file finds the card's statistics by the name in it, and the
-    reference executor then equals ``schedule-search sample`` on the same file."""
+    """``Schedule.load`` on nothing but the written file finds the statistics by the name in it: the excerpt of the
+    card's statistics the schedule's v3 updates read (ems_excerpt.py), which holds the card's full-grid integrals at the
+    schedule's times and its steps' E_k, a small part of the card's file. The reference executor on it equals the run
+    on the card's whole grid to rounding and ``schedule-search sample`` on the same file."""
     schedule = Schedule.load(folder / name)
+    assert isinstance(schedule.ems, EmsExcerpt)
     card = load_ems(str(EMS))
-    assert np.array_equal(schedule.ems.lam, card.lam) and np.array_equal(schedule.ems.l, card.l)
-    assert np.array_equal(schedule.ems.s, card.s) and np.array_equal(schedule.ems.b, card.b)
-    run_tool("sample", "--model", str(CARD), "--schedule", name, "--noise", str(tool_runs.folder / "noise.npy"), "--out", "tool.npy", cwd=folder)
     ns = schedule.noise_schedule()
+    assert np.array_equal(schedule.ems.lam, card.lam)
+    assert len(schedule.ems.points) <= len(schedule.timesteps)
+    assert ((folder / name).parent / document_field(folder / name, "ems")).stat().st_size * 20 < EMS.stat().st_size
+    for t in schedule.timesteps:
+        stored = schedule.ems.integrals.locate(ns.lam(t))
+        if stored is not None:
+            full = card.integrals.values_at(card.integrals.locate(ns.lam(t)))
+            for mine, theirs in zip(schedule.ems.integrals.values_at(stored), full):
+                assert np.allclose(mine, theirs, rtol=1e-12, atol=1e-14)
     out = sample(schedule, gmm_denoiser(tool_runs.params, ns), initial_state(schedule, tool_runs.noise, ns), noise=ns)
+    on_card = Schedule.load(folder / name, ems=EMS)
+    whole = sample(on_card, gmm_denoiser(tool_runs.params, ns), initial_state(on_card, tool_runs.noise, ns), noise=ns)
+    assert relative_l2(out, whole) < 1e-12
+    run_tool("sample", "--model", str(CARD), "--schedule", name, "--noise", str(tool_runs.folder / "noise.npy"), "--out", "tool.npy", cwd=folder)
     assert relative_l2(out, np.load(folder / "tool.npy")) < 1e-6
+
+
+def document_field(path, field):
+    return json.loads(path.read_text())[field]
 
 
 def test_a_v3_schedule_without_its_statistics_says_where_they_come_from(tool_runs, tmp_path):
@@ -115,3 +134,35 @@ def test_the_diffusers_scheduler_keeps_the_statistics_path_in_its_config(tool_ru
     path = tool_runs.folder / "v3-preset-no-ems.json"
     path.write_text(json.dumps(preset))
     assert ScheduleSearchScheduler.from_schedule(path, ems=EMS).config["ems_file"] == str(EMS)
+
+
+def test_a_model_behind_a_float32_sigma_table_reads_the_excerpts_points(tool_runs):
+    """k-diffusion and ComfyUI reach the model through a float32 sigma table, which puts the schedule's times about
+    2e-6 of an interval off the grid: on the whole grid they interpolate, on the excerpt they read the stored point,
+    and the two runs differ by rounding (1.5e-8 measured), each 9e-8 from the tool."""
+    import fake_comfy
+    from schedule_search.k_diffusion import noise_schedule_of, sample_schedule, start_state
+    from test_comfyui import comfy_model
+
+    fake_comfy.install()
+    path = tool_runs.folder / "dpm-solver-v3.json"
+    excerpt, whole = Schedule.load(path), Schedule.load(path, ems=EMS)
+    assert isinstance(excerpt.ems, EmsExcerpt)
+    wrap = comfy_model(tool_runs, "dpm-solver-v3")
+    table = noise_schedule_of(wrap, excerpt)
+    assert any(not whole.ems.integrals.locate(table.lam(t)).on_grid for t in excerpt.timesteps)
+    x = start_state(excerpt, torch.as_tensor(tool_runs.noise), excerpt.noise_schedule())
+    on_excerpt, on_whole = sample_schedule(wrap, x, excerpt).numpy(), sample_schedule(wrap, x, whole).numpy()
+    assert relative_l2(on_excerpt, on_whole) < 1e-7
+    alpha = excerpt.noise_schedule().alpha(excerpt.timesteps[-1])
+    assert relative_l2(on_excerpt * alpha, tool_runs.tool("dpm-solver-v3")) < 1e-6
+
+
+def test_an_excerpt_refuses_another_schedules_times_and_names_the_cards_file(tool_runs, tmp_path):
+    document = json.loads((tool_runs.folder / "searched-v3.json").read_text())
+    document["statistics"] = str(tool_runs.folder / "gmm-64.stats.npz")
+    document["ems"] = str(tool_runs.folder / "dpm-solver-v3.ems.npz")  # the v3 preset's excerpt, other times
+    (tmp_path / "v3.json").write_text(json.dumps(document))
+    schedule = Schedule.load(tmp_path / "v3.json")
+    with pytest.raises(ScheduleError, match="the excerpt it names holds only t = .*: pass the card's ems.npz for other times"):
+        schedule.validate(schedule.noise_schedule())

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import CARD, ROOT, relative_l2, run_tool, torch_gmm_denoiser
-from schedule_search import Schedule
+from conftest import CARD, EMS, ROOT, relative_l2, run_tool, torch_gmm_denoiser
+from schedule_search import Schedule, gmm_denoiser, initial_state, sample
 from schedule_search.diffusers import ScheduleSearchScheduler
+from schedule_search.ems_excerpt import EmsExcerpt
 from schedule_search.k_diffusion import sample_schedule, start_state
 from test_executors import eps_unet, pipeline_loop
 
@@ -49,6 +50,17 @@ def test_the_winner_is_a_searched_schedule_not_a_baseline(winner):
     assert document["name"] == "quickstart nfe 5 #1", document["name"]
     steps = Schedule.load(path).steps
     assert len({(s.method, s.order, s.prediction, s.derivative, s.corrector) for s in steps}) > 2
+
+
+def test_the_winners_statistics_excerpt_runs_as_the_cards_whole_grid(tool_runs, winner):
+    """The export writes only what the winner's v3 updates read (on this build four of its times lie between grid
+    points, so the excerpt holds interpolated values); the run on it equals the run on the card's whole grid."""
+    path, _ = winner
+    excerpt, whole = Schedule.load(path), Schedule.load(path, ems=EMS)
+    assert isinstance(excerpt.ems, EmsExcerpt)
+    ns = excerpt.noise_schedule()
+    runs = [sample(s, gmm_denoiser(tool_runs.params, ns), initial_state(s, tool_runs.noise, ns), noise=ns) for s in (excerpt, whole)]
+    assert relative_l2(runs[0], runs[1]) < 1e-12
 
 
 def test_the_winner_in_a_diffusers_pipeline_loop_equals_the_tool(tool_runs, winner):

@@ -29,7 +29,7 @@ public static class SchedulePresetCommand
         };
         var tStart = new Option<double?>("--t-start") { Description = "First time point with --nfe (default: the model's t_max)", HelpName = "T" };
         var tEnd = new Option<double?>("--t-end") { Description = "Last time point with --nfe (default: the model's t_min)", HelpName = "T" };
-        var output = new Option<string?>("--out") { Description = "The schedule file to write (default: print it); a dpm-solver-v3 schedule gets the card's statistics beside it (<name>.ems.npz, named in its \"ems\" field) for the Python package", HelpName = "FILE" };
+        var output = new Option<string?>("--out") { Description = "The schedule file to write (default: print it); a dpm-solver-v3 schedule gets what its steps read of the card's statistics beside it (<name>.ems.npz, named in its \"ems\" field) for the Python package", HelpName = "FILE" };
         var presetOptions = new Option<string?>("--options")
         {
             Description = "The preset's options as a JSON object; dpm-solver-v3 takes the authors' sample() flags "

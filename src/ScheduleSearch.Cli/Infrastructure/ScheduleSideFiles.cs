@@ -7,7 +7,8 @@ namespace ScheduleSearch.Cli.Infrastructure;
 /// <summary>
 /// The files a <c>schedule-search/schedule@1</c> file needs beside it for the Python package to run it without the
 /// model card: the data statistics (mean, variance; <c>&lt;name&gt;.stats.npz</c>) for an analytical first step,
-/// teleport or time shifts, and DPM-Solver-v3's empirical model statistics (<c>&lt;name&gt;.ems.npz</c>) for v3 steps.
+/// teleport or time shifts, and what v3 steps read of DPM-Solver-v3's empirical model statistics
+/// (<c>&lt;name&gt;.ems.npz</c>, <see cref="EmsExcerptFile"/>).
 /// Every command that writes a schedule file (<c>export --format json</c>, <c>schedule preset</c>) writes them here,
 /// so the package's <c>Schedule.load</c> finds them by the names the file carries.
 /// </summary>
@@ -64,7 +65,8 @@ internal static class ScheduleSideFiles
             {
                 emsFile = name + ".ems.npz";
                 Directory.CreateDirectory(folder);
-                EmsFile.Write(Path.Combine(folder, emsFile), EmsFile.Read(source, card.SampleSize), card.SampleShape);
+                // Only what the schedules' v3 updates read (EmsExcerptFile), not the card's whole grid.
+                EmsExcerptFile.Write(Path.Combine(folder, emsFile), EmsFile.Read(source, card.SampleSize), card.Schedule.Create(), schedules.Where(ExportedSchedule.NeedsEms), card.SampleShape);
                 console.Out.WriteLine($"wrote {Path.Combine(shown, emsFile)} (the dpm-solver-v3 statistics the schedule's v3 steps read)");
             }
         }

@@ -89,6 +89,16 @@ public sealed class EmsIntegrals
     }
 
     /// <summary>
+    /// <see cref="ValuesAt(EmsGridPoint, Span{double}, Span{double}, Span{double}, Span{double}, Span{double}, Span{double})"/>
+    /// into one span of 6 D values: l, L, S, I, B, C one after another.
+    /// </summary>
+    public void ValuesAt(EmsGridPoint point, Span<double> values)
+    {
+        var d = statistics.SampleSize;
+        ValuesAt(point, values[..d], values.Slice(d, d), values.Slice(2 * d, d), values.Slice(3 * d, d), values.Slice(4 * d, d), values.Slice(5 * d, d));
+    }
+
+    /// <summary>
     /// l, and the integrals L, S, I, B, C at <paramref name="point"/>, one value per element (each span holds D values).
     /// </summary>
     public void ValuesAt(EmsGridPoint point, Span<double> l, Span<double> cumLAt, Span<double> cumSAt, Span<double> cumIAt, Span<double> cumBAt, Span<double> cumCAt)
