@@ -44,7 +44,7 @@ public sealed class ThrowawayPostgres : IDisposable
     /// <summary>The server the Postgres tests share (started on first use; the same failure for every test when it cannot start).</summary>
     public static ThrowawayPostgres Shared => SharedServer.Value;
 
-    /// <summary>The loopback port the server listens on (kept when the server is stopped and started again).</summary>
+    /// <summary>The loopback port the server listens on (kept across <see cref="Restart"/>).</summary>
     public int Port { get; }
 
     /// <summary>The server's URL as <c>--storage</c> takes it (the password is in PGPASSWORD, set by <see cref="Start"/>).</summary>
@@ -84,6 +84,13 @@ public sealed class ThrowawayPostgres : IDisposable
             DeleteFolder(folder);
             throw;
         }
+    }
+
+    /// <summary>Stops the server at once (as a crash would: <c>pg_ctl stop -m immediate</c>) and starts it again on the same port.</summary>
+    public void Restart()
+    {
+        Stop();
+        StartServer();
     }
 
     /// <summary>Stops the server at once, as a crash would (clients see their connections drop).</summary>

@@ -37,7 +37,7 @@ public sealed partial class SearchRun
     private int used;
     private CancellationToken running;
     private CostObjective cost = null!;
-    private long lastHeartbeat;
+    private SearchHeartbeat? heartbeat;
 
     /// <summary>Creates the run; nothing happens until <see cref="Run"/>.</summary>
     public SearchRun(SearchSpec spec, IScheduleEvaluator evaluator, IScoreStore store, NoiseSchedule noise, SearchRunOptions? options = null)
@@ -66,16 +66,18 @@ public sealed partial class SearchRun
 
         running = cancellationToken;
         store.BeginSearch(spec.Name, spec.SourceJson, options.Identity?.ToJson());
+        using var beating = heartbeat = new SearchHeartbeat(store, spec.Name, options.Clock, options.HeartbeatInterval);
         cost = CostObjective.Open(spec, store, options, cancellationToken);
         var clock = options.Clock;
         var started = clock.GetTimestamp();
-        lastHeartbeat = started;
         foreach (var record in store.GetSearchEvaluations(spec.Name, cancellationToken))
         {
             history.TryAdd(record.ScheduleKey, record);
         }
 
-        used = store.CountSearchEvaluations(spec.Name);
+        // The budget spent is the history just read, not a second read of the count: in a shared search a worker
+        // may store an evaluation in between, which would then be charged twice when this run proposes it again.
+        used = history.Count;
         var generation = 0;
         string reason;
         try
@@ -88,12 +90,12 @@ public sealed partial class SearchRun
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            store.EndSearch(spec.Name, SearchStatus.Interrupted);
+            End(SearchStatus.Interrupted);
             return Result(SearchStatus.Interrupted, "cancelled", generation, heldOut: null);
         }
         catch
         {
-            store.EndSearch(spec.Name, SearchStatus.Failed);
+            End(SearchStatus.Failed);
             throw;
         }
 
@@ -108,12 +110,12 @@ public sealed partial class SearchRun
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                store.EndSearch(spec.Name, SearchStatus.Interrupted);
+                End(SearchStatus.Interrupted);
                 return Result(SearchStatus.Interrupted, "cancelled", generation, heldOut: null);
             }
         }
 
-        store.EndSearch(spec.Name, SearchStatus.Finished);
+        End(SearchStatus.Finished);
         return Result(SearchStatus.Finished, reason, generation, heldOutScores, validation);
     }
 
@@ -305,7 +307,6 @@ public sealed partial class SearchRun
             }
 
             used = Math.Max(used + scored.Count, store.CountSearchEvaluations(spec.Name));
-            Heartbeat();
         }
 
         var results = new List<ScoredSchedule>(count);
@@ -399,14 +400,11 @@ public sealed partial class SearchRun
                 states[n].Baselines.Where(b => double.IsFinite(b.Score)).Select(b => b.Score).DefaultIfEmpty(double.PositiveInfinity).Min())).ToArray(),
         });
 
-    private void Heartbeat()
+    /// <summary>Ends the search in the store, its heartbeat stopped first so no beat follows the final status.</summary>
+    private void End(SearchStatus status)
     {
-        var now = options.Clock.GetTimestamp();
-        if (options.Clock.GetElapsedTime(lastHeartbeat, now) >= options.HeartbeatInterval)
-        {
-            store.Heartbeat(spec.Name);
-            lastHeartbeat = now;
-        }
+        heartbeat?.Dispose();
+        store.EndSearch(spec.Name, status);
     }
 
     private EvaluationRecord ToRecord(ScoredSchedule s, int generation, string? generator) => new()

@@ -22,7 +22,7 @@ public sealed record SearchRunOptions
     /// <summary>The clock behind budget.hours and heartbeats.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
-    /// <summary>Most heartbeats per this interval (the store's timeout is several times longer).</summary>
+    /// <summary>A running search beats this often, on a timer, whatever it is computing (the store's timeout is several times longer).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Baselines evaluated per batch (smaller batches stop sooner on cancellation).</summary>

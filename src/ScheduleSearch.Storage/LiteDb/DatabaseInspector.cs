@@ -15,6 +15,9 @@ internal static class DatabaseInspector
     /// <summary>The schema this program writes and reads.</summary>
     public const int SchemaVersion = 1;
 
+    /// <summary>How long a reader waits for a live writer's checkpoint to end (a long one rewrites 80 MB) before it reads anyway and relies on its retries.</summary>
+    private static readonly TimeSpan ReaderGateWait = TimeSpan.FromSeconds(30);
+
     /// <summary>The application tag in the schema record.</summary>
     public const string App = "schedule-search";
 
@@ -78,23 +81,34 @@ internal static class DatabaseInspector
 
     /// <summary>
     /// Opens the database read-only over views of its data and log files; the caller disposes the returned
-    /// view. LiteDB errors become a <see cref="ScoreStoreException"/> naming the file.
+    /// view, which holds the <see cref="CheckpointGate"/> until then (a live writer checkpoints only between
+    /// views). LiteDB errors become a <see cref="ScoreStoreException"/> naming the file.
     /// </summary>
-    public static DatabaseView OpenView(string path)
+    public static DatabaseView OpenView(string path) => OpenView(path, CheckpointGate.EnterRead(path, ReaderGateWait));
+
+    private static DatabaseView OpenView(string path, IDisposable? checkpointGate)
     {
-        CheckHeader(path);
-        var data = ReadOnlyPageView.Open(path);
-        var log = ReadOnlyPageView.Open(LiteDbFiles.LogPath(path));
         try
         {
-            var engine = new LiteEngine(new EngineSettings { DataStream = data, LogStream = log, ReadOnly = true, AutoRebuild = false });
-            return new DatabaseView(new LiteDatabase(engine), data, log);
+            CheckHeader(path);
+            var data = ReadOnlyPageView.Open(path);
+            var log = ReadOnlyPageView.Open(LiteDbFiles.LogPath(path));
+            try
+            {
+                var engine = new LiteEngine(new EngineSettings { DataStream = data, LogStream = log, ReadOnly = true, AutoRebuild = false });
+                return new DatabaseView(new LiteDatabase(engine), data, log, checkpointGate);
+            }
+            catch (Exception ex) when (ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or FormatException or InvalidDataException or OverflowException or EndOfStreamException or NotSupportedException)
+            {
+                data.Dispose();
+                log.Dispose();
+                throw Corrupt(path, ex);
+            }
         }
-        catch (Exception ex) when (ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or FormatException or InvalidDataException or OverflowException or EndOfStreamException or NotSupportedException)
+        catch
         {
-            data.Dispose();
-            log.Dispose();
-            throw Corrupt(path, ex);
+            checkpointGate?.Dispose();
+            throw;
         }
     }
 
@@ -132,8 +146,18 @@ internal static class DatabaseInspector
     /// <summary>Inspects an existing file for a reader: header, page chain, readability, schema.</summary>
     public static void Inspect(string path)
     {
-        LiteDbIntegrity.RequirePages(path);
-        using var view = OpenView(path);
+        var checkpointGate = CheckpointGate.EnterRead(path, ReaderGateWait);
+        try
+        {
+            LiteDbIntegrity.RequirePages(path);
+        }
+        catch
+        {
+            checkpointGate?.Dispose();
+            throw;
+        }
+
+        using var view = OpenView(path, checkpointGate);
         CheckSchema(view.Db, path);
     }
 

@@ -2,8 +2,8 @@ using LiteDB;
 
 namespace ScheduleSearch.Storage.LiteDb;
 
-/// <summary>A database opened for one read over <see cref="ReadOnlyPageView"/>s; disposing closes all three.</summary>
-internal sealed class DatabaseView(LiteDatabase db, Stream data, Stream log) : IDisposable
+/// <summary>A database opened for one read over <see cref="ReadOnlyPageView"/>s, holding the <see cref="CheckpointGate"/>; disposing closes them all.</summary>
+internal sealed class DatabaseView(LiteDatabase db, Stream data, Stream log, IDisposable? checkpointGate) : IDisposable
 {
     /// <summary>The database.</summary>
     public LiteDatabase Db { get; } = db;
@@ -19,6 +19,7 @@ internal sealed class DatabaseView(LiteDatabase db, Stream data, Stream log) : I
         {
             data.Dispose();
             log.Dispose();
+            checkpointGate?.Dispose();
         }
     }
 }

@@ -77,8 +77,10 @@ public sealed partial class LiteDbScoreStore
                     AutoRebuild = false,
                 }));
 
-            // Checkpoint every 80 MB of log instead of 8 MB: each checkpoint rewrites the logged pages into the data file.
-            db.CheckpointSize = 10_000;
+            // LiteDB checkpoints by itself every 8 MB of log, under readers' feet: this store checkpoints instead
+            // (every CheckpointPages of log, at backups and on closing), each time past the CheckpointGate.
+            db.CheckpointSize = 0;
+            CheckpointGate.Create(path);
             try
             {
                 DatabaseInspector.CheckSchema(db, path);
@@ -135,10 +137,15 @@ public sealed partial class LiteDbScoreStore
                 DatabaseInspector.Inspect(path);
                 break;
             }
-            catch (ScoreStoreException) when (attempt < ReadAttempts && LiteDbFiles.ProbeLiveWriter(path) is not null)
+            catch (Exception ex) when (attempt < ReadAttempts && (ex is ScoreStoreException || IsTransient(ex)) && LiteDbFiles.ProbeLiveWriter(path) is not null)
             {
-                // A checkpoint in progress can show a reader pages in motion for an instant.
+                // A checkpoint in progress (one that went on after waiting for readers) can show a reader pages in
+                // motion for an instant, as damage or as a read past the end.
                 Thread.Sleep(20 * attempt);
+            }
+            catch (Exception ex) when (IsDamage(ex) && ex is not ScoreStoreException)
+            {
+                throw LiteDbIntegrity.Damaged(path, LiteDbIntegrity.Describe(ex), ex);
             }
         }
 

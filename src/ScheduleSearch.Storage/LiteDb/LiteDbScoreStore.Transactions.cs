@@ -71,17 +71,44 @@ public sealed partial class LiteDbScoreStore
             }
         }
 
-        BackUpWhenDue();
+        CheckpointWhenDue();
         return result;
     }
 
-    /// <summary>A backup every <see cref="ScoreStoreOptions.BackupInterval"/> of writing, after the write that passes it.</summary>
-    private void BackUpWhenDue()
+    /// <summary>
+    /// After a write: a backup every <see cref="ScoreStoreOptions.BackupInterval"/> of writing, else a checkpoint once
+    /// the log passes <see cref="CheckpointPages"/> (LiteDB's own checkpoints are off, so every one passes the
+    /// <see cref="CheckpointGate"/>). Either is put off to a later write while readers keep the gate.
+    /// </summary>
+    private void CheckpointWhenDue()
     {
-        if (options.BackupInterval is { } interval && interval > TimeSpan.Zero && options.Clock.GetUtcNow() - lastBackup >= interval)
+        var backupDue = options.BackupInterval is { } interval && interval > TimeSpan.Zero && options.Clock.GetUtcNow() - lastBackup >= interval;
+        if (!backupDue && LogLength() < CheckpointPages * LiteDbFiles.PageSize)
         {
-            Backup();
+            return;
         }
+
+        using var checkpoint = CheckpointGate.TryEnterCheckpoint(DatabasePath, TimeSpan.FromMilliseconds(500));
+        if (checkpoint is not null)
+        {
+            if (backupDue)
+            {
+                WriteBackup();
+            }
+            else
+            {
+                lock (gate)
+                {
+                    database!.Checkpoint();
+                }
+            }
+        }
+    }
+
+    private long LogLength()
+    {
+        var log = new FileInfo(LiteDbFiles.LogPath(DatabasePath));
+        return log.Exists ? log.Length : 0;
     }
 
     private T Read<T>(Func<LiteDatabase, ProcessIdentity?, T> work)

@@ -22,6 +22,12 @@ namespace ScheduleSearch.Storage.LiteDb;
 public sealed partial class LiteDbScoreStore : IScoreStore
 {
     private const int ReadAttempts = 5;
+
+    /// <summary>LiteDB's default checkpoint is every 1000 pages (8 MB) of log; every 10 000 (80 MB) rewrites far less.</summary>
+    private const int CheckpointPages = 10_000;
+
+    /// <summary>How long a backup or a closing checkpoint waits for readers to leave the <see cref="CheckpointGate"/>.</summary>
+    private static readonly TimeSpan GateWait = TimeSpan.FromSeconds(10);
     private readonly Lock gate = new();
     private readonly ScoreStoreOptions options;
     private readonly LiteDatabase? database;
@@ -62,10 +68,12 @@ public sealed partial class LiteDbScoreStore : IScoreStore
 
     /// <summary>
     /// A writer marks the searches it began and did not end as interrupted, checkpoints the log into the data
-    /// file and releases the lock; a reader holds nothing.
+    /// file (past the <see cref="CheckpointGate"/>) and releases the lock; a reader holds nothing.
     /// </summary>
     public void Dispose()
     {
+        // Closing checkpoints (ours, then LiteDB's own on dispose): past the gate like every checkpoint.
+        using var checkpoint = database is null || disposed ? null : CheckpointGate.TryEnterCheckpoint(DatabasePath, GateWait);
         lock (gate)
         {
             if (disposed)
@@ -132,12 +140,20 @@ public sealed partial class LiteDbScoreStore : IScoreStore
             throw new InvalidOperationException($"database {DatabasePath} was opened read-only; back it up from its writer");
         }
 
+        // Readers hold the gate only for one read each; after a few seconds the checkpoint goes on (they retry).
+        using var checkpoint = CheckpointGate.TryEnterCheckpoint(DatabasePath, GateWait);
+        return WriteBackup();
+    }
+
+    /// <summary>The backup itself; the caller holds the <see cref="CheckpointGate"/> (or waited for it long enough).</summary>
+    private string WriteBackup()
+    {
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             try
             {
-                database.Checkpoint();
+                database!.Checkpoint();
                 lastBackup = options.Clock.GetUtcNow();
                 return LiteDbBackup.Write(DatabasePath);
             }

@@ -29,6 +29,22 @@ public sealed class SearchRunTests
         return (result, store.GetSearchEvaluations(spec.Name).Select(r => r.Key).ToList(), evaluator);
     }
 
+    /// <summary>Runs <paramref name="spec"/> into <paramref name="store"/> and cancels it once it has <paramref name="evaluations"/> evaluations.</summary>
+    private static (SearchResult Result, ExactGmmEvaluator Evaluator) RunUntil(SearchSpec spec, InMemoryScoreStore store, int evaluations)
+    {
+        var evaluator = new ExactGmmEvaluator(store);
+        using var cts = new CancellationTokenSource();
+        var run = new SearchRun(spec, evaluator, store, evaluator.Noise);
+        run.Progress += (_, p) =>
+        {
+            if (p.Evaluations >= evaluations)
+            {
+                cts.Cancel();
+            }
+        };
+        return (run.Run(cts.Token), evaluator);
+    }
+
     [Theory]
     [InlineData("default")]
     [InlineData("evolutionary")]
@@ -101,17 +117,7 @@ public sealed class SearchRunTests
         var full = RunOnce(spec);
 
         var store = new InMemoryScoreStore();
-        var first = new ExactGmmEvaluator(store);
-        using var cts = new CancellationTokenSource();
-        var run = new SearchRun(spec, first, store, first.Noise);
-        run.Progress += (_, p) =>
-        {
-            if (p.Evaluations >= 70)
-            {
-                cts.Cancel();
-            }
-        };
-        var stopped = run.Run(cts.Token);
+        var (stopped, first) = RunUntil(spec, store, 70);
         Assert.Equal(SearchStatus.Interrupted, stopped.Status);
         Assert.Equal(SearchStatus.Interrupted, store.GetSearch(spec.Name)!.Status);
         var before = store.CountSearchEvaluations(spec.Name);
@@ -124,6 +130,27 @@ public sealed class SearchRunTests
         Assert.Empty(second.Computed.Intersect(first.Computed));
         Assert.Equal(120 - before, second.Computed.Count(k => k.StartsWith("main:", StringComparison.Ordinal)));
         Assert.Equal(full.Result.PerNfe.Select(o => o.Best!.ScheduleKey), resumed.PerNfe.Select(o => o.Best!.ScheduleKey));
+    }
+
+    [Fact]
+    public void A_resumed_search_whose_history_grows_while_it_starts_still_spends_exactly_its_budget()
+    {
+        // A shared search's proposer resuming while a worker stores an evaluation it claimed before: the evaluation
+        // lands between the run's read of the history and anything it reads after.
+        var spec = Spec();
+        var fullStore = new InMemoryScoreStore();
+        var full = RunOnce(spec, fullStore);
+        var store = new InMemoryScoreStore();
+        RunUntil(spec, store, 70);
+        var before = store.CountSearchEvaluations(spec.Name);
+        var late = fullStore.GetEvaluation(full.Sequence[before])!;
+
+        var second = new ExactGmmEvaluator(store);
+        var racy = StoreThatGrowsAfterListing.Wrap(store, () => store.AddEvaluations([late]));
+        new SearchRun(spec, second, racy, second.Noise).Run();
+
+        Assert.Equal(120, store.CountSearchEvaluations(spec.Name));
+        Assert.Equal(full.Sequence.Order(StringComparer.Ordinal), store.GetSearchEvaluations(spec.Name).Select(r => r.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]
