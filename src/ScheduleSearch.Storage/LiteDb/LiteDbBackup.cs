@@ -11,6 +11,8 @@ public static class LiteDbBackup
     /// <summary>What is appended to the database's path.</summary>
     public const string Suffix = ".backup";
 
+    private const string TempMark = ".tmp-";
+
     /// <summary>The backup of <paramref name="path"/>.</summary>
     public static string PathFor(string path)
     {
@@ -37,13 +39,26 @@ public static class LiteDbBackup
     }
 
     /// <summary>
+    /// Deletes the temporary copies a writer killed during a backup left ("PATH.backup.tmp-PID"); only the writer
+    /// makes them, so the next writer, holding the lock, knows every one is stale.
+    /// </summary>
+    internal static void RemoveLeftovers(string path)
+    {
+        var folder = Path.GetDirectoryName(path) ?? ".";
+        foreach (var leftover in Directory.EnumerateFiles(folder, Path.GetFileName(PathFor(path)) + TempMark + "*"))
+        {
+            File.Delete(leftover);
+        }
+    }
+
+    /// <summary>
     /// Copies the data file (the caller has checkpointed the log into it and holds the write lock) to a temporary
     /// name, flushes it to disk and renames it over the previous backup, so a crash leaves the old backup or the new one.
     /// </summary>
     internal static string Write(string path)
     {
         var backup = PathFor(path);
-        var temp = backup + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var temp = backup + TempMark + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         try
         {
             using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))

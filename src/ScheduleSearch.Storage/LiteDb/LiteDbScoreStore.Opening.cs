@@ -81,6 +81,7 @@ public sealed partial class LiteDbScoreStore
             // (every CheckpointPages of log, at backups and on closing), each time past the CheckpointGate.
             db.CheckpointSize = 0;
             CheckpointGate.Create(path);
+            LiteDbBackup.RemoveLeftovers(path);
             try
             {
                 DatabaseInspector.CheckSchema(db, path);

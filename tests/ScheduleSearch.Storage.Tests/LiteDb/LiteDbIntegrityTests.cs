@@ -135,6 +135,27 @@ public sealed class LiteDbIntegrityTests : IDisposable
     }
 
     [Fact]
+    public void The_next_writer_deletes_the_temporary_copy_a_writer_killed_during_a_backup_left()
+    {
+        Fill(DbPath, 10);
+        var leftover = LiteDbBackup.PathFor(DbPath) + ".tmp-99999";
+        File.WriteAllBytes(leftover, [1, 2, 3]);
+        var unrelated = directory.File("other.db.backup.tmp-99999");
+        File.WriteAllBytes(unrelated, [1]);
+
+        using (LiteDbScoreStore.OpenReadOnly(DbPath, Fast))
+        {
+            Assert.True(File.Exists(leftover), "a reader deletes nothing");
+        }
+
+        using (LiteDbScoreStore.Open(DbPath, Fast))
+        {
+            Assert.False(File.Exists(leftover));
+            Assert.True(File.Exists(unrelated), "another database's files are not touched");
+        }
+    }
+
+    [Fact]
     public void A_damage_message_names_the_backup_when_there_is_one()
     {
         Fill(DbPath, 50);
