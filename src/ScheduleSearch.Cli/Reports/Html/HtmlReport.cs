@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Core.Formatting;
+using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Export;
 using ScheduleSearch.Search.Results;
@@ -49,7 +50,7 @@ internal static class HtmlReport
             + (grids is null ? string.Empty : " Samples of the teacher, the best found and the best baseline on the first held-out noise draws."),
             string.Concat(summary.PerNfe.Select(n => ScheduleTable(n) + (grids?.Invoke(n) ?? string.Empty))));
         Section(page, "exports", "Exports", "The best schedule per NFE in each export format, with what the target cannot express (its notes).",
-            string.Concat(summary.PerNfe.Where(n => n.Best is not null).Select(n => Exports(n, toExported))));
+            string.Concat(summary.PerNfe.Where(n => n.Best is not null).Select(n => Exports(summary.Search.Name, n, toExported))));
         page.Append("<footer>Written by schedule-search report at ").Append(E(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
             .Append(" from ").Append(E(summary.DatabasePath)).Append(".</footer>");
         page.Append("<script>").Append(ReportAssets.Script).Append("</script></body></html>\n");
@@ -114,7 +115,7 @@ internal static class HtmlReport
         return html.Append("</tbody></table>").ToString();
     }
 
-    private static string Exports(NfeSummary nfe, Func<ScoredEntry, int, ExportedSchedule> toExported)
+    private static string Exports(string searchName, NfeSummary nfe, Func<ScoredEntry, int, ExportedSchedule> toExported)
     {
         var winner = toExported(nfe.Best!, 1);
         var html = new StringBuilder(Invariant($"<h3>NFE {nfe.Nfe}</h3>"));
@@ -136,6 +137,11 @@ internal static class HtmlReport
             html.Append("<div class=\"export\" data-format=\"").Append(E(exporter.Name)).Append("\"><div class=\"export-head\"><b>").Append(E(exporter.Name))
                 .Append("</b> <button type=\"button\" class=\"copy\" data-target=\"").Append(id).Append("\">copy</button></div>");
             var notes = Notes(text);
+            if (exporter == ScheduleExporters.Json && SideFilesNote(winner.Schedule, searchName, nfe.Nfe) is { } sideFiles)
+            {
+                notes.Add(sideFiles);
+            }
+
             if (notes.Count > 0)
             {
                 html.Append("<ul class=\"notes\">").Append(string.Concat(notes.Select(n => "<li>" + E(n) + "</li>"))).Append("</ul>");
@@ -145,6 +151,28 @@ internal static class HtmlReport
         }
 
         return html.ToString();
+    }
+
+    /// <summary>
+    /// For a schedule that reads the data statistics or the model's DPM-Solver-v3 statistics: the json on the page
+    /// cannot carry the files beside it, so it says which command writes them; else null.
+    /// </summary>
+    private static string? SideFilesNote(SamplerSchedule schedule, string searchName, int nfe)
+    {
+        var needs = new List<string>();
+        if (ExportedSchedule.NeedsStatistics(schedule))
+        {
+            needs.Add("the data statistics");
+        }
+
+        if (ExportedSchedule.NeedsEms(schedule))
+        {
+            needs.Add("the model's DPM-Solver-v3 statistics (EMS)");
+        }
+
+        return needs.Count == 0
+            ? null
+            : Invariant($"this schedule reads {string.Join(" and ", needs)}, which live in files beside a json export, not in this text: write them with schedule-search export \"{searchName}\" --nfe {nfe} --format json --out best.schedule.json (the Python package loads them from there)");
     }
 
     /// <summary>The "notes" strings of an exported JSON document (every format but json has them), or none.</summary>

@@ -60,7 +60,11 @@ public sealed partial class SampleGridsTests
         // The report runs the best baseline again for its grid: without the card's EMS statistics it used to fail.
         var report = CliRun.Run("report", "v3", "--db", folder.File("v3.db"), "--out", folder.File("v3.html"), "--samples", "4");
         Assert.True(report.ExitCode == 0, report.ToString());
-        Assert.Contains("baseline", Figure().Matches(File.ReadAllText(folder.File("v3.html"))).Select(m => m.Groups["role"].Value));
+        var html = File.ReadAllText(folder.File("v3.html"));
+        Assert.Contains("baseline", Figure().Matches(html).Select(m => m.Groups["role"].Value));
+
+        // Its json export box says the statistics are in files the page cannot hold, and which command writes them.
+        Assert.Contains("DPM-Solver-v3 statistics (EMS), which live in files beside a json export, not in this text: write them with schedule-search export &quot;v3&quot; --nfe 4 --format json", html, StringComparison.Ordinal);
     }
 
     /// <summary>A small search spec on <paramref name="card"/> (teacher DPM-Solver++ 3M at 20 NFE, default strategy).</summary>
