@@ -3,12 +3,12 @@ namespace ScheduleSearch.Search.Specs;
 /// <summary>A spec's "strategy" block: which generator proposes candidates and its few knobs.</summary>
 public sealed record StrategySpec
 {
-    /// <summary>The strategy the benchmarks found best (bench/BENCHMARKS.md, "Search quality").</summary>
+    /// <summary>The strategy the benchmarks found best (evolution; bench/BENCHMARKS.md, "Defaults chosen on the suite").</summary>
     public const string DefaultKind = "default";
 
     /// <summary>
-    /// Generator name: default, random, evolutionary, cma-timesteps, joint-cma, predictor-guided or refine
-    /// (<see cref="Generators.GeneratorCatalog.Names"/>).
+    /// Generator name: default, random, evolutionary, cma-evolutionary, cma-timesteps, joint-cma, predictor-guided,
+    /// refine or dp-timesteps (<see cref="Generators.GeneratorCatalog.Names"/>).
     /// </summary>
     public string Kind { get; init; } = DefaultKind;
 
@@ -26,11 +26,12 @@ public sealed record StrategySpec
 
     /// <summary>
     /// The breeding a strategy uses when the spec names none, chosen by measurement (bench/BENCHMARKS.md, "Prefix
-    /// sharing"): the evolutionary strategy breeds <see cref="Specs.Breeding.Prefix"/> (as good per evaluation over 20
-    /// seeds, 43-46 % of the model calls saved instead of 28-32 %); the default strategy's closing evolution and the
-    /// predictor-guided proposals breed <see cref="Specs.Breeding.Mixing"/>, with which they were measured.
+    /// sharing"): evolution, the evolutionary and the default strategy, breeds <see cref="Specs.Breeding.Prefix"/> (as
+    /// good per evaluation over 20 seeds, 43-46 % of the model calls saved instead of 28-32 %); cma-evolutionary's
+    /// closing evolution and the predictor-guided proposals breed <see cref="Specs.Breeding.Mixing"/>, with which they
+    /// were measured.
     /// </summary>
-    public static Breeding DefaultBreeding(string kind) => kind == "evolutionary" ? Specs.Breeding.Prefix : Specs.Breeding.Mixing;
+    public static Breeding DefaultBreeding(string kind) => kind is "evolutionary" or DefaultKind ? Specs.Breeding.Prefix : Specs.Breeding.Mixing;
 
     /// <summary>The breeding this strategy uses.</summary>
     public Breeding EffectiveBreeding => Breeding ?? DefaultBreeding(Kind);

@@ -76,10 +76,12 @@ public sealed class SearchSpecTests
 
     [Theory]
     [InlineData("evolutionary", null, Breeding.Prefix)]
-    [InlineData("default", null, Breeding.Mixing)]
+    [InlineData("default", null, Breeding.Prefix)]
+    [InlineData("cma-evolutionary", null, Breeding.Mixing)]
+    [InlineData("default", "mixing", Breeding.Mixing)]
     [InlineData("predictor-guided", null, Breeding.Mixing)]
     [InlineData("evolutionary", "mixing", Breeding.Mixing)]
-    [InlineData("default", "prefix", Breeding.Prefix)]
+    [InlineData("cma-evolutionary", "prefix", Breeding.Prefix)]
     public void Breeding_defaults_to_what_each_strategy_was_measured_with_and_the_spec_may_name_it(string kind, string? breeding, Breeding expected)
     {
         var named = breeding is null ? string.Empty : $", \"breeding\": \"{breeding}\"";

@@ -6,5 +6,5 @@ public sealed class DefaultContractTests : GeneratorContractTests
 {
     public override string Kind => "default";
 
-    public override ICandidateGenerator Create(GeneratorContext context) => new CompositeGenerator(context, GeneratorCatalog.DefaultPhases);
+    public override ICandidateGenerator Create(GeneratorContext context) => new EvolutionaryGenerator(context);
 }
