@@ -145,6 +145,11 @@ public static class SuiteBench
                             results?.WriteLine(row.ToJson());
                         }
 
+                        if (outcome.Shortfall is { } shortfall)
+                        {
+                            Console.WriteLine($"{problem.Name} {metric} nfe {nfe} seed {seed}: the search says: {shortfall}");
+                        }
+
                         results?.Flush();
                     }
                 }

@@ -25,6 +25,11 @@ public static class ResultTable
         }).ToList();
         TableWriter.Write(output, $"{result.SearchName}: {metric} (lower is better; held-out is the headline)",
             ["NFE", "found (held-out)", "baseline (held-out)", "change", "found (scoring)", "baseline (scoring)", "change", "best baseline"], rows);
+        foreach (var shortfall in result.PerNfe.Select(o => o.Shortfall).OfType<string>())
+        {
+            output.Warn(shortfall);
+        }
+
         TimeFrontTable.Write(output, result);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScheduleSearch.Evaluation;
 
 namespace ScheduleSearch.Search.Running;
@@ -40,4 +41,34 @@ public sealed record NfeOutcome
 
     /// <summary>1 - best / baseline on the held-out set: the headline.</summary>
     public double? HeldOutReduction => BestHeldOut is { } b && BaselineHeldOut is { } r && r > 0 && double.IsFinite(r) ? 1 - (b / r) : null;
+
+    /// <summary>
+    /// Why the search did not beat the best classic solver on the held-out samples, in one sentence; null when it did
+    /// (or was not re-scored there). Issue 20: a search that falls short says so and why, rather than reporting a
+    /// baseline or an overfit schedule as its find.
+    /// </summary>
+    public string? Shortfall
+    {
+        get
+        {
+            if (BestBaseline is not { } baseline || Best is not { } best || HeldOutReduction is not { } held || held > 0)
+            {
+                return null;
+            }
+
+            var name = baseline.Schedule.Name;
+            if (best.ScheduleKey == baseline.ScheduleKey && BestValidation is not null)
+            {
+                return $"NFE {Nfe}: no candidate that won its races beat {name} on the validation samples, so the search reports the classic solver";
+            }
+
+            if (best.ScheduleKey == baseline.ScheduleKey || !(Reduction > 0))
+            {
+                return $"NFE {Nfe}: nothing the search scored beat {name} on the scoring samples; the classic solver is the best this space and budget reach (a larger budget, another strategy or a wider space may do better)";
+            }
+
+            return string.Create(CultureInfo.InvariantCulture,
+                $"NFE {Nfe}: the found schedule beat {name} by {Reduction:P1} on the scoring samples but not on the held-out ones ({held:P1}): its gain is specific to the scoring noise (more scoring samples or \"racing\" may help); use {name}");
+        }
+    }
 }

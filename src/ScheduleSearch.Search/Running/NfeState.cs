@@ -7,8 +7,6 @@ namespace ScheduleSearch.Search.Running;
 /// <summary>A <see cref="SearchRun"/>'s bookkeeping of one target NFE: its baselines, generator, best and (with racing) race.</summary>
 internal sealed class NfeState(int nfe, CostObjective cost, SearchSpace space, Race? race)
 {
-    private ScoredSchedule? scoringBest;
-
     public int Nfe { get; } = nfe;
 
     /// <summary>The race of challengers when racing is on (<see cref="Best"/> is then its incumbent), else null.</summary>
@@ -17,6 +15,9 @@ internal sealed class NfeState(int nfe, CostObjective cost, SearchSpace space, R
     public List<ScoredSchedule> Baselines { get; } = [];
 
     public ScoredSchedule? Best { get; private set; }
+
+    /// <summary>The best in-space candidate on the scoring set (with racing it need not have won its race; else <see cref="Best"/>).</summary>
+    public ScoredSchedule? ScoringBest { get; private set; }
 
     public ICandidateGenerator? Generator { get; set; }
 
@@ -29,14 +30,14 @@ internal sealed class NfeState(int nfe, CostObjective cost, SearchSpace space, R
     /// </summary>
     public bool Offer(ScoredSchedule r)
     {
-        var leader = Race is null ? Best : scoringBest;
+        var leader = Race is null ? Best : ScoringBest;
         if (r.Nfe != Nfe || !double.IsFinite(r.Score) || !cost.Allows(r) || (leader is not null && !(r.Score < leader.Score))
             || !SpaceMembership.Contains(space, r.Schedule))
         {
             return false;
         }
 
-        scoringBest = r;
+        ScoringBest = r;
         if (Race is not null && !Race.Challenge(r))
         {
             return false;

@@ -20,9 +20,10 @@ public sealed partial class SearchRun
         state.Baselines.Where(b => double.IsFinite(b.Score) && cost.Allows(b)).OrderBy(b => b.Score).FirstOrDefault();
 
     /// <summary>
-    /// Scores each NFE's incumbents and best baseline on the racing spec's validation set (neither the scoring, the
-    /// held-out nor a racing set) and makes the <see cref="RaceWinner"/> among them the NFE's best: a baseline when no
-    /// incumbent beat it there. Returns the validation scores by schedule key.
+    /// Scores each NFE's incumbents, its best on the scoring set (a challenger that lost its last race on one
+    /// racing set can still win on the larger validation set) and its best baseline on the racing spec's validation
+    /// set (neither the scoring, the held-out nor a racing set) and makes the <see cref="RaceWinner"/> among them the
+    /// NFE's best: a baseline when none beat it there. Returns the validation scores by schedule key.
     /// </summary>
     private Dictionary<string, double> Validate(RacingSpec racing, CancellationToken cancellationToken)
     {
@@ -31,6 +32,10 @@ public sealed partial class SearchRun
         {
             var state = states[nfe];
             var pool = state.Race!.Incumbents.ToList();
+            if (state.ScoringBest is { } scoringBest)
+            {
+                pool.Add(scoringBest);
+            }
             if (BestBaseline(state) is { } baseline)
             {
                 pool.Add(baseline);

@@ -1,3 +1,4 @@
+using ScheduleSearch.Evaluation;
 using ScheduleSearch.Search.Results;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
@@ -10,11 +11,11 @@ namespace ScheduleSearch.Search.Tests.Running;
 public sealed class RacingSearchRunTests
 {
     // The seeds ExactGmmEvaluator keys its scoring (1) and held-out (2) sets by: racing takes 3 and 4, validation 5.
-    private static SearchSpec Spec(int budget = 120, int seed = 0) => SearchSpec.Parse($$"""
+    private static SearchSpec Spec(int budget = 120, int seed = 0, string kind = "default") => SearchSpec.Parse($$"""
         {
           "format": "schedule-search/search@1", "name": "racing", "model": "m/model.json", "nfe": [3, 5],
           "metric": { "kind": "teacher-rmse", "samples": 48, "seed": 1, "heldout": { "samples": 48, "seed": 2 } },
-          "strategy": { "kind": "default", "population": 10, "seed": {{seed}} },
+          "strategy": { "kind": "{{kind}}", "population": 10, "seed": {{seed}} },
           "budget": { "evaluations": {{budget}} },
           "racing": true,
           "baselines": ["ddim", "dpm-solver++-2m", "unipc-bh1-2", "dpm-solver-2s"],
@@ -64,6 +65,22 @@ public sealed class RacingSearchRunTests
             Assert.True(outcome.BestValidation <= outcome.BaselineValidation, $"NFE {outcome.Nfe}: {outcome.BestValidation} vs {outcome.BaselineValidation}");
             Assert.InRange(outcome.Incumbents!.Value, 1, 1000);
             Assert.NotNull(outcome.BestHeldOut);
+        }
+    }
+
+    [Fact]
+    public void The_best_on_the_scoring_set_is_validated_beside_the_incumbents_even_when_it_lost_its_race()
+    {
+        // With this strategy and seed a challenger that was best on the scoring set lost its last race at some NFE.
+        var spec = Spec(kind: "cma-evolutionary");
+        var store = new InMemoryScoreStore();
+        var (_, _, evaluator) = RunOnce(spec, store);
+        var summary = SearchResults.Load(store, "racing", "memory", top: 1, CancellationToken.None)!;
+        foreach (var read in summary.PerNfe)
+        {
+            var scoringBest = read.History.Where(e => !e.IsBaseline && double.IsFinite(e.Record.Score) && SpaceMembership.Contains(spec.Space, e.Schedule)).MinBy(e => e.Record.Score)!;
+            var key = ExactGmmEvaluator.Identity.KeyOf(scoringBest.Schedule, new EvaluationRequest { Noise = spec.Racing!.Validation });
+            Assert.Contains("seed5:" + key, evaluator.Computed);
         }
     }
 
