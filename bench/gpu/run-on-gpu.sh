@@ -86,7 +86,7 @@ cat > /tmp/unet.search.json <<JSON
   "nfe": [5], "guidance": { "scale": 3, "classes": "cycle" },
   "metric": { "kind": "teacher-mean-rmse", "samples": 256, "seed": 0, "heldout": { "samples": 256, "seed": 1 },
               "teacher": { "preset": "dpm-solver++-3m", "nfe": 50, "spacing": "logsnr-uniform" } },
-  "strategy": { "kind": "default", "population": 8, "seed": 0 }, "budget": { "evaluations": 40 },
+  "strategy": { "kind": "cma-evolutionary", "population": 8, "seed": 0 }, "budget": { "evaluations": 40 },
   "baselines": ["dpm-solver++-2m", "unipc-bh2-2"] }
 JSON
 for device in cuda:0 cpu; do

@@ -22,7 +22,7 @@ SEARCH = {
                "teacher": {"preset": "dpm-solver++-3m", "nfe": 40, "spacing": "logsnr-uniform"}},
     "space": {"time_shift": False, "derivative": ["dpm-solver-v3", "dpm-solver-v3-pseudo", "dpm-solver"],
               "corrector": ["none", "dpm-solver-v3-pseudo"]},
-    "strategy": {"kind": "default", "population": 4, "seed": 0},
+    "strategy": {"kind": "cma-evolutionary", "population": 4, "seed": 0},
     "budget": {"evaluations": 12},
     "baselines": ["dpm-solver-v3"],
     "baseline_spacings": ["time-quadratic"],
