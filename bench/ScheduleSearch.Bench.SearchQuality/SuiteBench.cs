@@ -23,6 +23,9 @@ namespace ScheduleSearch.Bench.SearchQuality;
 /// baseline (by scoring value) also re-scored there.
 /// </summary>
 /// <remarks>
+/// The space is the default decision lists with afs and without time shift (as the checked-in exact-mixture specs);
+/// <c>--wide time_shift</c> gives the tool's default space, and with <c>--strategy default</c> the default search.
+/// A search that ends without beating the best baseline on held-out noise prints why (<c>NfeOutcome.Shortfall</c>).
 /// Usage: <c>--suite [--problems all|NAME,...] [--nfe 5,8] [--metrics teacher-rmse,teacher-mean-rmse] [--seeds 0,1,2]
 /// [--budget 1500] [--checkpoints 600] [--samples 1024] [--heldout 1024] [--teacher-nfe 500] [--strategy default]
 /// [--wide LIST] [--racing off|SETS] [--validation SAMPLES] [--parallel 2] [--write DIR]</c>. With <c>--racing SETS</c> each
