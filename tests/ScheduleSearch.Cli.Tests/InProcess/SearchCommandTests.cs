@@ -28,6 +28,18 @@ public sealed class SearchCommandTests(TinySearch search) : IClassFixture<TinySe
         Assert.Equal(before.GetProperty("evaluations").GetInt32(), Show().GetProperty("evaluations").GetInt32());
     }
 
+    [Fact]
+    public void A_search_whose_budget_ends_in_its_baselines_says_under_its_table_that_it_found_nothing_better()
+    {
+        using var dir = new TempDirectory();
+        var spec = dir.Write("short.search.json", TinySearch.Spec("short", 4));
+        var run = CliRun.Run("run", spec, "--db", dir.File("short.db"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("warning: NFE 4: nothing the search scored beat ", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("the classic solver is the best this space and budget reach", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing the search scored beat", search.RunResult.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Two lanes, no prefix sharing, or lockstep batches change how candidates are evaluated but never what is found.</summary>
     [Theory]
     [InlineData("--devices cpu,cpu", "2 lanes: cpu, cpu")]
