@@ -69,6 +69,6 @@ public sealed record ExportedSchedule
     public static bool NeedsEms(SamplerSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        return schedule.Steps.Any(s => s.IsDpmSolverV3 || s.HasDpmSolverV3Corrector);
+        return schedule.Steps.Any(s => s.ReadsEms);
     }
 }

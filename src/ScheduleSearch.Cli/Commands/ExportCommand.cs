@@ -89,14 +89,9 @@ public static class ExportCommand
                 var exporter = ScheduleExporters.Get(formatName);
                 if (target is null)
                 {
-                    if (exporter == ScheduleExporters.Json && winners.Any(w => ExportedSchedule.NeedsStatistics(w.Schedule)))
+                    if (exporter == ScheduleExporters.Json && ScheduleSideFiles.NotWritten(winners.Select(w => w.Schedule), "export it with --out FILE") is { } missing)
                     {
-                        console.Warn("this schedule needs the data statistics (its analytical first step, teleport or time_shift_window); export it with --out FILE to write them beside it, where the Python package finds them");
-                    }
-
-                    if (exporter == ScheduleExporters.Json && winners.Any(w => ExportedSchedule.NeedsEms(w.Schedule)))
-                    {
-                        console.Warn("this schedule has dpm-solver-v3 steps, which read the model's empirical statistics; export it with --out FILE to write them beside it, where the Python package finds them");
+                        console.Warn(missing);
                     }
 
                     exporter.Export(winners, console.Out);

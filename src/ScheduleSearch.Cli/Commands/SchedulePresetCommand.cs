@@ -3,7 +3,6 @@ using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Core.Presets;
 using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Spacings;
-using ScheduleSearch.Export;
 using ScheduleSearch.Models.Cards;
 
 namespace ScheduleSearch.Cli.Commands;
@@ -98,9 +97,9 @@ public static class SchedulePresetCommand
             }
             else
             {
-                if (ExportedSchedule.NeedsEms(schedule))
+                if (ScheduleSideFiles.NotWritten([schedule], "write it with --out FILE") is { } missing)
                 {
-                    console.Warn("this schedule has dpm-solver-v3 steps, which read the model's empirical statistics; write it with --out FILE to write them beside it, where the Python package finds them");
+                    console.Warn(missing);
                 }
 
                 console.Out.WriteLine(ScheduleJson.Write(schedule));

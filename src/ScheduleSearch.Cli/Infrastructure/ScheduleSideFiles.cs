@@ -74,6 +74,31 @@ internal static class ScheduleSideFiles
         return (statisticsFile, emsFile);
     }
 
+    /// <summary>
+    /// For schedules printed or shown where no file can go beside them: one sentence naming what they read from side
+    /// files and how to get those written (<paramref name="howToWrite"/>, e.g. "export it with --out FILE"); null when
+    /// they read none. <c>export</c> and <c>schedule preset</c> warn with it, the report notes it.
+    /// </summary>
+    public static string? NotWritten(IEnumerable<SamplerSchedule> schedules, string howToWrite)
+    {
+        ArgumentNullException.ThrowIfNull(schedules);
+        var list = schedules.ToList();
+        var needs = new List<string>();
+        if (list.Any(ExportedSchedule.NeedsStatistics))
+        {
+            needs.Add("the data statistics (its analytical first step, teleport or time_shift_window)");
+        }
+
+        if (list.Any(ExportedSchedule.NeedsEms))
+        {
+            needs.Add("the model's DPM-Solver-v3 statistics (its v3 steps)");
+        }
+
+        return needs.Count == 0
+            ? null
+            : $"this schedule reads {string.Join(" and ", needs)}, which the Python package takes from files beside the schedule file, not from this text: {howToWrite} to write them there";
+    }
+
     /// <summary><c>best</c> for <c>best.schedule.json</c> or <c>best.json</c>: the stem the side files share.</summary>
     private static string BaseName(string schedulePath)
     {

@@ -42,6 +42,9 @@ public sealed record StepChoice
     /// <summary>True for a DPM-Solver-v3 corrector.</summary>
     public bool HasDpmSolverV3Corrector => Corrector is CorrectorKind.DpmSolverV3 or CorrectorKind.DpmSolverV3Pseudo;
 
+    /// <summary>True when the step reads the card's empirical model statistics: a DPM-Solver-v3 predictor or corrector.</summary>
+    public bool ReadsEms => IsDpmSolverV3 || HasDpmSolverV3Corrector;
+
     /// <summary>True for the exponential-integrator methods (the ones with prediction, derivative and corrector).</summary>
     public bool IsExponentialIntegrator => Method is StepMethod.Multistep or StepMethod.Singlestep;
 }

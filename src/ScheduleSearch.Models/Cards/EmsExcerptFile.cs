@@ -59,7 +59,7 @@ public static class EmsExcerptFile
             for (var i = 0; i < schedule.Steps.Length; i++)
             {
                 var step = schedule.Steps[i];
-                if ((step.IsDpmSolverV3 || step.HasDpmSolverV3Corrector) && rows[i] is { } s && rows[i + 1] is { } t && !intervals.Contains((s, t)))
+                if (step.ReadsEms && rows[i] is { } s && rows[i + 1] is { } t && !intervals.Contains((s, t)))
                 {
                     intervals.Add((s, t));
                 }

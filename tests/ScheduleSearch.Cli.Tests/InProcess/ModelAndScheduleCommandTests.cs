@@ -63,6 +63,11 @@ public sealed class ModelAndScheduleCommandTests
             Assert.Equal(values, written["points"].Data.AsSpan(p * 6 * 64, 6 * 64).ToArray());
         }
 
+        // Printed instead of written, it says what the package would miss and how to get it.
+        var printed = CliRun.Run("schedule", "preset", "dpm-solver-v3", "--model", card, "--nfe", "5");
+        Assert.True(printed.ExitCode == 0, printed.ToString());
+        Assert.Contains("warning: this schedule reads the model's DPM-Solver-v3 statistics (its v3 steps), which the Python package takes from files beside the schedule file, not from this text: write it with --out FILE to write them there", printed.Stderr, StringComparison.Ordinal);
+
         // The tool still runs the file, which names the side file only for the package.
         Npy.Write(dir.File("noise.npy"), new NpyArray([4, 64], Enumerable.Range(0, 256).Select(i => Math.Sin(i)).ToArray()));
         var sampled = CliRun.Run("sample", "--model", card, "--schedule", path, "--noise", dir.File("noise.npy"), "--out", dir.File("x.npy"));

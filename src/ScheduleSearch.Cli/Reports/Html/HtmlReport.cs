@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using ScheduleSearch.Cli.Infrastructure;
 using ScheduleSearch.Core.Formatting;
-using ScheduleSearch.Core.Schedules;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Export;
 using ScheduleSearch.Search.Results;
@@ -137,7 +136,7 @@ internal static class HtmlReport
             html.Append("<div class=\"export\" data-format=\"").Append(E(exporter.Name)).Append("\"><div class=\"export-head\"><b>").Append(E(exporter.Name))
                 .Append("</b> <button type=\"button\" class=\"copy\" data-target=\"").Append(id).Append("\">copy</button></div>");
             var notes = Notes(text);
-            if (exporter == ScheduleExporters.Json && SideFilesNote(winner.Schedule, searchName, nfe.Nfe) is { } sideFiles)
+            if (exporter == ScheduleExporters.Json && ScheduleSideFiles.NotWritten([winner.Schedule], Invariant($"run schedule-search export \"{searchName}\" --nfe {nfe.Nfe} --format json --out best.schedule.json")) is { } sideFiles)
             {
                 notes.Add(sideFiles);
             }
@@ -151,28 +150,6 @@ internal static class HtmlReport
         }
 
         return html.ToString();
-    }
-
-    /// <summary>
-    /// For a schedule that reads the data statistics or the model's DPM-Solver-v3 statistics: the json on the page
-    /// cannot carry the files beside it, so it says which command writes them; else null.
-    /// </summary>
-    private static string? SideFilesNote(SamplerSchedule schedule, string searchName, int nfe)
-    {
-        var needs = new List<string>();
-        if (ExportedSchedule.NeedsStatistics(schedule))
-        {
-            needs.Add("the data statistics");
-        }
-
-        if (ExportedSchedule.NeedsEms(schedule))
-        {
-            needs.Add("the model's DPM-Solver-v3 statistics (EMS)");
-        }
-
-        return needs.Count == 0
-            ? null
-            : Invariant($"this schedule reads {string.Join(" and ", needs)}, which live in files beside a json export, not in this text: write them with schedule-search export \"{searchName}\" --nfe {nfe} --format json --out best.schedule.json (the Python package loads them from there)");
     }
 
     /// <summary>The "notes" strings of an exported JSON document (every format but json has them), or none.</summary>

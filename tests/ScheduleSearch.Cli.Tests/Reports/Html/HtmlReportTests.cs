@@ -25,7 +25,7 @@ public sealed class HtmlReportTests
         Assert.Equal(1500 + CountOf(history, "class=\"point\"", "best so far"), CountOf(history, "class=\"point\"", null));
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("which live in files beside a json export", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("from files beside the schedule file", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed partial class SampleGridsTests
         Assert.Contains("baseline", Figure().Matches(html).Select(m => m.Groups["role"].Value));
 
         // Its json export box says the statistics are in files the page cannot hold, and which command writes them.
-        Assert.Contains("DPM-Solver-v3 statistics (EMS), which live in files beside a json export, not in this text: write them with schedule-search export &quot;v3&quot; --nfe 4 --format json", html, StringComparison.Ordinal);
+        Assert.Contains("DPM-Solver-v3 statistics (its v3 steps), which the Python package takes from files beside the schedule file, not from this text: run schedule-search export &quot;v3&quot; --nfe 4 --format json", html, StringComparison.Ordinal);
     }
 
     /// <summary>A small search spec on <paramref name="card"/> (teacher DPM-Solver++ 3M at 20 NFE, default strategy).</summary>
