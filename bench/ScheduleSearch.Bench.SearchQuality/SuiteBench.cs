@@ -10,6 +10,7 @@ using ScheduleSearch.Evaluation;
 using ScheduleSearch.Evaluation.References;
 using ScheduleSearch.Models.Arrays;
 using ScheduleSearch.Models.Gmm;
+using ScheduleSearch.Search.Generators;
 using ScheduleSearch.Search.Running;
 using ScheduleSearch.Search.Specs;
 using ScheduleSearch.Storage;
@@ -28,12 +29,14 @@ namespace ScheduleSearch.Bench.SearchQuality;
 /// A search that ends without beating the best baseline on held-out noise prints why (<c>NfeOutcome.Shortfall</c>).
 /// Usage: <c>--suite [--problems all|NAME,...] [--nfe 5,8] [--metrics teacher-rmse,teacher-mean-rmse] [--seeds 0,1,2]
 /// [--budget 1500] [--checkpoints 600] [--samples 1024] [--heldout 1024] [--teacher-nfe 500] [--strategy default]
-/// [--wide LIST] [--racing off|SETS] [--validation SAMPLES] [--parallel 2] [--write DIR]</c>. With <c>--racing SETS</c> each
+/// [--wide LIST] [--phases KIND:FRACTION,...] [--top K] [--racing off|SETS] [--validation SAMPLES] [--parallel 2] [--write DIR]</c>. With <c>--racing SETS</c> each
 /// search races its challengers on up to SETS racing sets and validates its winner (the spec's "racing" block); its row at
 /// the budget is the run's reported winner, and checkpoints before the budget are not printed (the run chooses only at its
 /// end). <c>--write</c> keeps each problem's params.json, stats.npz, teacher schedule,
 /// scoring and held-out noise with the teacher's samples on each (.npy) and best baselines, and results.jsonl with one line
-/// per search and checkpoint, for bench/optuna/side_by_side.py.
+/// per search and checkpoint, for bench/optuna/side_by_side.py. <c>--phases</c> runs a composite of catalog generators
+/// (kind:fraction of the budget, in order) instead of <c>--strategy</c>'s generator; <c>--top K</c> prints each search's K
+/// best scoring candidates with their held-out reductions.
 /// </remarks>
 public static class SuiteBench
 {
@@ -76,10 +79,13 @@ public static class SuiteBench
             checkpoints = [budget];
         }
 
+        var phases = Opt("phases", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => (Kind: p.Split(':')[0], Fraction: double.Parse(p.Split(':')[1], CultureInfo.InvariantCulture))).ToArray();
+        var top = Int("top", 0);
         var write = opts.Has("write") ? Path.GetFullPath(opts.Text("write", ".")) : null;
         var baselines = Opt("baselines", "ddim,dpm-solver++-2m,dpm-solver++-3m,dpm-solver++-2s,dpm-solver-3s,unipc-bh1-2,unipc-bh1-3,unipc-bh2-2,unipc-bh2-3,deis-tab-3,ipndm");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"suite: {problems.Count} problems, nfe {string.Join(",", nfes)}, metrics {string.Join(",", metrics)}, seeds {string.Join(",", seeds)}, budget {budget} (checkpoints {string.Join(",", checkpoints)}), samples {samples}/{heldout} held-out, teacher dpm-solver++-3m x {teacherNfe}, strategy {strategy}{(racingSets > 0 ? $", racing on {racingSets} sets{validation}" : string.Empty)}, space {(wide.Length == 0 ? "default lists, afs, no time shift" : string.Join("+", wide))}"));
+            $"suite: {problems.Count} problems, nfe {string.Join(",", nfes)}, metrics {string.Join(",", metrics)}, seeds {string.Join(",", seeds)}, budget {budget} (checkpoints {string.Join(",", checkpoints)}), samples {samples}/{heldout} held-out, teacher dpm-solver++-3m x {teacherNfe}, strategy {(phases.Length > 0 ? string.Join("->", phases.Select(p => $"{p.Kind} {p.Fraction:F2}")) : strategy)}{(racingSets > 0 ? $", racing on {racingSets} sets{validation}" : string.Empty)}, space {(wide.Length == 0 ? "default lists, afs, no time shift" : string.Join("+", wide))}"));
         var rows = new List<Row>();
         var noise = VpDiscreteSchedule.Linear();
         using var results = write is null ? null : OpenResults(write);
@@ -124,7 +130,11 @@ public static class SuiteBench
                         }
 
                         var watch = Stopwatch.StartNew();
-                        var result = new SearchRun(spec, evaluator, store, noise, new SearchRunOptions { Model = denoiser }).Run();
+                        var result = new SearchRun(spec, evaluator, store, noise, new SearchRunOptions
+                        {
+                            Model = denoiser,
+                            GeneratorFactory = phases.Length > 0 ? ctx => new CompositeGenerator(ctx, phases) : null,
+                        }).Run();
                         var seconds = watch.Elapsed.TotalSeconds;
                         var outcome = result.PerNfe.Single();
                         var baseline = outcome.BestBaseline!;
@@ -146,6 +156,11 @@ public static class SuiteBench
                                 ? string.Create(CultureInfo.InvariantCulture, $"{row}; racing: {result.RacingEvaluations} racing evaluations, {outcome.Incumbents} incumbents, winner {(outcome.Best!.ScheduleKey == baseline.ScheduleKey ? "the best baseline" : "a found schedule")} (validation {outcome.BestValidation:G5} vs baseline {outcome.BaselineValidation:G5})")
                                 : row.ToString());
                             results?.WriteLine(row.ToJson());
+                        }
+
+                        if (top > 0)
+                        {
+                            PrintTop(evaluator, history.Where(r => r.Nfe == nfe && double.IsFinite(r.Score)).OrderBy(r => r.Score).Take(top).ToArray(), baseline.Score, baselineHeld);
                         }
 
                         if (outcome.Shortfall is { } shortfall)
@@ -181,6 +196,21 @@ public static class SuiteBench
             ["mean"] = new([statistics.Mean.Count], [.. statistics.Mean]),
             ["variance"] = new([statistics.Variance.Count], [.. statistics.Variance]),
         });
+    }
+
+    /// <summary>
+    /// Prints the held-out reduction of each of <paramref name="top"/> (a search's best scoring candidates, best first):
+    /// whether a schedule that holds on fresh noise was among those the search found, or all of them share its
+    /// winner's overfit (issue 20: on mix-d192-k3 with teacher-rmse the 25 best of a 1500 search are near clones).
+    /// </summary>
+    private static void PrintTop(ScheduleEvaluator evaluator, EvaluationRecord[] top, double baselineScore, double baselineHeld)
+    {
+        var held = evaluator.Evaluate([.. top.Select(t => ScheduleJson.Read(t.ScheduleJson))], new EvaluationRequest { HeldOut = true });
+        for (var i = 0; i < top.Length; i++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  top {i + 1}: reduction {1 - (top[i].Score / baselineScore):P1} / held-out {1 - (held[i].Score / baselineHeld):P1}, key {top[i].ScheduleKey[..12]}"));
+        }
     }
 
     private static (double Score, double HeldOut) HeldOutBest(ScheduleEvaluator evaluator, EvaluationRecord best) =>
