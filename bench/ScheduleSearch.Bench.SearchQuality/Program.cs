@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using ScheduleSearch.Bench.SearchQuality;
 using ScheduleSearch.Core.Denoising;
 using ScheduleSearch.Core.Noise;
 using ScheduleSearch.Core.Schedules;
@@ -60,8 +61,7 @@ var wide = Opt("wide", string.Empty) is "all" ? wideNames : Opt("wide", string.E
 // Time shift is on in the default space but off in the checked-in gmm specs (it only costs budget on an exact mixture);
 // here it is on only when listed, so the unlisted space is those specs' space (analytical first step, no time shift).
 var spaceJson = $", \"space\": {{ {string.Join(", ", wide.Append("time_shift").Distinct().Select(w => $"\"{w}\": {(wide.Contains(w) ? "true" : "false")}"))} }}";
-var phases = Opt("phases", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
-    .Select(p => (Kind: p.Split(':')[0], Fraction: double.Parse(p.Split(':')[1], CultureInfo.InvariantCulture))).ToArray();
+var phases = Phases.Parse(Opt("phases", string.Empty));
 var baselines = Opt("baselines", "ddim,dpm-solver++-2m,dpm-solver++-3m,dpm-solver++-2s,dpm-solver-3s,unipc-bh1-2,unipc-bh1-3,unipc-bh2-2,unipc-bh2-3,deis-tab-3,ipndm");
 
 var paramsPath = Path.Combine(modelDir, "params.json");
@@ -70,7 +70,7 @@ var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(paramsPath
 var noise = VpDiscreteSchedule.Linear();
 var denoiser = new GaussianMixtureDenoiser(mixture, noise);
 var statistics = DataStatistics.Of(mixture); // the mixture's exact moments, as the card's stats.npz holds them (teleport, mean-x0)
-Console.WriteLine($"model {modelDir} (exact float64 GMM, {mixture.Dimension} dims, {mixture.Components} components), strategy {(phases.Length > 0 ? string.Join("->", phases.Select(p => $"{p.Kind} {p.Fraction:F2}")) : strategy)} (breeding {breeding ?? "the strategy's"}), space {(wide.Length == 0 ? "afs (the gmm specs')" : string.Join("+", wide))}, budget {budget}, samples {samples}/{heldout} held-out, seeds {string.Join(",", seeds)}");
+Console.WriteLine($"model {modelDir} (exact float64 GMM, {mixture.Dimension} dims, {mixture.Components} components), strategy {(phases.Length > 0 ? Phases.Describe(phases) : strategy)} (breeding {breeding ?? "the strategy's"}), space {(wide.Length == 0 ? "afs (the gmm specs')" : string.Join("+", wide))}, budget {budget}, samples {samples}/{heldout} held-out, seeds {string.Join(",", seeds)}");
 
 var rows = new List<(int Seed, int Nfe, int Checkpoint, string Baseline, double BaseScore, double BaseHeld, double Score, double Held, int Evals, double Seconds)>();
 foreach (var seed in seeds)

@@ -79,13 +79,12 @@ public static class SuiteBench
             checkpoints = [budget];
         }
 
-        var phases = Opt("phases", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => (Kind: p.Split(':')[0], Fraction: double.Parse(p.Split(':')[1], CultureInfo.InvariantCulture))).ToArray();
+        var phases = Phases.Parse(Opt("phases", string.Empty));
         var top = Int("top", 0);
         var write = opts.Has("write") ? Path.GetFullPath(opts.Text("write", ".")) : null;
         var baselines = Opt("baselines", "ddim,dpm-solver++-2m,dpm-solver++-3m,dpm-solver++-2s,dpm-solver-3s,unipc-bh1-2,unipc-bh1-3,unipc-bh2-2,unipc-bh2-3,deis-tab-3,ipndm");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"suite: {problems.Count} problems, nfe {string.Join(",", nfes)}, metrics {string.Join(",", metrics)}, seeds {string.Join(",", seeds)}, budget {budget} (checkpoints {string.Join(",", checkpoints)}), samples {samples}/{heldout} held-out, teacher dpm-solver++-3m x {teacherNfe}, strategy {(phases.Length > 0 ? string.Join("->", phases.Select(p => $"{p.Kind} {p.Fraction:F2}")) : strategy)}{(racingSets > 0 ? $", racing on {racingSets} sets{validation}" : string.Empty)}, space {(wide.Length == 0 ? "default lists, afs, no time shift" : string.Join("+", wide))}"));
+            $"suite: {problems.Count} problems, nfe {string.Join(",", nfes)}, metrics {string.Join(",", metrics)}, seeds {string.Join(",", seeds)}, budget {budget} (checkpoints {string.Join(",", checkpoints)}), samples {samples}/{heldout} held-out, teacher dpm-solver++-3m x {teacherNfe}, strategy {(phases.Length > 0 ? Phases.Describe(phases) : strategy)}{(racingSets > 0 ? $", racing on {racingSets} sets{validation}" : string.Empty)}, space {(wide.Length == 0 ? "default lists, afs, no time shift" : string.Join("+", wide))}"));
         var rows = new List<Row>();
         var noise = VpDiscreteSchedule.Linear();
         using var results = write is null ? null : OpenResults(write);
